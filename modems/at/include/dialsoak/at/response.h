@@ -1,0 +1,53 @@
+// ResponseReader: follows the modem's answer to one command until its final result code.
+// Skips the echo of the command (ATE1), collects information text (ATI) before the final
+// code, counts unsolicited RINGs without ending the wait, and tallies line noise.
+// Pure state machine over bytes: no I/O, no clock. Not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dialsoak/at/framer.h"
+#include "dialsoak/at/result_code.h"
+
+namespace dialsoak::at {
+
+struct Response {
+  std::optional<Result> final;     // set once a final result code arrived
+  std::vector<std::string> info;   // information text lines, in order (bounded count)
+  int rings = 0;                   // unsolicited RINGs seen while waiting
+  std::size_t noise_bytes = 0;     // bytes reported as line noise
+  std::string noise_sample;        // first noise sample, printable
+};
+
+class ResponseReader {
+ public:
+  static constexpr std::size_t kMaxInfoLines = 64;
+
+  // command: the command line sent (with or without S3), so its echo can be skipped.
+  explicit ResponseReader(std::string_view command = {},
+                          std::size_t max_line = LineFramer::kDefaultMaxLine);
+
+  // Feeds bytes from the modem. Returns the number consumed: all of them until the final
+  // result code, then only up to its terminator (the rest is data for the caller).
+  std::size_t Feed(std::string_view bytes);
+
+  bool done() const { return response_.final.has_value(); }
+  const Response& response() const { return response_; }
+  // Text of the partial line not yet terminated (useful in a timeout message).
+  std::string_view pending() const { return framer_.pending(); }
+
+ private:
+  void Take(const Frame& f);
+
+  LineFramer framer_;
+  std::string echo_;       // command without S3, upper-cased
+  bool echo_seen_ = false;
+  Response response_;
+  std::vector<Frame> frames_;
+};
+
+}  // namespace dialsoak::at

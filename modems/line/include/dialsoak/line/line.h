@@ -1,0 +1,45 @@
+// Line: one modem, one RAS phonebook entry or one external dialer, seen by the harness.
+// A Line is used by one thread at a time. dial() and hangup() return outcomes, never
+// throw: BUSY, NO CARRIER and the rest are results of a call, not errors. Every call
+// ends by its deadline (with CallResult::Timeout if nothing final was heard).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "dialsoak/line/deadline.h"
+
+namespace dialsoak {
+
+enum class CallResult { Connect, Busy, NoCarrier, NoDialtone, NoAnswer, Error, Timeout, IoError };
+inline constexpr int kCallResultCount = 8;
+
+// Lower-case, underscore form used as a metric label value: "connect", "no_carrier", ...
+std::string_view ToString(CallResult r);
+
+struct DialOutcome {
+  CallResult result;
+  std::chrono::nanoseconds elapsed;
+  std::string detail;  // what the modem said ("CONNECT 33600/ARQ"), or the error text
+};
+
+// How a line was hung up, reported so a test knows which path it measured.
+enum class HangupMethod { None, Dtr, Escape, Close, Api };
+std::string_view ToString(HangupMethod m);
+
+struct HangupOutcome {
+  bool ok;
+  std::chrono::nanoseconds elapsed;
+  std::string detail;
+  HangupMethod method = HangupMethod::None;
+};
+
+class Line {
+ public:
+  virtual ~Line() = default;
+  virtual DialOutcome dial(std::string_view number, Deadline deadline) = 0;
+  virtual HangupOutcome hangup(Deadline deadline) = 0;
+};
+
+}  // namespace dialsoak
