@@ -1,0 +1,184 @@
+#include "dialsoak/serial/serial_line.h"
+
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "dialsoak/io/fd_io.h"
+
+namespace dialsoak::serial {
+namespace {
+
+CallResult ToCallResult(at::ResultCode code) {
+  switch (code) {
+    case at::ResultCode::Connect: return CallResult::Connect;
+    case at::ResultCode::Busy: return CallResult::Busy;
+    case at::ResultCode::NoCarrier: return CallResult::NoCarrier;
+    case at::ResultCode::NoDialtone: return CallResult::NoDialtone;
+    case at::ResultCode::NoAnswer: return CallResult::NoAnswer;
+    default: return CallResult::Error;  // ERROR, or OK to a dial (a voice dial)
+  }
+}
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+// Appends what the modem sent besides its result: line noise, a partial line.
+void AppendNoise(std::string& detail, const at::Response& r) {
+  if (r.noise_bytes == 0) return;
+  detail += fmt::format("{}line noise: {} bytes ({})", detail.empty() ? "" : "; ", r.noise_bytes,
+                        r.noise_sample);
+}
+
+}  // namespace
+
+SerialLine::SerialLine(SerialLineConfig config, io::UniqueFd fd, HangupMethod method)
+    : config_(std::move(config)), fd_(std::move(fd)), method_(method) {}
+
+SerialLine::~SerialLine() {
+  // Closing drops DTR (HUPCL), which hangs up a call still up; release exclusivity first.
+  if (fd_) ReleaseTty(fd_.get());
+}
+
+io::Result<std::unique_ptr<SerialLine>> SerialLine::Open(SerialLineConfig config) {
+  auto fd = OpenTty(config.device, config.tty);
+  if (!fd) return io::Fail(fd.error());
+
+  HangupMethod method = HangupMethod::Escape;
+  bool dtr = CanDropDtr(fd->get());
+  if (config.hangup == HangupPolicy::Dtr && !dtr) {
+    ReleaseTty(fd->get());
+    return io::Fail(io::Error{ENOTTY, config.device +
+                                          ": cannot drop DTR here (no modem-control lines); "
+                                          "use hangup: escape"});
+  }
+  if (config.hangup != HangupPolicy::Escape && dtr) method = HangupMethod::Dtr;
+
+  std::unique_ptr<SerialLine> line(new SerialLine(std::move(config), std::move(*fd), method));
+  for (const std::string& init : line->config_.init) {
+    Exchange ex = line->Send(at::FormatCommand(init),
+                             Deadline::After(line->config_.command_timeout));
+    std::string what = fmt::format("init '{}' on {}", init, line->config_.device);
+    if (!ex.error.empty()) return io::Fail(io::Error{EIO, what + ": " + ex.error});
+    if (ex.timed_out) {
+      return io::Fail(io::Error{ETIMEDOUT, fmt::format("{}: no answer within {:.1f} s", what,
+                                                       Seconds(line->config_.command_timeout))});
+    }
+    if (ex.response.final->code != at::ResultCode::Ok) {
+      return io::Fail(io::Error{EPROTO, what + ": answered " + ex.response.final->text});
+    }
+  }
+  return line;
+}
+
+SerialLine::Exchange SerialLine::Send(std::string_view command, Deadline deadline) {
+  if (auto w = io::WriteAll(fd_.get(), command, deadline, config_.device); !w) {
+    return Exchange{{}, w.error().message, false};
+  }
+  at::ResponseReader reader(command);
+  return Await(reader, deadline);
+}
+
+SerialLine::Exchange SerialLine::Await(at::ResponseReader& reader, Deadline deadline) {
+  Exchange ex;
+  while (!reader.done()) {
+    auto bytes = io::ReadSome(fd_.get(), deadline, config_.device);
+    if (!bytes) {
+      ex.error = bytes.error().message;
+      break;
+    }
+    if (bytes->empty()) {
+      ex.timed_out = true;
+      break;
+    }
+    // Bytes after the final result (data after CONNECT) are not a response: dropped.
+    reader.Feed(*bytes);
+  }
+  ex.response = reader.response();
+  return ex;
+}
+
+DialOutcome SerialLine::dial(std::string_view number, Deadline deadline) {
+  const auto start = Clock::now();
+  auto elapsed = [&] { return Clock::now() - start; };
+  auto command = at::FormatDial(number, config_.dial_mode);
+  if (!command) return DialOutcome{CallResult::Error, elapsed(), command.error()};
+
+  off_hook_ = true;
+  Exchange ex = Send(*command, deadline);
+  if (!ex.error.empty()) return DialOutcome{CallResult::IoError, elapsed(), ex.error};
+  if (ex.timed_out) {
+    std::string detail = "no result code before the deadline";
+    if (!ex.response.info.empty()) detail += "; last text: " + ex.response.info.back();
+    AppendNoise(detail, ex.response);
+    return DialOutcome{CallResult::Timeout, elapsed(), std::move(detail)};
+  }
+  CallResult result = ToCallResult(ex.response.final->code);
+  if (result != CallResult::Connect) off_hook_ = false;  // the modem is back on hook
+  std::string detail = ex.response.final->text;
+  AppendNoise(detail, ex.response);
+  return DialOutcome{result, elapsed(), std::move(detail)};
+}
+
+HangupOutcome SerialLine::hangup(Deadline deadline) {
+  if (!off_hook_) return HangupOutcome{true, {}, "on hook", HangupMethod::None};
+  HangupOutcome out =
+      method_ == HangupMethod::Dtr ? HangupByDtr(deadline) : HangupByEscape(deadline);
+  if (out.ok) off_hook_ = false;
+  return out;
+}
+
+HangupOutcome SerialLine::HangupByDtr(Deadline deadline) {
+  const auto start = Clock::now();
+  auto fail = [&](std::string why) {
+    return HangupOutcome{false, Clock::now() - start, std::move(why), HangupMethod::Dtr};
+  };
+  if (auto down = SetDtr(fd_.get(), false, config_.tty, config_.device); !down) {
+    return fail(down.error().message);
+  }
+  // Hold DTR low until the modem says it hung up: a drop undone too soon may go unseen.
+  at::ResponseReader reader;
+  Exchange ex = Await(reader, deadline.Within(config_.command_timeout));
+  auto up = SetDtr(fd_.get(), true, config_.tty, config_.device);
+  if (!ex.error.empty()) return fail(ex.error);
+  if (!up) return fail(up.error().message);
+  if (ex.timed_out) {
+    // Some modems hang up on DTR silently: confirm that one answers in command mode.
+    Exchange confirm = Send(at::FormatCommand(""), deadline);
+    if (!confirm.error.empty()) return fail(confirm.error);
+    if (confirm.timed_out || confirm.response.final->code != at::ResultCode::Ok) {
+      return fail("no NO CARRIER after DTR drop and no OK to AT");
+    }
+    return HangupOutcome{true, Clock::now() - start, "DTR drop, AT OK", HangupMethod::Dtr};
+  }
+  return HangupOutcome{true, Clock::now() - start, "DTR drop, " + ex.response.final->text,
+                       HangupMethod::Dtr};
+}
+
+HangupOutcome SerialLine::HangupByEscape(Deadline deadline) {
+  const auto start = Clock::now();
+  auto fail = [&](std::string why) {
+    return HangupOutcome{false, Clock::now() - start, std::move(why), HangupMethod::Escape};
+  };
+  // +++ must be framed by silence of the guard time on both sides.
+  std::this_thread::sleep_for(std::min(config_.guard_time, deadline.Remaining()));
+  std::string detail = "+++";
+  {
+    at::ResponseReader reader;
+    if (auto w = io::WriteAll(fd_.get(), "+++", deadline, config_.device); !w) {
+      return fail(w.error().message);
+    }
+    Exchange ex = Await(reader, deadline.Within(2 * config_.guard_time + config_.command_timeout));
+    if (!ex.error.empty()) return fail(ex.error);
+    // No OK: the modem may already be in command mode (carrier lost); ATH0 decides.
+    detail += ex.timed_out ? " (no answer)" : " " + ex.response.final->text;
+  }
+  Exchange ex = Send(at::FormatCommand("H0"), deadline);
+  if (!ex.error.empty()) return fail(ex.error);
+  if (ex.timed_out) return fail(detail + ", ATH0: no answer");
+  detail += ", ATH0 " + ex.response.final->text;
+  if (ex.response.final->code != at::ResultCode::Ok) return fail(detail);
+  return HangupOutcome{true, Clock::now() - start, std::move(detail), HangupMethod::Escape};
+}
+
+}  // namespace dialsoak::serial

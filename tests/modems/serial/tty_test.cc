@@ -1,0 +1,126 @@
+#include "dialsoak/serial/tty.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/pty_pair.h"
+
+namespace dialsoak::serial {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(TtyTest, MissingDeviceIsNamedInTheError) {
+  auto fd = OpenTty("/dev/ttyDialsoakMissing0", TtyOptions{});
+  ASSERT_FALSE(fd);
+  EXPECT_EQ(fd.error().code, ENOENT);
+  EXPECT_THAT(fd.error().message, HasSubstr("/dev/ttyDialsoakMissing0"));
+  EXPECT_THAT(fd.error().message, HasSubstr("no such device"));
+}
+
+TEST(TtyTest, RegularFileIsNotATty) {
+  char path[] = "/tmp/dialsoak-tty-test-XXXXXX";
+  int raw = ::mkstemp(path);
+  ASSERT_GE(raw, 0);
+  ::close(raw);
+  auto fd = OpenTty(path, TtyOptions{});
+  ::unlink(path);
+  ASSERT_FALSE(fd);
+  EXPECT_EQ(fd.error().code, ENOTTY);
+  EXPECT_THAT(fd.error().message, HasSubstr("not a tty"));
+}
+
+TEST(TtyTest, SecondOpenerIsRefusedWhileTheFirstHoldsTheModem) {
+  testutil::PtyPair pty(false);
+  auto first = OpenTty(pty.slave_path(), TtyOptions{});
+  ASSERT_TRUE(first) << first.error().message;
+  auto second = OpenTty(pty.slave_path(), TtyOptions{});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, EBUSY);
+  EXPECT_THAT(second.error().message, HasSubstr(pty.slave_path()));
+  EXPECT_THAT(second.error().message, HasSubstr("in use"));
+}
+
+TEST(TtyTest, ReleasedModemCanBeOpenedAgain) {
+  testutil::PtyPair pty(false);
+  {
+    auto first = OpenTty(pty.slave_path(), TtyOptions{});
+    ASSERT_TRUE(first);
+    ReleaseTty(first->get());
+  }
+  auto again = OpenTty(pty.slave_path(), TtyOptions{});
+  EXPECT_TRUE(again) << again.error().message;
+}
+
+TEST(TtyTest, AppliesSpeedAndFraming) {
+  testutil::PtyPair pty(false);
+  TtyOptions o;
+  o.speed = 9600;
+  o = *ParseFraming("7E2", o);
+  o.rtscts = true;
+  auto fd = OpenTty(pty.slave_path(), o);
+  ASSERT_TRUE(fd) << fd.error().message;
+  termios t{};
+  ASSERT_EQ(::tcgetattr(fd->get(), &t), 0);
+  EXPECT_EQ(::cfgetospeed(&t), B9600);
+  EXPECT_EQ(t.c_cflag & CSIZE, static_cast<tcflag_t>(CS7));
+  EXPECT_TRUE(t.c_cflag & PARENB);
+  EXPECT_FALSE(t.c_cflag & PARODD);
+  EXPECT_TRUE(t.c_cflag & CSTOPB);
+  EXPECT_TRUE(t.c_cflag & CRTSCTS);
+  EXPECT_FALSE(t.c_lflag & ICANON);
+  EXPECT_FALSE(t.c_lflag & ECHO);
+}
+
+TEST(TtyTest, UnsupportedSpeedIsRefused) {
+  testutil::PtyPair pty(false);
+  TtyOptions o;
+  o.speed = 12345;
+  auto fd = OpenTty(pty.slave_path(), o);
+  ASSERT_FALSE(fd);
+  EXPECT_THAT(fd.error().message, HasSubstr("unsupported speed 12345"));
+}
+
+TEST(TtyTest, ParseFramingRejectsNonsense) {
+  EXPECT_FALSE(ParseFraming("9N1"));
+  EXPECT_FALSE(ParseFraming("8X1"));
+  EXPECT_FALSE(ParseFraming("8N3"));
+  EXPECT_FALSE(ParseFraming("8N"));
+  EXPECT_THAT(ParseFraming("8Q1").error(), HasSubstr("8N1"));
+  auto ok = ParseFraming("8o1");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->parity, Parity::Odd);
+}
+
+TEST(TtyTest, StaleInputIsFlushedOnOpen) {
+  testutil::PtyPair pty(false);
+  {
+    // An earlier session's leftovers: written by the "modem" while nobody listened.
+    io::UniqueFd holder(::open(pty.slave_path().c_str(), O_RDWR | O_NOCTTY));
+    ASSERT_EQ(::write(pty.master(), "RING\r\n", 6), 6);
+    usleep(10000);
+  }
+  auto fd = OpenTty(pty.slave_path(), TtyOptions{});
+  ASSERT_TRUE(fd);
+  char buf[16];
+  EXPECT_EQ(::read(fd->get(), buf, sizeof buf), -1);
+  EXPECT_EQ(errno, EAGAIN);
+}
+
+TEST(TtyTest, CanDropDtrOnlyWhereTheModemCanSeeIt) {
+  testutil::PtyPair plain(false);
+  testutil::PtyPair packet(true);
+  auto a = OpenTty(plain.slave_path(), TtyOptions{});
+  auto b = OpenTty(packet.slave_path(), TtyOptions{});
+  ASSERT_TRUE(a && b);
+  EXPECT_FALSE(CanDropDtr(a->get()));
+  EXPECT_TRUE(CanDropDtr(b->get()));
+}
+
+}  // namespace
+}  // namespace dialsoak::serial
