@@ -14,9 +14,9 @@ namespace dialsoak::at {
 
 struct Frame {
   enum class Kind { Text, Noise };
-  Kind kind;
-  std::string text;        // Text: the line; Noise: a printable sample (\xNN escapes), capped
-  std::size_t bytes = 0;   // number of bytes this frame covered (for noise: all bytes seen)
+  Kind kind = Kind::Text;
+  std::string text;       // Text: the line; Noise: a printable sample (\xNN escapes), capped
+  std::size_t bytes = 0;  // bytes of the line, terminator excluded (noise: all bytes seen)
 };
 
 class LineFramer {
@@ -31,22 +31,33 @@ class LineFramer {
   // completes, consumes everything (buffering a partial line) and appends nothing.
   // Call again with the rest to continue; Feed with the remainder after a final result
   // lets the caller hand the following bytes (data after CONNECT) to someone else.
+  // The terminator is the one byte (S3 or S4) that ended the line, so a frame never
+  // waits for a byte that may not come: the second half of a CR LF / LF CR pair stays in
+  // the rest, where the next call sees an empty line and drops it (split or not).
   std::size_t FeedOne(std::string_view bytes, std::vector<Frame>& out);
 
   // Feeds everything, appending every completed frame.
   void Feed(std::string_view bytes, std::vector<Frame>& out);
 
-  // The partial line buffered so far (bounded by max_line).
+  // The partial line buffered so far (bounded by max_line); once the line is judged
+  // noise, its printable sample instead.
   std::string_view pending() const { return partial_; }
   void Reset();
 
  private:
+  bool IsTerminator(char c) const { return c == s3_ || c == s4_; }
+  void Append(char c);
+  void BecomeNoisy();
+  void AppendSample(char c);
+  Frame TakeFrame();
+
   std::size_t max_line_;
+  std::size_t sample_cap_;  // noise sample length, within kNoiseSample and max_line
   char s3_, s4_;
-  std::string partial_;
+  std::string partial_;            // raw text, or the escaped sample once noisy_
+  bool sample_full_ = false;       // the sample reached sample_cap_; later bytes only counted
   std::size_t partial_bytes_ = 0;  // bytes of the current line, including dropped ones
   bool noisy_ = false;             // the current line held garbage or overflowed
-  char last_terminator_ = 0;       // to fold CR LF / LF CR into one terminator
 };
 
 }  // namespace dialsoak::at

@@ -32,7 +32,10 @@ class ResponseReader {
                           std::size_t max_line = LineFramer::kDefaultMaxLine);
 
   // Feeds bytes from the modem. Returns the number consumed: all of them until the final
-  // result code, then only up to its terminator (the rest is data for the caller).
+  // result code, then only up to its terminator (the rest is data for the caller). A
+  // verbose code's terminator is its S3 S4 pair (LF CR tolerated); a numeric code's is
+  // its S3 alone. If the pair is split across calls, Feed after done() consumes just
+  // its second half (returns 1) when that is what comes next; otherwise it returns 0.
   std::size_t Feed(std::string_view bytes);
 
   bool done() const { return response_.final.has_value(); }
@@ -42,10 +45,12 @@ class ResponseReader {
 
  private:
   void Take(const Frame& f);
+  std::size_t TakePartner(std::string_view bytes);
 
   LineFramer framer_;
   std::string echo_;       // command without S3, upper-cased
   bool echo_seen_ = false;
+  char partner_ = 0;       // after a verbose final code: the half of its S3 S4 pair to come
   Response response_;
   std::vector<Frame> frames_;
 };
