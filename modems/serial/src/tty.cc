@@ -46,6 +46,18 @@ io::Error OpenError(const std::string& path, int code) {
 io::Result<void> Configure(int fd, const std::string& path, const TtyOptions& o) {
   termios t{};
   if (::tcgetattr(fd, &t) != 0) return io::Fail(io::ErrnoError("tcgetattr " + path));
+  if (!ApplyOptions(t, o)) {
+    return io::Fail(io::Error{EINVAL, path + ": unsupported speed " + std::to_string(o.speed)});
+  }
+  if (::tcsetattr(fd, TCSANOW, &t) != 0) return io::Fail(io::ErrnoError("tcsetattr " + path));
+  return {};
+}
+
+}  // namespace
+
+bool ApplyOptions(termios& t, const TtyOptions& o) {
+  speed_t speed = SpeedConstant(o.speed);
+  if (speed == B0) return false;
   // cfmakeraw leaves EXTPROC alone: a simulator's request to see termios changes survives.
   ::cfmakeraw(&t);
   t.c_cflag |= CREAD | CLOCAL | HUPCL;  // HUPCL: closing the port drops DTR, hanging up
@@ -60,17 +72,12 @@ io::Result<void> Configure(int fd, const std::string& path, const TtyOptions& o)
   if (o.parity == Parity::Odd) t.c_cflag |= PARODD;
   if (o.stop_bits == 2) t.c_cflag |= CSTOPB;
   if (o.rtscts) t.c_cflag |= CRTSCTS;
-  t.c_cc[VMIN] = 0;
+  t.c_cc[VMIN] = 1;  // with VMIN 0 a read with no data returns 0, not EAGAIN
   t.c_cc[VTIME] = 0;
-  speed_t speed = SpeedConstant(o.speed);
-  if (speed == B0) return io::Fail(io::Error{EINVAL, path + ": unsupported speed " + std::to_string(o.speed)});
   ::cfsetospeed(&t, speed);
   ::cfsetispeed(&t, speed);
-  if (::tcsetattr(fd, TCSANOW, &t) != 0) return io::Fail(io::ErrnoError("tcsetattr " + path));
-  return {};
+  return true;
 }
-
-}  // namespace
 
 tl::expected<TtyOptions, std::string> ParseFraming(std::string_view text, TtyOptions base) {
   auto bad = [&] {

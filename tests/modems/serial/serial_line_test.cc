@@ -134,7 +134,7 @@ TEST(SerialLineTest, LineNoiseIsReportedWithTheBytesSeen) {
   DialOutcome d = (*line)->dial("1", Deadline::After(2s));
   EXPECT_EQ(d.result, CallResult::Busy);
   EXPECT_THAT(d.detail, HasSubstr("line noise"));
-  EXPECT_THAT(d.detail, HasSubstr("\\xff"));
+  EXPECT_THAT(d.detail, HasSubstr("\\xFF"));
 }
 
 TEST(SerialLineTest, VanishedDeviceIsAnIoError) {

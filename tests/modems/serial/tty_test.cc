@@ -57,21 +57,36 @@ TEST(TtyTest, ReleasedModemCanBeOpenedAgain) {
   EXPECT_TRUE(again) << again.error().message;
 }
 
-TEST(TtyTest, AppliesSpeedAndFraming) {
+TEST(TtyTest, AppliesFramingToTermios) {
+  TtyOptions o = *ParseFraming("7E2");
+  o.rtscts = true;
+  termios t{};
+  t.c_lflag = ECHO | ICANON | EXTPROC;
+  ASSERT_TRUE(ApplyOptions(t, o));
+  EXPECT_EQ(t.c_cflag & CSIZE, static_cast<tcflag_t>(CS7));
+  EXPECT_TRUE(t.c_cflag & PARENB);
+  EXPECT_FALSE(t.c_cflag & PARODD);
+  EXPECT_TRUE(t.c_cflag & CSTOPB);
+  EXPECT_TRUE(t.c_cflag & CRTSCTS);
+  EXPECT_TRUE(t.c_cflag & HUPCL);
+  EXPECT_FALSE(t.c_lflag & (ECHO | ICANON));
+  EXPECT_TRUE(t.c_lflag & EXTPROC) << "the simulator's EXTPROC must survive";
+  o.parity = Parity::Odd;
+  ASSERT_TRUE(ApplyOptions(t, o));
+  EXPECT_TRUE(t.c_cflag & PARODD);
+}
+
+TEST(TtyTest, AppliesSpeedAndFlowControlToTheDevice) {
+  // A pty keeps speed and CRTSCTS but is always 8N1, so framing is checked above.
   testutil::PtyPair pty(false);
   TtyOptions o;
   o.speed = 9600;
-  o = *ParseFraming("7E2", o);
   o.rtscts = true;
   auto fd = OpenTty(pty.slave_path(), o);
   ASSERT_TRUE(fd) << fd.error().message;
   termios t{};
   ASSERT_EQ(::tcgetattr(fd->get(), &t), 0);
   EXPECT_EQ(::cfgetospeed(&t), B9600);
-  EXPECT_EQ(t.c_cflag & CSIZE, static_cast<tcflag_t>(CS7));
-  EXPECT_TRUE(t.c_cflag & PARENB);
-  EXPECT_FALSE(t.c_cflag & PARODD);
-  EXPECT_TRUE(t.c_cflag & CSTOPB);
   EXPECT_TRUE(t.c_cflag & CRTSCTS);
   EXPECT_FALSE(t.c_lflag & ICANON);
   EXPECT_FALSE(t.c_lflag & ECHO);

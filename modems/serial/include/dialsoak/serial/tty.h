@@ -5,6 +5,8 @@
 // Thread-compatible.
 #pragma once
 
+#include <termios.h>
+
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,10 @@ struct TtyOptions {
 
 // Parses "8N1", "7E1", "8O2".
 tl::expected<TtyOptions, std::string> ParseFraming(std::string_view text, TtyOptions base = {});
+
+// Makes t raw with o's speed and framing (EXTPROC is kept). False if the speed is not a
+// termios rate. Note that a pty ignores data bits and parity (it is always 8N1).
+bool ApplyOptions(termios& t, const TtyOptions& o);
 
 // Opens and configures path. On success the descriptor is non-blocking, exclusive,
 // raw, and its input and output queues are flushed.
