@@ -1,1 +1,193 @@
-int main() { return 0; }  // placeholder until modemsim lands
+// modemsim: an emulated modem bank on pseudo-terminals, for any external dialer (chat,
+// pppd, wvdial, mgetty on the answering side, or dialsoak itself).
+// Prints "modemN PATH" per dialing port, "answerN PATH NUMBER" per answering pty, then
+// "ready"; logs each finished call to stderr; runs until SIGINT, SIGTERM or SIGHUP.
+// Exit codes: 0 stopped by a signal; 1 the ptys or links could not be made; 2 bad flags.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+// GCC 12 warns of a null dereference inside CLI11's own string helpers (inlined here).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <CLI/CLI.hpp>
+#pragma GCC diagnostic pop
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "dialsoak/sim/bank.h"
+
+namespace {
+
+using dialsoak::sim::BankConfig;
+
+constexpr int kExitOk = 0;
+constexpr int kExitSetup = 1;
+constexpr int kExitUsage = 2;
+
+struct Flags {
+  int ports = 1;
+  std::string link_dir;
+  std::string answer_delay = "fixed:0";
+  std::string connect = "33600/ARQ/V34/LAPM/V42BIS";
+  double busy = 0, no_answer = 0, no_dialtone = 0, no_carrier = 0;
+  std::uint64_t seed = 1;
+  std::vector<std::string> pools;
+  std::string ring_interval = "6s";
+  std::string log_level = "info";
+};
+
+constexpr const char* kFooter = R"(
+Each dialing port is a pty: open its path like a serial port and talk Hayes AT to it
+(ATZ, ATDT5551234, +++ / ATH, ...). Hang up with ATH, by dropping DTR (set the tty's
+speed to B0 until NO CARRIER arrives) or by closing the tty.
+
+Distributions (--answer-delay): fixed:D, uniform:MIN,MAX, exp:MEAN, lognormal:MEDIAN,SIGMA,
+with durations such as 250ms, 2s, 1.5m. The delay runs from ATD to the result.
+
+Pools (--pool NUMBER:C[:pty], repeatable, in order): calls to NUMBER ("*" = any number)
+reach C ports (0 = unlimited); a call while all C are busy gets BUSY; a number no pool
+matches gets NO ANSWER. With ":pty" the C answering ports are ptys too, printed as
+"answerN PATH NUMBER" (and linked as answerN): a program that holds one open (mgetty)
+gets RING every --ring-interval and answers with ATA; a port nobody holds is answered
+by modemsim itself, which then echoes data back.
+
+Output: "modemN PATH" per dialing port, "answerN PATH NUMBER" per answering pty, then
+"ready". Each finished call is logged to stderr at info.
+Exit codes: 0 stopped by SIGINT/SIGTERM/SIGHUP; 1 ptys or links could not be made;
+2 bad flags or configuration.)";
+
+void AddFlags(CLI::App& app, Flags& f) {
+  app.add_option("--ports", f.ports, "Dialing modems (ptys) to create")
+      ->check(CLI::Range(0, 4096))
+      ->capture_default_str();
+  app.add_option("--link-dir", f.link_dir,
+                 "Make symlinks DIR/modem0.. and DIR/answer0.. to the ports (removed at exit)");
+  app.add_option("--answer-delay", f.answer_delay, "Delay from ATD to the result (see below)")
+      ->capture_default_str();
+  app.add_option("--connect", f.connect, "Text after CONNECT")->capture_default_str();
+  const auto probability = CLI::Range(0.0, 1.0);
+  app.add_option("--busy", f.busy, "Probability of BUSY")->check(probability);
+  app.add_option("--no-answer", f.no_answer, "Probability of NO ANSWER")->check(probability);
+  app.add_option("--no-dialtone", f.no_dialtone, "Probability of NO DIALTONE")->check(probability);
+  app.add_option("--no-carrier", f.no_carrier, "Probability of NO CARRIER")->check(probability);
+  app.add_option("--seed", f.seed, "Seed of the random draws (port i uses seed + i)")
+      ->capture_default_str();
+  app.add_option("--pool", f.pools,
+                 "NUMBER:C[:pty] answering pool (repeatable; default one pool '*' unlimited)")
+      ->allow_extra_args(false);
+  app.add_option("--ring-interval", f.ring_interval, "Time between RINGs on an answering pty")
+      ->capture_default_str();
+  app.add_option("--log-level", f.log_level, "Log level on stderr")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.footer(kFooter);
+}
+
+// Builds the bank's config from the flags; on a bad value prints which flag and what is
+// allowed, and returns false.
+bool ToConfig(const Flags& f, BankConfig& c) {
+  auto bad = [](const char* flag, const std::string& why) {
+    std::fprintf(stderr, "modemsim: %s: %s\n", flag, why.c_str());
+    return false;
+  };
+  c.ports = f.ports;
+  c.link_dir = f.link_dir;
+  c.seed = f.seed;
+  auto delay = dialsoak::sim::Distribution::Parse(f.answer_delay);
+  if (!delay) return bad("--answer-delay", delay.error());
+  c.call.answer_delay = *delay;
+  c.call.connect_text = f.connect;
+  c.call.p_busy = f.busy;
+  c.call.p_no_answer = f.no_answer;
+  c.call.p_no_dialtone = f.no_dialtone;
+  c.call.p_no_carrier = f.no_carrier;
+  if (f.busy + f.no_answer + f.no_dialtone + f.no_carrier > 1 + 1e-9) {
+    return bad("--busy, --no-answer, --no-dialtone, --no-carrier", "their sum must not exceed 1");
+  }
+  if (!f.pools.empty()) {
+    c.pools.clear();
+    for (const std::string& text : f.pools) {
+      auto pool = dialsoak::sim::ParsePoolConfig(text);
+      if (!pool) return bad("--pool", pool.error());
+      c.pools.push_back(*pool);
+    }
+  }
+  auto ring = dialsoak::sim::ParseDuration(f.ring_interval);
+  if (!ring || ring->count() <= 0) {
+    return bad("--ring-interval", ring ? "must be positive, e.g. 6s" : ring.error());
+  }
+  c.ring_interval = *ring;
+  if (auto problem = dialsoak::sim::CheckBankConfig(c)) return bad("configuration", *problem);
+  return true;
+}
+
+void LogCall(const dialsoak::sim::CallRecord& r) {
+  using Seconds = std::chrono::duration<double>;
+  spdlog::info("call modem{} number={} result=\"{}\" setup={:.3f}s held={:.3f}s hangup={}",
+               r.port, r.number, r.result, Seconds(r.setup).count(), Seconds(r.held).count(),
+               r.hangup_cause.empty() ? "-" : r.hangup_cause);
+}
+
+void PrintPorts(const dialsoak::sim::ModemBank& bank, const BankConfig& config) {
+  const auto& ports = bank.port_paths();
+  for (std::size_t i = 0; i < ports.size(); ++i) std::cout << "modem" << i << ' ' << ports[i] << '\n';
+  std::size_t answer = 0;
+  for (const auto& pool : config.pools) {
+    if (!pool.answer_ptys) continue;
+    for (int slot = 0; slot < pool.capacity; ++slot, ++answer) {
+      std::cout << "answer" << answer << ' ' << bank.answer_paths()[answer] << ' '
+                << pool.number << '\n';
+    }
+  }
+  std::cout << "ready" << std::endl;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"modemsim: emulated Hayes modems and a modem bank (concentrator) on ptys"};
+  Flags flags;
+  AddFlags(app, flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, or the error
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  BankConfig config;
+  if (!ToConfig(flags, config)) return kExitUsage;
+
+  auto logger = spdlog::stderr_logger_mt("modemsim");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+
+  // The signals are taken by sigwait below; the bank's thread inherits the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, s);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  auto bank = dialsoak::sim::ModemBank::Start(config, LogCall);
+  if (!bank) {
+    spdlog::error("cannot create the modem bank: {}", bank.error().message);
+    return kExitSetup;
+  }
+  spdlog::info("{} dialing port(s), {} answering pty(s); answer delay {}, seed {}",
+               (*bank)->port_paths().size(), (*bank)->answer_paths().size(),
+               config.call.answer_delay.ToString(), config.seed);
+  PrintPorts(**bank, config);
+
+  int signal = 0;
+  sigwait(&stop, &signal);
+  spdlog::info("stopping on signal {}", signal);
+  const auto s = (*bank)->stats();
+  bank->reset();
+  spdlog::info("calls {}, connects {}, busy {}, no answer {}, no dialtone {}, no carrier {}",
+               s.calls, s.connects, s.busy, s.no_answer, s.no_dialtone, s.no_carrier);
+  return kExitOk;
+}

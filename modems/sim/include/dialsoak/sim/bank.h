@@ -1,31 +1,49 @@
 // ModemBank: N emulated Hayes modems, each behind a pty pair, and the far end they call:
 // pools of answering ports (a concentrator) with a number and a capacity.
 //
-// A dialer opens a port's path (the pty slave, e.g. /dev/pts/7) like any serial device.
-// The bank holds the masters and runs every modem on its own thread(s); Start returns
-// when the ports are ready. Destroying the bank stops its threads and closes the ptys.
-// Thread-safe: stats() may be called from any thread.
+// A dialer opens a port's path (the pty slave, e.g. /dev/pts/7) like any serial device
+// and talks V.250 to it (see modems/sim/src/modem.h for the commands). A call goes to the
+// pool its number reaches: BUSY at once when the pool's C ports are all in use, else the
+// answer delay and the outcome probabilities of CallModel decide; a connected call loops
+// data back, or, when the pool has answering ptys with a program (mgetty) on the one
+// taken, rings that program and joins the two ptys once it answers (ATA or S0).
+// A dialer hangs up with ATH (after +++), a DTR drop (speed B0 on its tty, &D2) or by
+// closing the tty; the other side then gets NO CARRIER.
+//
+// Start returns when the ports are ready; one thread runs all modems. Destroying the
+// bank stops it, closes the ptys and removes the links it made.
+// Thread safety: the accessors and stats() may be called from any thread; the observer
+// is called on the bank's thread.
+// Errors: Start throws std::invalid_argument for a bad config (the message names the
+// field and what is allowed), and returns an io::Error when ptys or links cannot be made.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <tl/expected.hpp>
 
 #include "dialsoak/io/error.h"
 #include "dialsoak/sim/distribution.h"
 
 namespace dialsoak::sim {
 
-// What happens to one call placed by a dialing port.
+// What happens to one call placed by a dialing port. Each dial draws, from its port's RNG
+// (seeded seed + port), one outcome (NO DIALTONE, BUSY, NO ANSWER, NO CARRIER with these
+// probabilities, else CONNECT) and one answer delay, in that order. The result comes
+// after the delay; NO DIALTONE and a full pool's BUSY come at once; a delay longer than
+// the dialer's S7 (50 s) ends in NO CARRIER at S7, as on a real modem.
 struct CallModel {
-  Distribution answer_delay;                          // from ATD to CONNECT
+  Distribution answer_delay;                          // from ATD to the result
   std::string connect_text = "33600/ARQ/V34/LAPM/V42BIS";  // after "CONNECT "
-  double p_busy = 0, p_no_answer = 0, p_no_dialtone = 0, p_no_carrier = 0;
+  double p_busy = 0, p_no_answer = 0, p_no_dialtone = 0, p_no_carrier = 0;  // sum <= 1
 };
 
 // A group of answering ports reached by one number ("*" matches any number).
@@ -35,14 +53,22 @@ struct PoolConfig {
   bool answer_ptys = false;    // each answering port is a pty (for mgetty and the like)
 };
 
+// Parses "NUMBER:C" or "NUMBER:C:pty" (NUMBER "*" = any; C 0 = unlimited, and at least 1
+// with pty). The error says what is allowed.
+tl::expected<PoolConfig, std::string> ParsePoolConfig(std::string_view text);
+
 struct BankConfig {
   int ports = 1;                              // dialing modems
   CallModel call;
   std::vector<PoolConfig> pools = {PoolConfig{}};
   std::uint64_t seed = 1;
-  std::chrono::nanoseconds ring_interval = std::chrono::seconds(6);
+  std::chrono::nanoseconds ring_interval = std::chrono::seconds(6);  // RING to RING (> 0)
   std::filesystem::path link_dir;             // if set: link_dir/modem0.., link_dir/answer0..
 };
+
+// The first problem with a config ("call.p_busy: must be within 0..1"), or nothing.
+// Start throws std::invalid_argument with this message.
+std::optional<std::string> CheckBankConfig(const BankConfig& config);
 
 // One finished call, reported to the optional observer (from the bank's thread).
 struct CallRecord {
@@ -51,12 +77,18 @@ struct CallRecord {
   std::string result;       // the result text sent to the dialer: "CONNECT 33600/ARQ", "BUSY"
   std::chrono::nanoseconds setup;  // ATD to result
   std::chrono::nanoseconds held;   // CONNECT to hang-up (0 if never connected)
-  std::string hangup_cause;        // "dtr", "ath", "close", "remote", ""
+  // How the call ended after its dial: "dtr", "ath" (ATH or ATZ), "close", "remote" (the
+  // answering side), "abort" (a byte from the dialer during set-up); "" when the result
+  // itself ended it (BUSY, NO ANSWER, ...).
+  std::string hangup_cause;
 };
 
+// Counters since Start. calls: dials placed; then one result each (connects, busy, ...;
+// a dial aborted or timed out counts as no_carrier); hangups_*: connected calls, by cause.
 struct BankStats {
   std::uint64_t calls = 0, connects = 0, busy = 0, no_answer = 0, no_dialtone = 0,
-                no_carrier = 0, hangups_dtr = 0, hangups_ath = 0, hangups_close = 0;
+                no_carrier = 0, hangups_dtr = 0, hangups_ath = 0, hangups_close = 0,
+                hangups_remote = 0;
 };
 
 class ModemBank {

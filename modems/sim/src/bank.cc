@@ -1,0 +1,168 @@
+// ModemBank set-up and tear-down: config checks, ptys, links, the epoll set and the thread.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include "bank_impl.h"
+
+namespace dialsoak::sim {
+namespace {
+
+// Each port holds one descriptor here and its user one more (when in this process), plus
+// slack for everything else: raise the soft limit towards the hard one if that is short.
+void RaiseFdLimit(int ports) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(ports) * 2 + 256;
+  if (r.rlim_cur >= want) return;
+  r.rlim_cur = std::min(want, r.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &r);
+}
+
+// Makes link -> target, replacing a stale symlink (never a file) left by an earlier run.
+io::Result<void> MakeLink(const std::filesystem::path& link, const std::string& target) {
+  std::error_code ec;
+  auto status = std::filesystem::symlink_status(link, ec);
+  if (!ec && std::filesystem::exists(status)) {
+    if (!std::filesystem::is_symlink(status)) {
+      return io::Fail(io::Error{EEXIST, "link " + link.string() + ": exists and is not a symlink"});
+    }
+    std::filesystem::remove(link, ec);
+  }
+  std::filesystem::create_symlink(target, link, ec);
+  if (ec) return io::Fail(io::ErrnoError("symlink " + link.string(), ec.value()));
+  return {};
+}
+
+}  // namespace
+
+io::Result<std::unique_ptr<ModemBank>> ModemBank::Start(BankConfig config,
+                                                       CallObserver observer) {
+  if (auto problem = CheckBankConfig(config)) throw std::invalid_argument(*problem);
+  auto bank = std::make_unique<BankImpl>(std::move(config), std::move(observer));
+  if (auto opened = bank->Open(); !opened) return io::Fail(opened.error());
+  return std::unique_ptr<ModemBank>(std::move(bank));
+}
+
+BankImpl::BankImpl(BankConfig config, CallObserver observer)
+    : config_(std::move(config)), observer_(std::move(observer)), concentrator_(config_.pools) {}
+
+BankImpl::~BankImpl() {
+  if (thread_.joinable()) {
+    const std::uint64_t one = 1;
+    (void)!::write(wake_.get(), &one, sizeof one);
+    thread_.join();
+  }
+  RemoveLinks();
+}
+
+io::Result<void> BankImpl::Open() {
+  int answer_ports = 0;
+  for (const PoolConfig& p : config_.pools) answer_ports += p.answer_ptys ? p.capacity : 0;
+  RaiseFdLimit(config_.ports + answer_ports);
+
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_) return io::Fail(io::ErrnoError("epoll_create1"));
+  wake_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_) return io::Fail(io::ErrnoError("eventfd"));
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u32 = std::numeric_limits<std::uint32_t>::max();
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_.get(), &ev) != 0) {
+    return io::Fail(io::ErrnoError("epoll_ctl eventfd"));
+  }
+  if (auto made = CreatePorts(); !made) return made;
+  if (auto linked = CreateLinks(); !linked) return linked;
+  buf_.resize(4096 + 1);
+  thread_ = std::thread([this] { Run(); });
+  return {};
+}
+
+io::Result<void> BankImpl::CreatePorts() {
+  auto add = [&](bool answering) -> io::Result<void> {
+    auto pty = PtyPort::Open();
+    if (!pty) return io::Fail(pty.error());
+    const int index = static_cast<int>(ports_.size());
+    ModemIdentity identity;
+    identity.can_dial = !answering;
+    ports_.emplace_back(index, std::move(*pty), std::move(identity),
+                        config_.seed + static_cast<std::uint64_t>(index));
+    Port& p = ports_.back();
+    p.answering = answering;
+    (answering ? answer_paths_ : port_paths_).push_back(p.pty.slave_path());
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.u32 = static_cast<std::uint32_t>(index);
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, p.pty.fd(), &ev) != 0) {
+      return io::Fail(io::ErrnoError("epoll_ctl " + p.pty.slave_path()));
+    }
+    return {};
+  };
+  int total = config_.ports;
+  for (const PoolConfig& pool : config_.pools) total += pool.answer_ptys ? pool.capacity : 0;
+  ports_.reserve(static_cast<std::size_t>(total));  // ports never move once made
+  for (int i = 0; i < config_.ports; ++i) {
+    if (auto r = add(false); !r) return r;
+  }
+  pool_ports_.resize(config_.pools.size());
+  for (std::size_t pool = 0; pool < config_.pools.size(); ++pool) {
+    if (!config_.pools[pool].answer_ptys) continue;
+    for (int slot = 0; slot < config_.pools[pool].capacity; ++slot) {
+      if (auto r = add(true); !r) return r;
+      ports_.back().pool = static_cast<int>(pool);
+      pool_ports_[pool].push_back(ports_.back().index);
+    }
+  }
+  return {};
+}
+
+io::Result<void> BankImpl::CreateLinks() {
+  if (config_.link_dir.empty()) return {};
+  std::error_code ec;
+  std::filesystem::create_directories(config_.link_dir, ec);
+  if (ec) {
+    return io::Fail(io::ErrnoError("create directory " + config_.link_dir.string(), ec.value()));
+  }
+  auto link = [&](const std::string& name, const std::string& target) -> io::Result<void> {
+    auto path = config_.link_dir / name;
+    if (auto made = MakeLink(path, target); !made) return made;
+    links_.push_back(path);
+    return {};
+  };
+  for (std::size_t i = 0; i < port_paths_.size(); ++i) {
+    if (auto r = link("modem" + std::to_string(i), port_paths_[i]); !r) return r;
+  }
+  for (std::size_t i = 0; i < answer_paths_.size(); ++i) {
+    if (auto r = link("answer" + std::to_string(i), answer_paths_[i]); !r) return r;
+  }
+  return {};
+}
+
+// Removes our links, unless another run has replaced one since.
+void BankImpl::RemoveLinks() {
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const std::string& target = i < port_paths_.size() ? port_paths_[i]
+                                                       : answer_paths_[i - port_paths_.size()];
+    std::error_code ec;
+    if (std::filesystem::read_symlink(links_[i], ec) == target && !ec) {
+      std::filesystem::remove(links_[i], ec);
+    }
+  }
+  links_.clear();
+}
+
+BankStats BankImpl::stats() const {
+  const Counters& c = counters_;
+  auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  return BankStats{get(c.calls),        get(c.connects),       get(c.busy),
+                   get(c.no_answer),    get(c.no_dialtone),    get(c.no_carrier),
+                   get(c.hangups_dtr),  get(c.hangups_ath),    get(c.hangups_close),
+                   get(c.hangups_remote)};
+}
+
+}  // namespace dialsoak::sim

@@ -1,0 +1,142 @@
+// BankImpl: the ModemBank behind bank.h. One thread runs an epoll loop (edge-triggered,
+// see bank_io.cc) over every port's pty master and a heap of timers, and the calls
+// between ports (bank_calls.cc). Everything below the public methods runs on that thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <queue>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "concentrator.h"
+#include "dialsoak/io/unique_fd.h"
+#include "dialsoak/sim/bank.h"
+#include "modem.h"
+#include "pty_port.h"
+
+namespace dialsoak::sim {
+
+inline constexpr TimePoint kNever = TimePoint::max();
+
+// The call a dialing port has placed.
+struct Call {
+  enum class Phase { Idle, Waiting, Ringing, Connected };
+  Phase phase = Phase::Idle;
+  std::string number;
+  int pool = -1;
+  int slot = Concentrator::kUnlimitedSlot;
+  bool seized = false;     // holds a port of `pool`
+  int answer_port = -1;    // the answering pty rung or joined; -1: the bank answers itself
+  at::ResultCode outcome = at::ResultCode::Connect;  // Waiting: the result when it fires
+  TimePoint dialed{}, result_at{}, connected{}, give_up{}, next_ring{};
+  std::string result;      // the result text the dialer got
+};
+
+enum TimerKind : int { kModemTimer = 0, kCallTimer = 1 };
+
+struct Port {
+  Port(int i, PtyPort p, ModemIdentity identity, std::uint64_t seed)
+      : index(i), pty(std::move(p)), modem(std::move(identity)), rng(seed) {}
+
+  int index;
+  PtyPort pty;
+  Modem modem;
+  ModemOutput out;
+  std::mt19937_64 rng;
+  bool answering = false;
+  int pool = -1;           // answering port: its pool
+  bool attached = false;   // a program holds the slave (seen since the last hang-up)
+  bool hup_pending = false;
+  bool throttled = false;  // reading paused until the output it feeds drains
+  bool want_out = false;   // EPOLLOUT registered
+  std::string outq;        // bytes the master could not take yet
+  std::array<TimePoint, 2> timer_at{kNever, kNever};
+  int peer = -1;           // answering port: the dialing port whose call it carries
+  Call call;               // dialing port
+};
+
+class BankImpl final : public ModemBank {
+ public:
+  BankImpl(BankConfig config, CallObserver observer);
+  ~BankImpl() override;
+  BankImpl(const BankImpl&) = delete;
+  BankImpl& operator=(const BankImpl&) = delete;
+
+  io::Result<void> Open();  // ports, links, epoll, thread
+
+  const std::vector<std::string>& port_paths() const override { return port_paths_; }
+  const std::vector<std::string>& answer_paths() const override { return answer_paths_; }
+  BankStats stats() const override;
+
+ private:
+  struct Timer {
+    TimePoint at;
+    int port;
+    int kind;
+    bool operator>(const Timer& o) const { return at > o.at; }
+  };
+  struct Counters {
+    std::atomic<std::uint64_t> calls{0}, connects{0}, busy{0}, no_answer{0}, no_dialtone{0},
+        no_carrier{0}, hangups_dtr{0}, hangups_ath{0}, hangups_close{0}, hangups_remote{0};
+  };
+
+  // bank.cc: set-up
+  io::Result<void> CreatePorts();
+  io::Result<void> CreateLinks();
+  void RemoveLinks();
+
+  // bank_io.cc: the loop, pty I/O, timers
+  void Run();
+  void HandleEvent(Port& p, std::uint32_t events);
+  void ReadPort(Port& p);
+  void PortClosed(Port& p, TimePoint now);
+  void Pump(Port& p, TimePoint now);
+  void Send(Port& p, std::string_view bytes);
+  void Flush(Port& p);
+  void WantOut(Port& p, bool on);
+  bool Congested(const Port& p) const;
+  Port* Peer(const Port& p);
+  // The other end of p's call: its answering pty, or the dialing port; -1 if none.
+  static int PeerIndex(const Port& p) { return p.answering ? p.peer : p.call.answer_port; }
+  void Schedule(Port& p, int kind, TimePoint at);
+  void Cancel(Port& p, int kind) { p.timer_at[static_cast<std::size_t>(kind)] = kNever; }
+  int NextTimeoutMs(TimePoint now);
+  void RunTimers(TimePoint now);
+
+  // bank_calls.cc: calls between ports
+  void OnModemEvent(Port& p, const ModemEvent& e, TimePoint now);
+  void RouteData(Port& p, std::string_view data, TimePoint now);
+  void PlaceCall(Port& p, std::string number, TimePoint now);
+  void Await(Port& p, at::ResultCode outcome, std::chrono::nanoseconds delay, TimePoint now);
+  void StartRinging(Port& p, Port& answer, TimePoint now);
+  void OnCallTimer(Port& p, TimePoint now);
+  void Finish(Port& p, at::ResultCode code, TimePoint now);
+  void ConnectCall(Port& p, TimePoint now);
+  void AnswerCall(Port& answer, TimePoint now);
+  void EndCall(Port& p, HangupCause cause, TimePoint now);
+  void RemoteEnd(Port& p, TimePoint now);
+  void Release(Port& p);
+  void Record(Port& p, std::string_view cause, TimePoint now);
+  bool ProgramAttached(Port& answer);
+
+  BankConfig config_;
+  CallObserver observer_;
+  Concentrator concentrator_;
+  std::vector<Port> ports_;                   // dialing ports first, then answering ptys
+  std::vector<std::vector<int>> pool_ports_;  // pool -> slot -> answering port index
+  std::vector<std::string> port_paths_, answer_paths_;
+  std::vector<std::filesystem::path> links_;
+  io::UniqueFd epoll_, wake_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::vector<char> buf_;
+  Counters counters_;
+  std::thread thread_;
+};
+
+}  // namespace dialsoak::sim

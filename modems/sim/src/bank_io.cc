@@ -1,0 +1,211 @@
+// The bank's thread: one epoll loop over every pty master, edge-triggered so that a
+// master with no opener (which stays readable, read() failing with EIO) reports its
+// hang-up once instead of spinning. Each event is read until EAGAIN or EIO.
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "bank_impl.h"
+
+namespace dialsoak::sim {
+namespace {
+
+constexpr std::size_t kHighWater = 64 * 1024;  // stop reading what feeds a fuller queue
+constexpr std::size_t kLowWater = 16 * 1024;   // resume below this
+constexpr std::size_t kMaxQueue = 1024 * 1024; // beyond this, bytes are dropped (line loss)
+constexpr std::uint32_t kWakeId = std::numeric_limits<std::uint32_t>::max();
+constexpr int kMaxEvents = 256;
+
+}  // namespace
+
+void BankImpl::Run() {
+  epoll_event events[kMaxEvents];
+  for (;;) {
+    const int n = ::epoll_wait(epoll_.get(), events, kMaxEvents, NextTimeoutMs(Clock::now()));
+    if (n < 0 && errno != EINTR) {
+      std::perror("modem bank: epoll_wait");
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.u32 == kWakeId) return;
+      HandleEvent(ports_[events[i].data.u32], events[i].events);
+    }
+    RunTimers(Clock::now());
+  }
+}
+
+void BankImpl::HandleEvent(Port& p, std::uint32_t events) {
+  if ((events & EPOLLOUT) != 0) Flush(p);
+  if ((events & EPOLLHUP) != 0) p.hup_pending = true;
+  if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) ReadPort(p);
+}
+
+// Reads packets until the master is empty. A hang-up (no opener left) is acted on after
+// the data before it; when the event said hang-up but a new opener already holds the tty
+// (EAGAIN instead of EIO), the old session is closed all the same.
+void BankImpl::ReadPort(Port& p) {
+  for (;;) {
+    if (!p.hup_pending && Congested(p)) {
+      p.throttled = true;
+      return;
+    }
+    auto packet = p.pty.Read(buf_);
+    const TimePoint now = Clock::now();
+    if (!packet) return;  // not expected on a pty master; the next event retries
+    switch (packet->kind) {
+      case PtyPort::Packet::Kind::Data:
+        p.attached = true;
+        p.modem.Feed(packet->data, now, p.out);
+        Pump(p, now);
+        break;
+      case PtyPort::Packet::Kind::Control:
+        p.attached = true;
+        if (auto up = p.pty.DtrUp()) p.modem.SetDtr(*up, p.out);
+        Pump(p, now);
+        break;
+      case PtyPort::Packet::Kind::Empty:
+        if (p.hup_pending) {
+          p.hup_pending = false;
+          PortClosed(p, now);
+          p.attached = true;  // the new opener
+        }
+        return;
+      case PtyPort::Packet::Kind::Hangup:
+        p.hup_pending = false;
+        if (p.attached) PortClosed(p, now);
+        return;
+    }
+  }
+}
+
+// Every opener closed the tty: like a DTR drop, and the modem resets to command mode.
+void BankImpl::PortClosed(Port& p, TimePoint now) {
+  p.attached = false;
+  p.outq.clear();
+  WantOut(p, false);
+  p.throttled = false;
+  p.modem.Closed(p.out);
+  Pump(p, now);
+}
+
+// Delivers what a modem produced: bytes to its tty, data to the far end, and its events,
+// until nothing is left (an event may produce more output).
+void BankImpl::Pump(Port& p, TimePoint now) {
+  while (!p.out.empty()) {
+    if (!p.out.to_dte.empty()) {
+      Send(p, p.out.to_dte);
+      p.out.to_dte.clear();
+    }
+    if (!p.out.to_line.empty()) {
+      RouteData(p, p.out.to_line, now);
+      p.out.to_line.clear();
+    }
+    if (!p.out.events.empty()) {
+      std::vector<ModemEvent> events;
+      events.swap(p.out.events);
+      for (const ModemEvent& e : events) OnModemEvent(p, e, now);
+    }
+  }
+  const auto next = p.modem.NextTimer();
+  const TimePoint want = next ? *next : kNever;
+  if (want != p.timer_at[kModemTimer]) {
+    if (next) {
+      Schedule(p, kModemTimer, *next);
+    } else {
+      Cancel(p, kModemTimer);
+    }
+  }
+}
+
+// Writes to the tty, queueing what does not fit. Nothing is written to a port nobody
+// holds: it would wait there for the next opener.
+void BankImpl::Send(Port& p, std::string_view bytes) {
+  if (!p.attached || bytes.empty()) return;
+  if (!p.outq.empty()) {
+    if (p.outq.size() + bytes.size() <= kMaxQueue) p.outq.append(bytes);
+    return;
+  }
+  auto n = p.pty.Write(bytes);
+  const std::size_t written = n ? *n : 0;
+  if (written < bytes.size()) {
+    p.outq.assign(bytes.substr(written));
+    WantOut(p, true);
+  }
+}
+
+void BankImpl::Flush(Port& p) {
+  if (!p.outq.empty()) {
+    auto n = p.pty.Write(p.outq);
+    if (n) p.outq.erase(0, *n);
+  }
+  if (p.outq.empty()) WantOut(p, false);
+  if (p.outq.size() >= kLowWater) return;
+  // Resume readers whose output was waiting for this queue.
+  for (Port* r : {&p, Peer(p)}) {
+    if (r != nullptr && r->throttled) {
+      r->throttled = false;
+      ReadPort(*r);
+    }
+  }
+}
+
+void BankImpl::WantOut(Port& p, bool on) {
+  if (p.want_out == on) return;
+  p.want_out = on;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLET | (on ? EPOLLOUT : 0u);
+  ev.data.u32 = static_cast<std::uint32_t>(p.index);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, p.pty.fd(), &ev);
+}
+
+bool BankImpl::Congested(const Port& p) const {
+  if (p.outq.size() > kHighWater) return true;
+  const int peer = PeerIndex(p);
+  return peer >= 0 && ports_[static_cast<std::size_t>(peer)].outq.size() > kHighWater;
+}
+
+Port* BankImpl::Peer(const Port& p) {
+  const int i = PeerIndex(p);
+  return i >= 0 ? &ports_[static_cast<std::size_t>(i)] : nullptr;
+}
+
+void BankImpl::Schedule(Port& p, int kind, TimePoint at) {
+  p.timer_at[static_cast<std::size_t>(kind)] = at;
+  timers_.push(Timer{at, p.index, kind});
+}
+
+// Milliseconds to the next live timer (rounded up), or -1 when there is none.
+int BankImpl::NextTimeoutMs(TimePoint now) {
+  while (!timers_.empty()) {
+    const Timer& t = timers_.top();
+    if (ports_[static_cast<std::size_t>(t.port)].timer_at[static_cast<std::size_t>(t.kind)] ==
+        t.at) {
+      if (t.at <= now) return 0;
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(t.at - now).count();
+      return static_cast<int>(std::min<long long>(ms, 1 << 30));
+    }
+    timers_.pop();  // cancelled or rescheduled
+  }
+  return -1;
+}
+
+void BankImpl::RunTimers(TimePoint now) {
+  while (!timers_.empty() && timers_.top().at <= now) {
+    const Timer t = timers_.top();
+    timers_.pop();
+    Port& p = ports_[static_cast<std::size_t>(t.port)];
+    auto& at = p.timer_at[static_cast<std::size_t>(t.kind)];
+    if (at != t.at) continue;
+    at = kNever;
+    if (t.kind == kModemTimer) {
+      p.modem.OnTimer(now, p.out);
+      Pump(p, now);
+    } else {
+      OnCallTimer(p, now);
+    }
+  }
+}
+
+}  // namespace dialsoak::sim
