@@ -95,6 +95,8 @@ class BankImpl final : public ModemBank {
   void Run();
   void HandleEvent(Port& p, std::uint32_t events);
   void ReadPort(Port& p);
+  void ReadAfterHangup(Port& p);
+  void Consume(Port& p, const PtyPort::Packet& packet, TimePoint now);
   void PortClosed(Port& p, TimePoint now);
   void Pump(Port& p, TimePoint now);
   void Send(Port& p, std::string_view bytes);

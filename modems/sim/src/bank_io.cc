@@ -42,42 +42,59 @@ void BankImpl::HandleEvent(Port& p, std::uint32_t events) {
   if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) ReadPort(p);
 }
 
-// Reads packets until the master is empty. A hang-up (no opener left) is acted on after
-// the data before it; when the event said hang-up but a new opener already holds the tty
-// (EAGAIN instead of EIO), the old session is closed all the same.
+// Reads packets until the master is empty (EAGAIN) or has no opener left (EIO).
 void BankImpl::ReadPort(Port& p) {
+  if (p.hup_pending) return ReadAfterHangup(p);
   for (;;) {
-    if (!p.hup_pending && Congested(p)) {
+    if (Congested(p)) {
       p.throttled = true;
       return;
     }
     auto packet = p.pty.Read(buf_);
+    if (!packet || packet->kind == PtyPort::Packet::Kind::Empty) return;
     const TimePoint now = Clock::now();
-    if (!packet) return;  // not expected on a pty master; the next event retries
-    switch (packet->kind) {
-      case PtyPort::Packet::Kind::Data:
-        p.attached = true;
-        p.modem.Feed(packet->data, now, p.out);
-        Pump(p, now);
-        break;
-      case PtyPort::Packet::Kind::Control:
-        p.attached = true;
-        if (auto up = p.pty.DtrUp()) p.modem.SetDtr(*up, p.out);
-        Pump(p, now);
-        break;
-      case PtyPort::Packet::Kind::Empty:
-        if (p.hup_pending) {
-          p.hup_pending = false;
-          PortClosed(p, now);
-          p.attached = true;  // the new opener
-        }
-        return;
-      case PtyPort::Packet::Kind::Hangup:
-        p.hup_pending = false;
-        if (p.attached) PortClosed(p, now);
-        return;
+    if (packet->kind == PtyPort::Packet::Kind::Hangup) {
+      if (p.attached) PortClosed(p, now);
+      return;
     }
+    Consume(p, *packet, now);
   }
+}
+
+// The event said that every opener had closed the tty. If the master still says so
+// (EIO), the packets read were sent before the close; if not (EAGAIN), a new opener
+// already holds the tty and they are its own, so the old session is closed first.
+void BankImpl::ReadAfterHangup(Port& p) {
+  p.hup_pending = false;
+  struct Saved {
+    PtyPort::Packet::Kind kind;
+    std::string data;
+  };
+  std::vector<Saved> saved;
+  bool closed = false;
+  for (;;) {
+    auto packet = p.pty.Read(buf_);
+    if (!packet || packet->kind == PtyPort::Packet::Kind::Empty) break;
+    if (packet->kind == PtyPort::Packet::Kind::Hangup) {
+      closed = true;
+      break;
+    }
+    saved.push_back(Saved{packet->kind, std::string(packet->data)});
+  }
+  const TimePoint now = Clock::now();
+  if (!closed && p.attached) PortClosed(p, now);
+  for (const Saved& s : saved) Consume(p, PtyPort::Packet{s.kind, s.data}, now);
+  if (closed && p.attached) PortClosed(p, now);
+}
+
+void BankImpl::Consume(Port& p, const PtyPort::Packet& packet, TimePoint now) {
+  p.attached = true;
+  if (packet.kind == PtyPort::Packet::Kind::Data) {
+    p.modem.Feed(packet.data, now, p.out);
+  } else if (auto up = p.pty.DtrUp()) {
+    p.modem.SetDtr(*up, p.out);
+  }
+  Pump(p, now);
 }
 
 // Every opener closed the tty: like a DTR drop, and the modem resets to command mode.

@@ -187,6 +187,25 @@ TEST(SimBankTest, AByteDuringTheDelayAbortsTheDial) {
   EXPECT_EQ(records[0].result, "NO CARRIER");
 }
 
+// Regression: a port opened before the bank's thread had read its start-up hang-up
+// (no opener yet) had its first call closed under it, so the next DTR drop went unseen.
+TEST(SimBankTest, PortsOpenedRightAfterStartKeepTheirFirstCall) {
+  for (int round = 0; round < 5; ++round) {
+    BankConfig config;
+    config.ports = 64;
+    auto bank = StartBank(config);
+    std::vector<std::unique_ptr<Tty>> ttys;
+    for (const std::string& path : bank->port_paths()) {
+      ttys.push_back(std::make_unique<Tty>(path));
+      ttys.back()->Write("ATDT1\r");
+    }
+    for (std::size_t i = 0; i < ttys.size(); ++i) {
+      ASSERT_EQ(AwaitDialResult(*ttys[i]), "CONNECT") << "round " << round << " port " << i;
+      ASSERT_TRUE(DropDtr(*ttys[i])) << "round " << round << " port " << i;
+    }
+  }
+}
+
 // Dials n times and returns the result words; hangs up after each CONNECT.
 std::vector<std::string> DialMany(ModemBank& bank, int n) {
   Tty tty(bank.port_paths()[0]);
