@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 // GCC 12 warns of a null dereference inside CLI11's own string helpers (inlined here).
@@ -87,6 +89,18 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.footer(kFooter);
 }
 
+// The flag behind a field that CheckBankConfig names at the start of its message.
+const char* FlagOf(const std::string& problem) {
+  static constexpr std::pair<std::string_view, const char*> kFields[] = {
+      {"ports", "--ports, --pool"}, {"call.connect_text", "--connect"},
+      {"call.p_", "--busy, --no-answer, --no-dialtone, --no-carrier"},
+      {"pools", "--pool"}, {"ring_interval", "--ring-interval"}};
+  for (const auto& [field, flag] : kFields) {
+    if (problem.starts_with(field)) return flag;
+  }
+  return "configuration";
+}
+
 // Builds the bank's config from the flags; on a bad value prints which flag and what is
 // allowed, and returns false.
 bool ToConfig(const Flags& f, BankConfig& c) {
@@ -121,7 +135,7 @@ bool ToConfig(const Flags& f, BankConfig& c) {
     return bad("--ring-interval", ring ? "must be positive, e.g. 6s" : ring.error());
   }
   c.ring_interval = *ring;
-  if (auto problem = dialsoak::sim::CheckBankConfig(c)) return bad("configuration", *problem);
+  if (auto problem = dialsoak::sim::CheckBankConfig(c)) return bad(FlagOf(*problem), *problem);
   return true;
 }
 

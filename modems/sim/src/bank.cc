@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 #include <system_error>
@@ -90,6 +91,10 @@ io::Result<void> BankImpl::CreatePorts() {
     const int index = static_cast<int>(ports_.size());
     ModemIdentity identity;
     identity.can_dial = !answering;
+    // ATI answers the speed the modem connects at: the leading digits of CONNECT's text.
+    const std::string& text = config_.call.connect_text;
+    const auto digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    if (digits > 0) identity.speed = text.substr(0, digits);
     ports_.emplace_back(index, std::move(*pty), std::move(identity),
                         config_.seed + static_cast<std::uint64_t>(index));
     Port& p = ports_.back();

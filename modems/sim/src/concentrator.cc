@@ -1,8 +1,19 @@
 #include "concentrator.h"
 
-#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 
 namespace dialsoak::sim {
+namespace {
+
+// A broken invariant of the bank's bookkeeping: stop rather than hand out a port twice.
+void Check(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "dialsoak::sim::Concentrator: invariant broken: %s\n", what);
+  std::abort();
+}
+
+}  // namespace
 
 Concentrator::Concentrator(const std::vector<PoolConfig>& pools) {
   for (const PoolConfig& p : pools) {
@@ -40,7 +51,7 @@ std::optional<int> Concentrator::Acquire(int pool, const std::function<bool(int)
       break;
     }
   }
-  assert(chosen >= 0);  // in_use < capacity means a slot is free
+  Check(chosen >= 0, "in_use < capacity, yet no free slot");
   p.busy[static_cast<std::size_t>(chosen)] = true;
   ++p.in_use;
   return chosen;
@@ -49,10 +60,10 @@ std::optional<int> Concentrator::Acquire(int pool, const std::function<bool(int)
 void Concentrator::Release(int pool, int slot) {
   Pool& p = pools_[static_cast<std::size_t>(pool)];
   if (slot != kUnlimitedSlot) {
-    assert(p.busy[static_cast<std::size_t>(slot)]);
+    Check(p.busy[static_cast<std::size_t>(slot)], "release of a free slot");
     p.busy[static_cast<std::size_t>(slot)] = false;
   }
-  assert(p.in_use > 0);
+  Check(p.in_use > 0, "release with nothing in use");
   --p.in_use;
 }
 

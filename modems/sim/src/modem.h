@@ -132,6 +132,7 @@ class Modem {
   void ExecuteLine(const std::string& line, ModemOutput& out);
   Step Execute(const Command& c, ModemOutput& out);
   Step Basic(const Command& c, ModemOutput& out);
+  Step CallControl(const Command& c, ModemOutput& out);
   Step Extended(const Command& c, ModemOutput& out);
   Step Dial(const std::string& text, ModemOutput& out);
   Step Identify(long n, ModemOutput& out);

@@ -98,51 +98,22 @@ Modem::Step Modem::Execute(const Command& c, ModemOutput& out) {
 }
 
 Modem::Step Modem::Basic(const Command& c, ModemOutput& out) {
+  const std::string& n = c.name;
+  if (n == "A" || n == "H" || n == "O" || n == "Z") return CallControl(c, out);
   const long v = c.value;
   auto flag = [&](bool& setting) {
     if (v > 1) return Step::Error;
     setting = v == 1;
     return Step::Next;
   };
-  const std::string& n = c.name;
   if (n == "E") return flag(settings_.echo);
   if (n == "V") return flag(settings_.verbose);
   if (n == "Q") return flag(settings_.quiet);
   if (n == "I") return Identify(v, out);
-  if (n == "H") {
-    if (v > 1) return Step::Error;
-    if (in_call()) Hangup(HangupCause::Command, out);
-    return Step::Next;
-  }
-  if (n == "Z" || n == "&F") {
-    if (v > (n == "Z" ? 1 : 0)) return Step::Error;
-    if (n == "&F") {
-      settings_ = Settings();
-      return Step::Next;
-    }
-    if (in_call()) Hangup(HangupCause::Command, out);
+  if (n == "&F") {
+    if (v > 0) return Step::Error;
     settings_ = Settings();
-    return Step::Stop;  // V.250 6.1.1: commands after Z on the line are ignored
-  }
-  if (n == "A") {
-    if (in_call()) return Step::Error;
-    if (!incoming_) {
-      Result(ResultCode::NoCarrier, out);
-      return Step::Done;
-    }
-    Answer(out);
-    return Step::Done;
-  }
-  if (n == "O") {
-    if (v > 1) return Step::Error;
-    if (state_ != ModemState::OnlineCommand) {
-      Result(ResultCode::NoCarrier, out);
-      return Step::Done;
-    }
-    state_ = ModemState::Online;
-    plus_count_ = 0;
-    Result(ResultCode::Connect, out, connect_text_);
-    return Step::Done;
+    return Step::Next;
   }
   if (n == "&C" || n == "&D") {
     if (v > (n == "&C" ? 1 : 3)) return Step::Error;
@@ -153,6 +124,40 @@ Modem::Step Modem::Basic(const Command& c, ModemOutput& out) {
     if (n == a.name) return v <= a.max ? Step::Next : Step::Error;
   }
   return Step::Error;
+}
+
+// A (answer), H (hang up), O (back online), Z (reset, hanging up).
+Modem::Step Modem::CallControl(const Command& c, ModemOutput& out) {
+  const long v = c.value;
+  switch (c.name[0]) {
+    case 'A':
+      if (in_call()) return Step::Error;
+      if (!incoming_) {
+        Result(ResultCode::NoCarrier, out);
+      } else {
+        Answer(out);
+      }
+      return Step::Done;
+    case 'H':
+      if (v > 1) return Step::Error;
+      if (in_call()) Hangup(HangupCause::Command, out);
+      return Step::Next;
+    case 'O':
+      if (v > 1) return Step::Error;
+      if (state_ != ModemState::OnlineCommand) {
+        Result(ResultCode::NoCarrier, out);
+        return Step::Done;
+      }
+      state_ = ModemState::Online;
+      plus_count_ = 0;
+      Result(ResultCode::Connect, out, connect_text_);
+      return Step::Done;
+    default:  // Z
+      if (v > 1) return Step::Error;
+      if (in_call()) Hangup(HangupCause::Command, out);
+      settings_ = Settings();
+      return Step::Stop;  // V.250 6.1.1: commands after Z on the line are ignored
+  }
 }
 
 Modem::Step Modem::Identify(long n, ModemOutput& out) {

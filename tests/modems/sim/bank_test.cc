@@ -116,7 +116,7 @@ TEST(SimBankTest, FullPoolIsBusyAtOnceAndFreedAtHangup) {
   BankConfig config;
   config.ports = 2;
   config.pools = {PoolConfig{"*", 1, false}};
-  config.call.answer_delay = Distribution::Fixed(100ms);
+  config.call.answer_delay = Distribution::Fixed(500ms);
   auto bank = StartBank(config, &calls);
   Tty a(bank->port_paths()[0]), b(bank->port_paths()[1]);
   a.Write("ATDT5551234\r");
@@ -124,7 +124,7 @@ TEST(SimBankTest, FullPoolIsBusyAtOnceAndFreedAtHangup) {
   const auto start = std::chrono::steady_clock::now();
   b.Write("ATDT5551234\r");
   ASSERT_EQ(AwaitDialResult(b), "BUSY");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);  // at once, not after the delay
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 400ms);  // at once, not after the delay
   ASSERT_TRUE(DropDtr(a));
   b.Write("ATDT5551234\r");
   EXPECT_EQ(AwaitDialResult(b), "CONNECT");
@@ -136,6 +136,17 @@ TEST(SimBankTest, FullPoolIsBusyAtOnceAndFreedAtHangup) {
   EXPECT_EQ(records[0].result, "BUSY");
   EXPECT_EQ(records[0].port, 1);
   EXPECT_EQ(records[0].hangup_cause, "");
+}
+
+TEST(SimBankTest, ConnectTextAndItsSpeedForAti) {
+  BankConfig config;
+  config.call.connect_text = "28800/V32";
+  auto bank = StartBank(config);
+  Tty tty(bank->port_paths()[0]);
+  tty.Write("ATE0I\r");
+  EXPECT_TRUE(tty.WaitFor("\r\n28800\r\n\r\nOK\r\n")) << tty.pending();
+  tty.Write("ATDT1\r");
+  EXPECT_TRUE(tty.WaitFor("\r\nCONNECT 28800/V32\r\n")) << tty.pending();
 }
 
 TEST(SimBankTest, NumberWithoutPoolGetsNoAnswer) {

@@ -13,7 +13,8 @@
 // Start returns when the ports are ready; one thread runs all modems. Destroying the
 // bank stops it, closes the ptys and removes the links it made.
 // Thread safety: the accessors and stats() may be called from any thread; the observer
-// is called on the bank's thread.
+// is called on the bank's thread, must not throw, and should be quick (it holds up
+// every port).
 // Errors: Start throws std::invalid_argument for a bad config (the message names the
 // field and what is allowed), and returns an io::Error when ptys or links cannot be made.
 #pragma once

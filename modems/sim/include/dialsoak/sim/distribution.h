@@ -1,7 +1,10 @@
 // Distribution: a random duration (answer delay, hold time) drawn per call.
 // Parsed from text such as "fixed:0", "fixed:2s", "uniform:100ms,3s", "exp:500ms",
-// "lognormal:2s,0.5" (median, sigma). Thread-compatible; Draw takes the caller's RNG so
-// a seeded run is reproducible.
+// "lognormal:2s,0.5" (median, sigma), or a bare duration ("2s" = fixed:2s).
+// Thread-compatible; Draw takes the caller's RNG so a seeded run is reproducible. Draws
+// are never negative and are capped at 1e6 s.
+// Errors: Parse and ParseDuration return a message that says what is allowed; nothing
+// here throws.
 #pragma once
 
 #include <chrono>
