@@ -12,11 +12,7 @@
 #include <utility>
 #include <vector>
 
-// GCC 12 warns of a null dereference inside CLI11's own string helpers (inlined here).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
