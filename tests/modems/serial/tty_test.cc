@@ -1,6 +1,8 @@
 #include "dialsoak/serial/tty.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +23,36 @@ TEST(TtyTest, MissingDeviceIsNamedInTheError) {
   EXPECT_EQ(fd.error().code, ENOENT);
   EXPECT_THAT(fd.error().message, HasSubstr("/dev/ttyDialsoakMissing0"));
   EXPECT_THAT(fd.error().message, HasSubstr("no such device"));
+}
+
+TEST(TtyTest, PermissionDeniedSaysWhatToDo) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch to an unprivileged user";
+  testutil::PtyPair pty(false);
+  ASSERT_EQ(::chmod(pty.slave_path().c_str(), 0600), 0);
+  // The child drops to nobody, tries the root-owned tty and reports what it got.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string msg = "setuid failed";
+    if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
+      auto fd = OpenTty(pty.slave_path(), TtyOptions{});
+      msg = fd ? "opened" : std::to_string(fd.error().code) + " " + fd.error().message;
+    }
+    (void)!::write(fds[1], msg.data(), msg.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_THAT(got, ::testing::StartsWith(std::to_string(EACCES) + " "));
+  EXPECT_THAT(got, HasSubstr(pty.slave_path()));
+  EXPECT_THAT(got, HasSubstr("dialout"));
 }
 
 TEST(TtyTest, RegularFileIsNotATty) {
