@@ -1,0 +1,129 @@
+// RunSummary: the observer that aggregates a whole run into a Summary — counts per outcome,
+// exact dial and hang-up latency percentiles, hang-up failures and methods, the first
+// distinct failure details, and per watched process its resource counts at the baseline,
+// at the end and at their extremes. summary_table.h renders it for a terminal,
+// json_report.h as JSON.
+//
+// Memory: every dial and hang-up latency is kept (8 bytes each) so the percentiles are
+// exact (nearest rank, see percentiles.h): about 16 bytes per cycle, 160 MB for ten
+// million cycles.
+//
+// Thread safety: none. Like every RunObserver it is fed from the engine's one collector
+// thread; call summary() from that thread or after the run has ended. Never throws
+// (except std::bad_alloc).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dialsoak/line/line.h"
+#include "dialsoak/observer/records.h"
+#include "dialsoak/observer/run_observer.h"
+#include "dialsoak/report/percentiles.h"
+
+namespace dialsoak::report {
+
+inline constexpr int kHangupMethodCount = 5;
+static_assert(static_cast<int>(HangupMethod::Api) == kHangupMethodCount - 1,
+              "kHangupMethodCount must follow HangupMethod");
+static_assert(static_cast<int>(CallResult::IoError) == kCallResultCount - 1,
+              "kCallResultCount must follow CallResult");
+
+// At most this many distinct failure details are kept, each at most kMaxDetailLength bytes.
+inline constexpr std::size_t kMaxFailureDetails = 5;
+inline constexpr std::size_t kMaxDetailLength = 160;
+
+// One distinct failure: a dial outcome other than CONNECT, or a failed hang-up ("hangup").
+// Distinct means a different (what, detail) pair.
+struct FailureDetail {
+  std::string what;    // ToString(CallResult), or "hangup"
+  std::string detail;  // the modem's text or the error, truncated to kMaxDetailLength
+  std::int64_t count = 0;
+  int first_line = 0;
+  std::int64_t first_cycle = 0;
+};
+
+struct ResourceCounts {
+  std::int64_t handles = 0;
+  std::int64_t threads = 0;
+  std::int64_t resident_bytes = 0;
+};
+
+// One watched process ("self" or another). Only good samples (alive, no error) count
+// towards baseline, end, min and max.
+struct ProcessSummary {
+  std::string process;
+  int pid = 0;  // of the latest sample
+  // The first good Baseline sample; if there was none, the first good sample of any kind
+  // (baseline_was_sampled tells which).
+  std::optional<ResourceCounts> baseline;
+  bool baseline_was_sampled = false;
+  // The last good End sample; if there was none, the last good sample of any kind.
+  std::optional<ResourceCounts> end;
+  bool end_was_sampled = false;
+  std::optional<ResourceCounts> min;  // field by field over good samples
+  std::optional<ResourceCounts> max;
+  bool alive_at_end = false;        // the latest sample found the process
+  bool vanished = false;            // seen alive, later not found (even if back again)
+  std::int64_t samples = 0;         // every sample, good or not
+  std::int64_t failed_samples = 0;  // alive but the probe failed (error set)
+  std::string last_error;
+};
+
+struct Summary {
+  RunInfo run;
+  bool ended = false;  // OnRunEnd was seen
+  StopReason stop_reason = StopReason::Completed;
+  std::string stop_message;
+  // The run's length: from RunEnd; before it, the span between the first and the latest
+  // time point seen (cycles, probes, ticks).
+  std::chrono::nanoseconds elapsed{};
+  std::int64_t cycles = 0;                                // cycle records seen
+  double cycles_per_second = 0;                           // cycles / elapsed; 0 when elapsed is 0
+  std::array<std::int64_t, kCallResultCount> outcomes{};  // indexed by CallResult
+  std::int64_t hangups = 0;                               // cycles that needed a hang-up
+  std::int64_t hangup_failures = 0;
+  std::array<std::int64_t, kHangupMethodCount> hangup_methods{};  // indexed by HangupMethod
+  LatencyStats dial;                      // every dial, whatever its outcome
+  LatencyStats hangup;                    // every hang-up attempted, failed ones included
+  std::vector<FailureDetail> failures;    // first kMaxFailureDetails distinct, in order
+  std::int64_t other_failures = 0;        // failures with a detail not kept
+  std::vector<ProcessSummary> processes;  // in order of first sample
+
+  std::int64_t Count(CallResult r) const { return outcomes[static_cast<std::size_t>(r)]; }
+  std::int64_t Count(HangupMethod m) const { return hangup_methods[static_cast<std::size_t>(m)]; }
+  // The process of that name, or nullptr.
+  const ProcessSummary* FindProcess(std::string_view name) const;
+};
+
+class RunSummary : public RunObserver {
+ public:
+  void OnRunStart(const RunInfo& info) override;
+  void OnCycle(const CycleRecord& c) override;
+  void OnProbe(const ProbeSample& s) override;
+  void OnRunEnd(const RunEnd& end) override;
+  void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
+
+  // The run so far (or the whole run, after OnRunEnd). Sorts the kept latencies in place,
+  // which is why they are mutable; cost O(n log n) on the first call after new cycles.
+  Summary summary() const;
+
+ private:
+  void Seen(Clock::time_point t);
+  void NoteFailure(std::string_view what, std::string_view detail, const CycleRecord& c);
+
+  Summary s_;  // everything but the latency stats and the elapsed fallback
+  mutable std::vector<std::int64_t> dial_ns_;
+  mutable std::vector<std::int64_t> hangup_ns_;
+  std::unordered_map<std::string, std::size_t> process_index_;
+  std::optional<Clock::time_point> first_seen_;
+  Clock::time_point last_seen_{};
+};
+
+}  // namespace dialsoak::report

@@ -1,0 +1,121 @@
+#include "dialsoak/report/json_report.h"
+
+#include "dialsoak/report/atomic_file.h"
+#include "text.h"
+
+namespace dialsoak::report {
+namespace {
+
+using nlohmann::json;
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+json Latency(const LatencyStats& l) {
+  json j;
+  j["count"] = l.count;
+  auto put = [&](const char* key, std::chrono::nanoseconds d) {
+    j[key] = l.count == 0 ? json(nullptr) : json(Seconds(d));
+  };
+  put("min", l.min);
+  put("p50", l.p50);
+  put("p90", l.p90);
+  put("p99", l.p99);
+  put("p99_9", l.p999);
+  put("max", l.max);
+  put("mean", l.mean);
+  return j;
+}
+
+json Resource(const ProcessSummary& p, std::int64_t ResourceCounts::*field) {
+  auto value = [&](const std::optional<ResourceCounts>& c) {
+    return c ? json((*c).*field) : json(nullptr);
+  };
+  return json{{"baseline", value(p.baseline)},
+              {"end", value(p.end)},
+              {"min", value(p.min)},
+              {"max", value(p.max)}};
+}
+
+json Process(const ProcessSummary& p) {
+  return json{{"pid", p.pid},
+              {"alive_at_end", p.alive_at_end},
+              {"vanished", p.vanished},
+              {"samples", p.samples},
+              {"failed_samples", p.failed_samples},
+              {"last_error", p.last_error},
+              {"baseline_sampled", p.baseline_was_sampled},
+              {"end_sampled", p.end_was_sampled},
+              {"handles", Resource(p, &ResourceCounts::handles)},
+              {"threads", Resource(p, &ResourceCounts::threads)},
+              {"resident_bytes", Resource(p, &ResourceCounts::resident_bytes)}};
+}
+
+json Outcomes(const Summary& s) {
+  json j = json::object();
+  for (int i = 0; i < kCallResultCount; ++i) {
+    auto r = static_cast<CallResult>(i);
+    j[std::string(ToString(r))] = s.Count(r);
+  }
+  return j;
+}
+
+json Hangups(const Summary& s) {
+  json methods = json::object();
+  for (int i = 0; i < kHangupMethodCount; ++i) {
+    auto m = static_cast<HangupMethod>(i);
+    methods[std::string(ToString(m))] = s.Count(m);
+  }
+  return json{{"attempted", s.hangups}, {"failed", s.hangup_failures}, {"methods", methods}};
+}
+
+json Failures(const Summary& s) {
+  json list = json::array();
+  for (const auto& f : s.failures) {
+    list.push_back(json{{"what", f.what},
+                        {"detail", f.detail},
+                        {"count", f.count},
+                        {"first_line", f.first_line},
+                        {"first_cycle", f.first_cycle}});
+  }
+  return list;
+}
+
+}  // namespace
+
+json SummaryToJson(const Summary& s, const json& config, int exit_code) {
+  const RunInfo& r = s.run;
+  json processes = json::object();
+  for (const auto& p : s.processes) processes[p.process] = Process(p);
+  return json{
+      {"report_format", kReportFormat},
+      {"tool", "dialsoak"},
+      {"version", r.version},
+      {"run_id", r.run_id},
+      {"backend", r.backend},
+      {"lines", r.lines},
+      {"cycles_per_line", r.cycles_per_line ? json(*r.cycles_per_line) : json(nullptr)},
+      {"duration_seconds", r.duration ? json(Seconds(*r.duration)) : json(nullptr)},
+      {"started", Iso8601Utc(r.started)},
+      {"ended", s.ended},
+      {"stop", {{"reason", ToString(s.stop_reason)}, {"message", s.stop_message}}},
+      {"elapsed_seconds", Seconds(s.elapsed)},
+      {"cycles", s.cycles},
+      {"cycles_per_second", s.cycles_per_second},
+      {"outcomes", Outcomes(s)},
+      {"hangups", Hangups(s)},
+      {"latency_seconds", {{"dial", Latency(s.dial)}, {"hangup", Latency(s.hangup)}}},
+      {"processes", processes},
+      {"failures", Failures(s)},
+      {"other_failures", s.other_failures},
+      {"exit_code", exit_code},
+      {"config", config},
+  };
+}
+
+io::Result<void> WriteJsonReport(const std::string& path, const json& report) {
+  std::string text = report.dump(2, ' ', false, json::error_handler_t::replace);
+  text += '\n';
+  return WriteFileAtomically(path, text);
+}
+
+}  // namespace dialsoak::report

@@ -1,0 +1,138 @@
+#include "dialsoak/report/summary_table.h"
+
+#include <fmt/format.h>
+
+#include "text.h"
+
+namespace dialsoak::report {
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+std::string Header(const Summary& s) {
+  const RunInfo& r = s.run;
+  std::string out =
+      fmt::format("dialsoak {}  run {}  backend {}  {} line(s)  started {}\n",
+                  r.version.empty() ? "?" : r.version, r.run_id.empty() ? "?" : r.run_id,
+                  r.backend.empty() ? "?" : r.backend, r.lines, Iso8601Utc(r.started));
+  std::string target;
+  if (r.cycles_per_line) target = fmt::format("{} x {} cycles", r.lines, *r.cycles_per_line);
+  if (r.duration) {
+    if (!target.empty()) target += " or ";
+    target += FormatHms(*r.duration);
+  }
+  std::string stop = s.ended ? std::string(ToString(s.stop_reason)) : "still running";
+  if (!s.stop_message.empty()) stop += ": " + Printable(s.stop_message);
+  out += fmt::format("stopped: {}{}\n", stop, target.empty() ? "" : "  (target " + target + ")");
+  out += fmt::format("cycles:  {} in {:.3f} s = {:.1f} cycles/s\n", s.cycles, Seconds(s.elapsed),
+                     s.cycles_per_second);
+  return out;
+}
+
+std::string Outcomes(const Summary& s) {
+  Rows rows{{"outcome", "count", "share"}};
+  for (int i = 0; i < kCallResultCount; ++i) {
+    auto r = static_cast<CallResult>(i);
+    double share = s.cycles > 0
+                       ? 100.0 * static_cast<double>(s.Count(r)) / static_cast<double>(s.cycles)
+                       : 0.0;
+    rows.push_back({OutcomeLabel(r), std::to_string(s.Count(r)), fmt::format("{:.2f}%", share)});
+  }
+  return AlignRows(rows, "lrr");
+}
+
+std::string Hangups(const Summary& s) {
+  std::string methods;
+  for (int i = 0; i < kHangupMethodCount; ++i) {
+    auto m = static_cast<HangupMethod>(i);
+    if (s.Count(m) == 0) continue;
+    methods += fmt::format("{}{} {}", methods.empty() ? "" : ", ", ToString(m), s.Count(m));
+  }
+  return fmt::format("hang-ups: {} attempted, {} failed{}\n", s.hangups, s.hangup_failures,
+                     methods.empty() ? "" : "; methods: " + methods);
+}
+
+std::vector<std::string> LatencyRow(std::string name, const LatencyStats& l) {
+  if (l.count == 0) return {std::move(name), "0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
+  return {std::move(name), std::to_string(l.count), FormatMs(l.min),  FormatMs(l.p50),
+          FormatMs(l.p90), FormatMs(l.p99),         FormatMs(l.p999), FormatMs(l.max)};
+}
+
+std::string Latencies(const Summary& s) {
+  Rows rows{{"latency (ms)", "count", "min", "p50", "p90", "p99", "p99.9", "max"}};
+  rows.push_back(LatencyRow("dial", s.dial));
+  rows.push_back(LatencyRow("hang-up", s.hangup));
+  return AlignRows(rows, "lrrrrrrr");
+}
+
+std::string Resource(const ProcessSummary& p, std::int64_t ResourceCounts::*field,
+                     bool mib = false) {
+  auto show = [&](const std::optional<ResourceCounts>& c) -> std::string {
+    if (!c) return "n/a";
+    std::int64_t v = (*c).*field;
+    return mib ? fmt::format("{:.1f}", static_cast<double>(v) / (1024.0 * 1024.0))
+               : std::to_string(v);
+  };
+  std::string star = p.baseline && !p.baseline_was_sampled ? "*" : "";
+  return fmt::format("{}{} -> {} (max {})", show(p.baseline), star, show(p.end), show(p.max));
+}
+
+std::string State(const ProcessSummary& p) {
+  std::string state = p.alive_at_end ? (p.vanished ? "vanished, back" : "alive")
+                                     : (p.vanished ? "vanished" : "not found");
+  if (p.failed_samples > 0) state += fmt::format(", {} failed probe(s)", p.failed_samples);
+  return state;
+}
+
+std::string Processes(const Summary& s) {
+  if (s.processes.empty()) return "processes: none watched\n";
+  Rows rows{{"process", "pid", "handles", "threads", "resident MiB", "state"}};
+  bool stand_in = false;
+  for (const auto& p : s.processes) {
+    rows.push_back({Printable(p.process), std::to_string(p.pid),
+                    Resource(p, &ResourceCounts::handles), Resource(p, &ResourceCounts::threads),
+                    Resource(p, &ResourceCounts::resident_bytes, true), State(p)});
+    stand_in = stand_in || (p.baseline && !p.baseline_was_sampled);
+  }
+  std::string out = AlignRows(rows, "lrrrrl");
+  if (stand_in) out += "* no baseline sample: the first sample stands in\n";
+  return out;
+}
+
+std::string Failures(const Summary& s) {
+  if (s.failures.empty()) return "";
+  std::string out =
+      fmt::format("failures (first {} distinct{}):\n", s.failures.size(),
+                  s.other_failures > 0 ? fmt::format("; {} more not shown", s.other_failures) : "");
+  Rows rows;
+  for (const auto& f : s.failures) {
+    std::string what = f.what == "hangup" ? "hang-up failed" : Shout(f.what);
+    rows.push_back({"  " + what, fmt::format("{}x", f.count),
+                    fmt::format("first line {} cycle {}:", f.first_line, f.first_cycle),
+                    f.detail.empty() ? "(no detail)" : Printable(f.detail)});
+  }
+  return out + AlignRows(rows, "lrl");
+}
+
+}  // namespace
+
+std::string RenderSummary(const Summary& s, int exit_code, std::string_view exit_meaning) {
+  std::string out = Header(s);
+  out += '\n';
+  out += Outcomes(s);
+  out += Hangups(s);
+  out += '\n';
+  out += Latencies(s);
+  out += '\n';
+  out += Processes(s);
+  std::string failures = Failures(s);
+  if (!failures.empty()) out += '\n' + failures;
+  out += '\n';
+  out += fmt::format("exit code {}{}\n", exit_code,
+                     exit_meaning.empty() ? "" : ": " + std::string(exit_meaning));
+  return out;
+}
+
+}  // namespace dialsoak::report
