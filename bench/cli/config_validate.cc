@@ -1,0 +1,170 @@
+// ValidateSettings: the checks of RunSettings once the flags were applied over the file.
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "config_file.h"
+#include "config_values.h"
+
+namespace dialsoak::cli {
+namespace {
+
+using std::chrono::nanoseconds;
+
+tl::unexpected<ConfigError> Error(std::string message) {
+  return tl::unexpected(ConfigError{std::move(message)});
+}
+
+// "run.yaml:12: key 'modems[0].hangup'" for an entry read from the file, else a plain
+// name of the setting (it came from a flag or from code).
+std::string Where(const RunSettings& s, const LineSettings& line, std::string_view section,
+                  std::string_view key) {
+  if (line.source_line > 0 && !s.config_path.empty()) {
+    return fmt::format("{}:{}: key '{}.{}'", s.config_path, line.source_line, section, key);
+  }
+  return fmt::format("line setting '{}' ({})", key, section);
+}
+
+// "--hold (config key 'hold')": a top-level value the file had right comes from a flag.
+std::string Setting(std::string_view key) {
+  std::string flag(key);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return fmt::format("--{} (config key '{}')", flag, key);
+}
+
+tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
+  if (auto p = config::CheckChoice("backend", s.backend, config::kBackends)) {
+    return Error(fmt::format("{}: {}", Setting("backend"), *p));
+  }
+  if (s.lines < 1 || s.lines > config::kMaxLines) {
+    return Error(fmt::format("{}: expected a whole number from 1 to {}, got {}", Setting("lines"),
+                             config::kMaxLines, s.lines));
+  }
+  if (s.cycles && *s.cycles < 1) {
+    return Error(
+        fmt::format("{}: expected a whole number >= 1, got {}", Setting("cycles"), *s.cycles));
+  }
+  const std::pair<std::string_view, std::optional<nanoseconds>> durations[] = {
+      {"duration", s.duration},
+      {"hold", s.hold},
+      {"think", s.think},
+      {"sample_interval", s.sample_interval}};
+  for (const auto& [key, value] : durations) {
+    if (!value) continue;
+    if (auto p = config::CheckDuration(*value, key == "sample_interval")) {
+      return Error(fmt::format("{}: {}", Setting(key), *p));
+    }
+  }
+  if (auto p = config::CheckDialNumber(s.number)) {
+    return Error(fmt::format("{}: {}", Setting("number"), *p));
+  }
+  if (auto p = config::CheckAnswerDelay(s.answer_delay)) {
+    return Error(fmt::format("{}: {}", Setting("answer_delay"), *p));
+  }
+  if (!(s.max_failures_percent >= 0 && s.max_failures_percent <= 100)) {
+    return Error(fmt::format("{}: expected a percentage from 0 to 100, got {}",
+                             Setting("max_failures"), s.max_failures_percent));
+  }
+  for (int pid : s.watch_pids) {
+    if (pid < 1) {
+      return Error(
+          fmt::format("{}: expected a process id >= 1, got {}", Setting("watch_pid"), pid));
+    }
+  }
+  for (const std::string& name : s.watch_names) {
+    if (name.empty())
+      return Error(
+          fmt::format("{}: expected a process name, got an empty one", Setting("watch_name")));
+  }
+  return {};
+}
+
+tl::expected<void, ConfigError> ValidateLines(const RunSettings& s) {
+  if (auto p = config::CheckLineSettings(s.line_defaults)) {
+    return Error(fmt::format("{}: {}", Where(s, s.line_defaults, "defaults", p->key), p->message));
+  }
+  for (std::size_t i = 0; i < s.line_overrides.size(); ++i) {
+    const LineSettings& line = s.line_overrides[i];
+    const std::string section = fmt::format("modems[{}]", i);
+    if (auto p = config::CheckLineSettings(line)) {
+      return Error(fmt::format("{}: {}", Where(s, line, section, p->key), p->message));
+    }
+    if (s.backend == "serial" && line.device.empty()) {
+      return Error(
+          fmt::format("{}: backend serial: every modems entry is one line and needs a "
+                      "device, e.g. '- device: /dev/ttyS0'",
+                      Where(s, line, section, "device")));
+    }
+  }
+  return {};
+}
+
+// What is wrong with the device at path, or nothing when it is a character device.
+std::optional<std::string> DeviceProblem(const std::string& path) {
+  constexpr std::string_view kWant =
+      "expected a serial port (/dev/ttyS*, /dev/ttyUSB*, /dev/ttyACM*) or a pty";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISCHR(st.st_mode)) return std::nullopt;
+    const char* kind = S_ISDIR(st.st_mode)   ? "a directory"
+                       : S_ISREG(st.st_mode) ? "a regular file"
+                                             : "not a device";
+    return fmt::format("device '{}' is {}, not a character device: {}", path, kind, kWant);
+  }
+  const int err = errno;
+  struct stat link {};
+  if (err == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    return fmt::format("device '{}' is a symlink to a path that does not exist: {}", path, kWant);
+  }
+  if (err == ENOENT) {
+    return fmt::format("device '{}' does not exist (is the modem plugged in, the path right?): {}",
+                       path, kWant);
+  }
+  return fmt::format("device '{}' cannot be checked: {} (check the permissions of its directory)",
+                     path, std::strerror(err));
+}
+
+tl::expected<void, ConfigError> ValidateDevices(const RunSettings& s) {
+  if (s.backend != "serial") return {};
+  if (s.devices.empty()) {
+    return Error(
+        "backend serial needs at least one device: give --device PATH (repeatable) or "
+        "'modems' entries with a 'device' in the config file");
+  }
+  std::map<std::string, int> seen;  // device -> times seen so far
+  for (const std::string& device : s.devices) {
+    const int occurrence = seen[device]++;
+    // The file's entry for this occurrence of the device, so the message can point at it.
+    std::string where = "--device " + device;
+    int match = 0;
+    for (std::size_t i = 0; i < s.line_overrides.size(); ++i) {
+      const LineSettings& line = s.line_overrides[i];
+      if (line.device != device || match++ != occurrence) continue;
+      if (line.source_line > 0 && !s.config_path.empty()) {
+        where = Where(s, line, fmt::format("modems[{}]", i), "device");
+      }
+      break;
+    }
+    if (occurrence > 0) {
+      return Error(
+          fmt::format("{}: device '{}' is listed twice; each device is one line", where, device));
+    }
+    if (auto p = DeviceProblem(device)) return Error(fmt::format("{}: {}", where, *p));
+  }
+  return {};
+}
+
+}  // namespace
+
+tl::expected<void, ConfigError> ValidateSettings(const RunSettings& settings) {
+  if (auto ok = ValidateRun(settings); !ok) return ok;
+  if (auto ok = ValidateLines(settings); !ok) return ok;
+  return ValidateDevices(settings);
+}
+
+}  // namespace dialsoak::cli

@@ -1,0 +1,186 @@
+#include "config_values.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "dialsoak/at/command.h"
+#include "dialsoak/serial/tty.h"
+#include "dialsoak/sim/distribution.h"
+
+namespace dialsoak::cli::config {
+namespace {
+
+char Fold(char c) {
+  if (c == '-') return '_';
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions), folded.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = Fold(a[i - 1]) == Fold(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && Fold(a[i - 1]) == Fold(b[j - 2]) && Fold(a[i - 2]) == Fold(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+std::string FormatDuration(std::chrono::nanoseconds d) {
+  return fmt::format("{:g}s", static_cast<double>(d.count()) / 1e9);
+}
+
+}  // namespace
+
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (std::iscntrl(u)) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string JoinAlternatives(std::span<const std::string_view> words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
+std::optional<std::string_view> ClosestMatch(std::string_view word,
+                                             std::span<const std::string_view> candidates) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 3;
+  for (std::string_view c : candidates) {
+    const std::size_t d = EditDistance(word, c);
+    if (d < best_distance && d < word.size()) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::optional<std::string> CheckChoice(std::string_view what, std::string_view value,
+                                       std::span<const std::string_view> allowed) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return std::nullopt;
+  std::string out =
+      fmt::format("unknown {} '{}': expected {}", what, value, JoinAlternatives(allowed));
+  if (auto close = ClosestMatch(value, allowed))
+    out += fmt::format(" (did you mean '{}'?)", *close);
+  return out;
+}
+
+std::optional<std::string> CheckSpeed(int speed) {
+  if (std::find(std::begin(kSpeeds), std::end(kSpeeds), speed) != std::end(kSpeeds)) {
+    return std::nullopt;
+  }
+  return fmt::format("unsupported speed {}: expected one of {} (bits per second)", speed,
+                     fmt::join(kSpeeds, ", "));
+}
+
+std::optional<std::string> CheckFraming(std::string_view framing) {
+  auto parsed = serial::ParseFraming(framing);
+  if (parsed) return std::nullopt;
+  return parsed.error();
+}
+
+std::optional<std::string> CheckDialNumber(std::string_view number) {
+  auto dial = at::FormatDial(number, at::DialMode::Tone);
+  if (dial) return std::nullopt;
+  return dial.error();
+}
+
+std::optional<std::string> CheckInitString(std::string_view init) {
+  if (init.empty()) return "empty init string: expected a command such as ATZ";
+  for (char c : init) {
+    if (std::iscntrl(static_cast<unsigned char>(c))) {
+      return fmt::format(
+          "init string '{}' holds a control character (code {}): expected "
+          "printable text; dialsoak ends each command with CR itself",
+          Printable(init), static_cast<int>(static_cast<unsigned char>(c)));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckAnswerDelay(std::string_view distribution) {
+  auto parsed = sim::Distribution::Parse(distribution);
+  if (parsed) return std::nullopt;
+  return parsed.error();
+}
+
+std::optional<std::string> CheckDuration(std::chrono::nanoseconds d, bool positive) {
+  if (positive && d <= std::chrono::nanoseconds::zero()) {
+    return fmt::format("must be more than 0, got {}", FormatDuration(d));
+  }
+  if (d < std::chrono::nanoseconds::zero()) {
+    return fmt::format("must not be negative, got {}", FormatDuration(d));
+  }
+  return std::nullopt;
+}
+
+std::optional<LineProblem> CheckLineSettings(const LineSettings& line) {
+  auto problem = [](std::string key, std::optional<std::string> message) {
+    return message ? std::optional<LineProblem>(LineProblem{std::move(key), std::move(*message)})
+                   : std::nullopt;
+  };
+  if (line.number) {
+    if (auto p = problem("number", CheckDialNumber(*line.number))) return p;
+  }
+  if (line.init) {
+    for (std::size_t i = 0; i < line.init->size(); ++i) {
+      if (auto p = problem(fmt::format("init[{}]", i), CheckInitString((*line.init)[i]))) return p;
+    }
+  }
+  if (line.hangup) {
+    if (auto p = problem("hangup", CheckChoice("hangup", *line.hangup, kHangups))) return p;
+  }
+  if (line.dial_mode) {
+    if (auto p = problem("dial_mode", CheckChoice("dial_mode", *line.dial_mode, kDialModes))) {
+      return p;
+    }
+  }
+  const std::pair<const char*, const std::optional<std::chrono::nanoseconds>*> durations[] = {
+      {"dial_timeout", &line.dial_timeout},
+      {"hangup_timeout", &line.hangup_timeout},
+      {"command_timeout", &line.command_timeout},
+      {"guard_time", &line.guard_time}};
+  for (const auto& [key, value] : durations) {
+    if (!*value) continue;
+    if (auto p = problem(key, CheckDuration(**value, IsTimeoutKey(key)))) return p;
+  }
+  if (line.speed) {
+    if (auto p = problem("speed", CheckSpeed(*line.speed))) return p;
+  }
+  if (line.framing) {
+    if (auto p = problem("framing", CheckFraming(*line.framing))) return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace dialsoak::cli::config
