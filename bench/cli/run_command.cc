@@ -1,149 +1,193 @@
 #include "run_command.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <thread>
-#include <vector>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <random>
+
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "dialsoak/serial/serial_line.h"
+#include "dialsoak/engine/engine.h"
+#include "dialsoak/report/json_report.h"
+#include "dialsoak/report/status_line.h"
+#include "dialsoak/report/summary.h"
+#include "dialsoak/report/summary_table.h"
 #include "dialsoak/sim/bank.h"
+#include "exit_codes.h"
+#include "line_setup.h"
+#include "settings_json.h"
+#include "signal_watch.h"
 
 namespace dialsoak::cli {
 namespace {
 
-using Nanos = std::chrono::nanoseconds;
+std::string NewRunId() {
+  auto now = std::chrono::system_clock::now();
+  std::random_device rd;
+  return fmt::format("{:%Y%m%dT%H%M%S}-{:04x}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+                     rd() & 0xffff);
+}
 
-struct LineTally {
-  int counts[kCallResultCount] = {};
-  int hangup_failures = 0;
-  std::vector<Nanos> dial, hangup;
-  std::string first_problem;
+// The tty paths of the lines: the bank's ports, or the configured devices.
+struct Backend {
+  std::unique_ptr<sim::ModemBank> bank;
+  std::vector<std::string> devices;
 };
 
-int OpenFdCount() {
-  int n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-  return n - 1;
+struct BackendError {
+  int exit_code;
+  std::string message;
+};
+
+tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
+  Backend b;
+  if (s.backend == "serial") {
+    b.devices = s.devices;
+    return b;
+  }
+  sim::BankConfig config;
+  config.ports = s.lines;
+  config.seed = s.seed;
+  config.call.answer_delay = *sim::Distribution::Parse(s.answer_delay);  // validated
+  config.call.p_busy = s.sim_busy;
+  config.call.p_no_answer = s.sim_no_answer;
+  config.call.p_no_dialtone = s.sim_no_dialtone;
+  config.call.p_no_carrier = s.sim_no_carrier;
+  if (auto bad = sim::CheckBankConfig(config)) {
+    return tl::unexpected(BackendError{kUsage, "simulator settings: " + *bad});
+  }
+  auto bank = sim::ModemBank::Start(config);
+  if (!bank) {
+    return tl::unexpected(
+        BackendError{kSetupFailed, "cannot start the embedded modem bank: " + bank.error().message});
+  }
+  b.bank = std::move(*bank);
+  b.devices = b.bank->port_paths();
+  return b;
 }
 
-double Millis(Nanos d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-std::string Percentiles(std::vector<Nanos> v) {
-  if (v.empty()) return "no samples";
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return Millis(v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))]); };
-  return fmt::format("p50 {:.3f} ms  p90 {:.3f} ms  p99 {:.3f} ms  max {:.3f} ms", at(0.5),
-                     at(0.9), at(0.99), Millis(v.back()));
+engine::EngineConfig MakeEngineConfig(const RunSettings& s, const std::vector<std::string>& devices) {
+  engine::EngineConfig c;
+  c.lines = static_cast<int>(devices.size());
+  c.cycles = s.cycles;
+  c.duration = s.duration;
+  c.hold = s.hold;
+  c.think = s.think;
+  c.sample_interval = s.sample_interval;
+  c.per_cycle_probes = c.lines == 1;
+  for (int i = 0; i < c.lines; ++i) {
+    c.plans.push_back(ToPlan(EffectiveLineSettings(s, i, devices[static_cast<size_t>(i)]), s.number));
+  }
+  return c;
 }
 
-void DriveLine(const std::string& device, const RunOptions& o, Nanos dial_timeout,
-               LineTally& tally) {
-  serial::SerialLineConfig config;
-  config.device = device;
-  auto line = serial::SerialLine::Open(config);
-  if (!line) {
-    tally.first_problem = line.error().message;
-    tally.counts[static_cast<int>(CallResult::IoError)] += o.cycles;
-    return;
-  }
-  tally.dial.reserve(static_cast<size_t>(o.cycles));
-  tally.hangup.reserve(static_cast<size_t>(o.cycles));
-  for (int i = 0; i < o.cycles; ++i) {
-    DialOutcome d = (*line)->dial(o.number, Deadline::After(dial_timeout));
-    tally.counts[static_cast<int>(d.result)]++;
-    tally.dial.push_back(d.elapsed);
-    if (d.result != CallResult::Connect && tally.first_problem.empty()) {
-      tally.first_problem = fmt::format("{} cycle {}: {} ({})", device, i, ToString(d.result), d.detail);
-    }
-    HangupOutcome h = (*line)->hangup(Deadline::After(std::chrono::seconds(10)));
-    if (h.method != HangupMethod::None) tally.hangup.push_back(h.elapsed);
-    if (!h.ok) {
-      tally.hangup_failures++;
-      if (tally.first_problem.empty()) tally.first_problem = device + " hang-up: " + h.detail;
-    }
-  }
+// What the simulator itself counted, so a report shows both ends of every call.
+nlohmann::json SimulatorToJson(const sim::BankStats& st) {
+  return {{"calls", st.calls},           {"connects", st.connects},
+          {"busy", st.busy},             {"no_answer", st.no_answer},
+          {"no_dialtone", st.no_dialtone}, {"no_carrier", st.no_carrier},
+          {"hangups_dtr", st.hangups_dtr}, {"hangups_ath", st.hangups_ath},
+          {"hangups_close", st.hangups_close}};
+}
+
+int ExitCodeOf(const report::Summary& summary, const RunEnd& end, double max_failures_percent) {
+  if (end.reason == StopReason::Failed) return kSetupFailed;
+  if (end.reason == StopReason::Interrupted) return kInterrupted;
+  const std::int64_t failed =
+      summary.cycles - summary.Count(CallResult::Connect) + summary.hangup_failures;
+  const double percent = summary.cycles ? 100.0 * static_cast<double>(failed) / static_cast<double>(summary.cycles) : 0;
+  return failed > 0 && percent > max_failures_percent ? kCallsFailed : kOk;
+}
+
+// Each simulated line costs two descriptors (the pty's two sides) in this process; a
+// thousand lines pass the usual soft limit of 1024, so take what the hard limit allows.
+void RaiseDescriptorLimit(int lines) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(lines) * 2 + 256;
+  if (lim.rlim_cur >= want) return;
+  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::warn("cannot raise the descriptor limit");
 }
 
 }  // namespace
 
-void AddRunOptions(CLI::App& run, RunOptions& o) {
-  run.add_option("--lines", o.lines, "Lines dialing at once (one emulated modem each)")
-      ->check(CLI::Range(1, 4096))->capture_default_str();
-  run.add_option("--cycles", o.cycles, "Dial/hang-up cycles per line")
-      ->check(CLI::Range(1, 100000000))->capture_default_str();
-  run.add_option("--number", o.number, "Number to dial")->capture_default_str();
-  run.add_option("--seed", o.seed, "Seed of the simulator's random draws")->capture_default_str();
-  run.add_option("--answer-delay", o.answer_delay,
-                 "Simulated answer delay: fixed:D, uniform:A,B, exp:MEAN, lognormal:MEDIAN,SIGMA")
-      ->capture_default_str();
-  run.add_option("--dial-timeout", o.dial_timeout, "Deadline of one dial")->capture_default_str();
-}
-
-int Run(const RunOptions& o) {
-  auto delay = sim::Distribution::Parse(o.answer_delay);
-  if (!delay) {
-    spdlog::error("--answer-delay: {}", delay.error());
-    return kUsage;
+int RunSoak(const RunSettings& s) {
+  RaiseDescriptorLimit(s.backend == "sim" ? s.lines : static_cast<int>(s.devices.size()));
+  auto backend = StartBackend(s);
+  if (!backend) {
+    spdlog::error("{}", backend.error().message);
+    return backend.error().exit_code;
   }
-  auto dial_timeout = sim::ParseDuration(o.dial_timeout);
-  if (!dial_timeout || dial_timeout->count() <= 0) {
-    spdlog::error("--dial-timeout: {}", dial_timeout ? "must be positive" : dial_timeout.error());
-    return kUsage;
+  const std::vector<std::string>& devices = backend->devices;
+
+  engine::SteadyEngineClock clock;
+  engine::EngineConfig config = MakeEngineConfig(s, devices);
+  engine::Engine engine(
+      config,
+      [&](int i) -> io::Result<std::unique_ptr<Line>> {
+        const std::string& device = devices[static_cast<size_t>(i)];
+        auto line = serial::SerialLine::Open(ToSerialConfig(EffectiveLineSettings(s, i, device), device));
+        if (!line) return io::Fail(line.error());
+        return std::unique_ptr<Line>(std::move(*line));
+      },
+      clock);
+
+  engine.AddProbe(probes::MakeSelfProbe());
+  for (int pid : s.watch_pids) engine.AddProbe(probes::MakePidProbe(pid));
+  for (const std::string& name : s.watch_names) engine.AddProbe(probes::MakeNameProbe(name));
+  if (config.per_cycle_probes) engine.SetPerCycleProbe([] { return probes::MakeSelfProbe(); });
+
+  report::RunSummary summary;
+  engine.AddObserver(summary);
+  std::unique_ptr<report::StatusLine> status;
+  if (!s.quiet && ::isatty(STDOUT_FILENO)) {
+    report::StatusLineOptions options;
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) options.max_width = ws.ws_col;
+    status = std::make_unique<report::StatusLine>(stdout, options);
+    engine.AddObserver(*status);
   }
 
-  sim::BankConfig bank_config;
-  bank_config.ports = o.lines;
-  bank_config.seed = o.seed;
-  bank_config.call.answer_delay = *delay;
-  auto bank = sim::ModemBank::Start(bank_config);
-  if (!bank) {
-    spdlog::error("cannot start the emulated modem bank: {}", bank.error().message);
+  RunInfo info;
+  info.run_id = NewRunId();
+  info.version = DIALSOAK_VERSION;
+  info.backend = s.backend;
+  info.lines = config.lines;
+  info.cycles_per_line = s.cycles;
+  info.duration = s.duration;
+  info.started = std::chrono::system_clock::now();
+
+  RunEnd end;
+  {
+    SignalWatch signals([&](int signo) {
+      spdlog::warn("{}: stopping new cycles and hanging up (again to stop at once)",
+                   signo == SIGINT ? "SIGINT" : "SIGTERM");
+      engine.RequestStop();
+    });
+    end = engine.Run(info);
+  }
+  if (end.reason == StopReason::Failed) {
+    spdlog::error("{}", end.message);
     return kSetupFailed;
   }
 
-  fmt::print("dialsoak run: {} line(s) x {} cycles on the embedded simulator (answer delay {})\n",
-             o.lines, o.cycles, delay->ToString());
-  const int fds_before = OpenFdCount();
-  std::vector<LineTally> tallies(static_cast<size_t>(o.lines));
-  const auto start = Clock::now();
-  {
-    std::vector<std::jthread> workers;
-    for (int i = 0; i < o.lines; ++i) {
-      workers.emplace_back(DriveLine, (*bank)->port_paths()[static_cast<size_t>(i)], std::cref(o),
-                           *dial_timeout, std::ref(tallies[static_cast<size_t>(i)]));
-    }
+  const report::Summary result = summary.summary();
+  const int code = ExitCodeOf(result, end, s.max_failures_percent);
+  std::fputs(report::RenderSummary(result, code, ExitMeaning(code)).c_str(), stdout);
+  std::fflush(stdout);
+  if (!s.report_path.empty()) {
+    nlohmann::json json = report::SummaryToJson(result, SettingsToJson(s), code);
+    if (backend->bank) json["simulator"] = SimulatorToJson(backend->bank->stats());
+    auto written = report::WriteJsonReport(s.report_path, json);
+    if (!written) spdlog::error("--report: {}", written.error().message);
   }
-  const std::chrono::duration<double> took = Clock::now() - start;
-  const int fds_after = OpenFdCount();
-
-  LineTally all;
-  for (auto& t : tallies) {
-    for (int r = 0; r < kCallResultCount; ++r) all.counts[r] += t.counts[r];
-    all.hangup_failures += t.hangup_failures;
-    all.dial.insert(all.dial.end(), t.dial.begin(), t.dial.end());
-    all.hangup.insert(all.hangup.end(), t.hangup.begin(), t.hangup.end());
-    if (all.first_problem.empty()) all.first_problem = t.first_problem;
-  }
-  std::string results;
-  for (int r = 0; r < kCallResultCount; ++r) {
-    if (all.counts[r]) results += fmt::format(" {} {}", ToString(static_cast<CallResult>(r)), all.counts[r]);
-  }
-  const int total = o.lines * o.cycles;
-  fmt::print("results:{}  (hang-up failures {})\n", results, all.hangup_failures);
-  fmt::print("dial:    {}\n", Percentiles(all.dial));
-  fmt::print("hang-up: {}\n", Percentiles(all.hangup));
-  fmt::print("rate:    {} cycles in {:.2f} s = {:.0f} cycles/s\n", total, took.count(),
-             total / took.count());
-  fmt::print("open fds: {} before, {} after the loop{}\n", fds_before, fds_after,
-             fds_before == fds_after ? " (back to baseline)" : " (NOT back to baseline)");
-
-  const bool clean = all.counts[static_cast<int>(CallResult::Connect)] == total &&
-                     all.hangup_failures == 0 && fds_before == fds_after;
-  if (!clean && !all.first_problem.empty()) fmt::print("first problem: {}\n", all.first_problem);
-  return clean ? kOk : kUnexpectedOutcomes;
+  return code;
 }
 
 }  // namespace dialsoak::cli

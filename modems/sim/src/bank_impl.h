@@ -3,6 +3,8 @@
 // between ports (bank_calls.cc). Everything below the public methods runs on that thread.
 #pragma once
 
+#include <time.h>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -108,7 +110,8 @@ class BankImpl final : public ModemBank {
   static int PeerIndex(const Port& p) { return p.answering ? p.peer : p.call.answer_port; }
   void Schedule(Port& p, int kind, TimePoint at);
   void Cancel(Port& p, int kind) { p.timer_at[static_cast<std::size_t>(kind)] = kNever; }
-  int NextTimeoutMs(TimePoint now);
+  // The time until the next live timer, in out; false when there is none (wait forever).
+  bool NextTimeout(TimePoint now, timespec& out);
   void RunTimers(TimePoint now);
 
   // bank_calls.cc: calls between ports

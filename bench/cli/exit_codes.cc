@@ -1,0 +1,17 @@
+#include "exit_codes.h"
+
+namespace dialsoak::cli {
+
+const char* ExitMeaning(int code) {
+  switch (code) {
+    case kOk: return "ok";
+    case kCallsFailed: return "failed calls above the threshold";
+    case kUsage: return "usage error";
+    case kSetupFailed: return "set-up failed";
+    case kInternalError: return "internal error";
+    case kInterrupted: return "interrupted";
+    default: return "unknown";
+  }
+}
+
+}  // namespace dialsoak::cli

@@ -1,0 +1,155 @@
+#include "run_options.h"
+
+#include "config_file.h"
+#include "dialsoak/sim/distribution.h"
+
+namespace dialsoak::cli {
+namespace {
+
+using Apply = std::function<tl::expected<void, std::string>(RunSettings&)>;
+using Ok = tl::expected<void, std::string>;
+
+tl::expected<nanoseconds, std::string> Duration(const std::string& flag, const std::string& text) {
+  auto d = sim::ParseDuration(text);
+  if (!d) return tl::unexpected(flag + ": " + d.error());
+  if (d->count() < 0) return tl::unexpected(flag + ": must not be negative");
+  return *d;
+}
+
+// Copies the flag's value into a field of the settings.
+template <typename Field, typename Value>
+Apply Copy(Field RunSettings::*field, const Value& value) {
+  return [field, &value](RunSettings& s) -> Ok {
+    s.*field = value;
+    return {};
+  };
+}
+
+// Parses the flag's text as a duration into a field (plain or optional).
+template <typename Field>
+Apply DurationTo(std::string flag, Field RunSettings::*field, const std::string& text) {
+  return [flag = std::move(flag), field, &text](RunSettings& s) -> Ok {
+    auto d = Duration(flag, text);
+    if (!d) return tl::unexpected(d.error());
+    s.*field = *d;
+    return {};
+  };
+}
+
+Ok ParseCycles(const std::string& text, RunSettings& s) {
+  if (text == "unlimited") {
+    s.cycles.reset();
+    return {};
+  }
+  size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || n < 1) {
+    return tl::unexpected("--cycles: expected a number >= 1 or 'unlimited', got '" + text + "'");
+  }
+  s.cycles = n;
+  return {};
+}
+
+}  // namespace
+
+template <typename T>
+CLI::Option* RunOptions::Add(CLI::App& app, const std::string& name, T& value,
+                             const std::string& help, Apply apply) {
+  CLI::Option* o = app.add_option(name, value, help);
+  given_.push_back({o, std::move(apply)});
+  return o;
+}
+
+RunOptions::RunOptions(CLI::App& run) {
+  run.add_option("--config", config_path_,
+                 "YAML file with run and per-line settings (flags override it)")
+      ->check(CLI::ExistingFile);
+  Add(run, "--backend", backend_, "sim (embedded modem bank, default) or serial (real modems)",
+      Copy(&RunSettings::backend, backend_))
+      ->check(CLI::IsMember({"sim", "serial"}));
+  Add(run, "--lines", lines_, "Lines dialing at once on the sim backend (default 4)",
+      Copy(&RunSettings::lines, lines_))
+      ->check(CLI::Range(1, 4096));
+  Add(run, "--cycles", cycles_, "Dial/hang-up cycles per line (default 250), or 'unlimited'",
+      [this](RunSettings& s) { return ParseCycles(cycles_, s); });
+  Add(run, "--duration", duration_,
+      "Stop after this long (30s, 15m, 8h); the first of cycles and duration wins",
+      DurationTo("--duration", &RunSettings::duration, duration_));
+  Add(run, "--hold", hold_, "Time connected before hanging up (default 0)",
+      DurationTo("--hold", &RunSettings::hold, hold_));
+  Add(run, "--think", think_, "Time between a hang-up and the next dial (default 0)",
+      DurationTo("--think", &RunSettings::think, think_));
+  Add(run, "--number", number_, "Number to dial (default 5551234)",
+      Copy(&RunSettings::number, number_));
+  Add(run, "--device", devices_, "Serial backend: a modem's tty (repeatable; one line each)",
+      Copy(&RunSettings::devices, devices_));
+  Add(run, "--seed", seed_, "Seed of the simulator's random draws (default 1)",
+      Copy(&RunSettings::seed, seed_));
+  Add(run, "--answer-delay", answer_delay_,
+      "Sim backend: answer delay, fixed:D, uniform:MIN,MAX, exp:MEAN, lognormal:MEDIAN,SIGMA "
+      "(default fixed:0)",
+      Copy(&RunSettings::answer_delay, answer_delay_));
+  Add(run, "--dial-timeout", dial_timeout_, "Deadline of one dial (default 60s)",
+      [this](RunSettings& s) -> Ok {
+        auto d = Duration("--dial-timeout", dial_timeout_);
+        if (!d) return tl::unexpected(d.error());
+        s.line_defaults.dial_timeout = *d;
+        return {};
+      });
+  Add(run, "--sample-interval", sample_interval_, "Probe sampling period (default 1s)",
+      DurationTo("--sample-interval", &RunSettings::sample_interval, sample_interval_));
+  Add(run, "--watch-pid", watch_pids_,
+      "Also sample this process's handles, threads and memory (repeatable)",
+      Copy(&RunSettings::watch_pids, watch_pids_))
+      ->check(CLI::PositiveNumber);
+  Add(run, "--watch-name", watch_names_,
+      "Also sample the process of this name, followed across restarts (repeatable)",
+      Copy(&RunSettings::watch_names, watch_names_));
+  Add(run, "--report", report_, "Write the summary as JSON to this file",
+      Copy(&RunSettings::report_path, report_));
+  Add(run, "--max-failures", max_failures_,
+      "Percent of failed calls tolerated before exit code 1 (default 0)",
+      Copy(&RunSettings::max_failures_percent, max_failures_))
+      ->check(CLI::Range(0.0, 100.0));
+  const struct {
+    const char* flag;
+    double& value;
+    double RunSettings::*field;
+    const char* help;
+  } injected[] = {
+      {"--sim-busy", sim_busy_, &RunSettings::sim_busy, "Sim backend: probability of BUSY per call"},
+      {"--sim-no-answer", sim_no_answer_, &RunSettings::sim_no_answer,
+       "Sim backend: probability of NO ANSWER per call"},
+      {"--sim-no-dialtone", sim_no_dialtone_, &RunSettings::sim_no_dialtone,
+       "Sim backend: probability of NO DIALTONE per call"},
+      {"--sim-no-carrier", sim_no_carrier_, &RunSettings::sim_no_carrier,
+       "Sim backend: probability of NO CARRIER per call"},
+  };
+  for (const auto& f : injected) {
+    Add(run, f.flag, f.value, f.help, Copy(f.field, f.value))->check(CLI::Range(0.0, 1.0));
+  }
+  CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_, "No live status line");
+  given_.push_back({quiet, Copy(&RunSettings::quiet, quiet_)});
+}
+
+tl::expected<RunSettings, std::string> RunOptions::Resolve() const {
+  RunSettings s;
+  if (!config_path_.empty()) {
+    if (auto loaded = LoadConfigFile(config_path_, s); !loaded) {
+      return tl::unexpected(loaded.error().message);
+    }
+  }
+  for (const Given& g : given_) {
+    if (g.option->count() == 0) continue;
+    if (auto applied = g.apply(s); !applied) return tl::unexpected(applied.error());
+  }
+  if (auto valid = ValidateSettings(s); !valid) return tl::unexpected(valid.error().message);
+  return s;
+}
+
+}  // namespace dialsoak::cli

@@ -1,0 +1,51 @@
+// The flags of `dialsoak run`, and how they land on RunSettings: defaults, then the YAML
+// --config file, then every flag given on the command line (flags override the file).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <tl/expected.hpp>
+
+#include "run_settings.h"
+
+namespace dialsoak::cli {
+
+class RunOptions {
+ public:
+  // Declares the flags on `run`.
+  explicit RunOptions(CLI::App& run);
+
+  // After parsing: the settings from defaults, the config file and the flags given.
+  // The error message names the flag or file:line:key; the caller exits with kUsage.
+  tl::expected<RunSettings, std::string> Resolve() const;
+
+ private:
+  // Registers a flag whose value, when given, is applied by `apply` after the file.
+  template <typename T>
+  CLI::Option* Add(CLI::App& app, const std::string& name, T& value, const std::string& help,
+                   std::function<tl::expected<void, std::string>(RunSettings&)> apply);
+
+  struct Given {
+    CLI::Option* option;
+    std::function<tl::expected<void, std::string>(RunSettings&)> apply;
+  };
+  std::vector<Given> given_;
+  std::string config_path_;
+
+  // Raw flag values.
+  std::string backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
+      dial_timeout_, report_;
+  int lines_ = 0;
+  std::string cycles_;
+  std::vector<std::string> devices_, watch_names_;
+  std::vector<int> watch_pids_;
+  std::uint64_t seed_ = 0;
+  bool quiet_ = false;
+  double max_failures_ = 0;
+  double sim_busy_ = 0, sim_no_answer_ = 0, sim_no_dialtone_ = 0, sim_no_carrier_ = 0;
+};
+
+}  // namespace dialsoak::cli

@@ -1,0 +1,57 @@
+// RunSettings: everything `dialsoak run` was asked to do, from its flags and its YAML
+// --config file (flags override the file). bench/cli turns it into lines, probes and an
+// engine configuration. Plain value.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dialsoak::cli {
+
+using std::chrono::nanoseconds;
+
+// How one line dials: the device and the modem dialogue. Unset fields take the defaults.
+struct LineSettings {
+  std::string device;                        // serial backend: the tty path
+  std::optional<std::string> number;
+  std::optional<std::vector<std::string>> init;   // init strings, e.g. [ATZ, "ATE0 V1"]
+  std::optional<std::string> hangup;         // auto | dtr | escape
+  std::optional<std::string> dial_mode;      // tone | pulse
+  std::optional<nanoseconds> dial_timeout;
+  std::optional<nanoseconds> hangup_timeout;
+  std::optional<nanoseconds> command_timeout;
+  std::optional<nanoseconds> guard_time;
+  std::optional<int> speed;                  // bits per second
+  std::optional<std::string> framing;        // 8N1, 7E1, ...
+  std::optional<bool> rtscts;
+  int source_line = 0;                       // line in the config file, for messages
+};
+
+struct RunSettings {
+  std::string backend = "sim";               // sim | serial
+  int lines = 4;
+  std::optional<std::int64_t> cycles = 250;  // per line
+  std::optional<nanoseconds> duration;
+  nanoseconds hold{0};
+  nanoseconds think{0};
+  std::string number = "5551234";
+  std::vector<std::string> devices;          // serial: one line per device
+  std::uint64_t seed = 1;
+  nanoseconds sample_interval = std::chrono::seconds(1);
+  std::vector<int> watch_pids;
+  std::vector<std::string> watch_names;
+  std::string answer_delay = "fixed:0";      // sim backend
+  // Sim backend: probability per call of each failure the simulator injects.
+  double sim_busy = 0, sim_no_answer = 0, sim_no_dialtone = 0, sim_no_carrier = 0;
+  bool quiet = false;
+  double max_failures_percent = 0;           // failed calls allowed before exit code 1
+  std::string report_path;                   // --report FILE (JSON)
+  LineSettings line_defaults;                // applies to every line
+  std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)
+  std::string config_path;                   // the YAML file read, if any
+};
+
+}  // namespace dialsoak::cli

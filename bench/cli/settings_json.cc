@@ -1,0 +1,65 @@
+#include "settings_json.h"
+
+#include <chrono>
+
+namespace dialsoak::cli {
+namespace {
+
+double Seconds(nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+template <typename T>
+void Put(nlohmann::json& j, const char* key, const std::optional<T>& v) {
+  if (v) j[key] = *v;
+}
+
+void Put(nlohmann::json& j, const char* key, const std::optional<nanoseconds>& v) {
+  if (v) j[key] = Seconds(*v);
+}
+
+nlohmann::json LineToJson(const LineSettings& l) {
+  nlohmann::json j = nlohmann::json::object();
+  if (!l.device.empty()) j["device"] = l.device;
+  Put(j, "number", l.number);
+  Put(j, "init", l.init);
+  Put(j, "hangup", l.hangup);
+  Put(j, "dial_mode", l.dial_mode);
+  Put(j, "dial_timeout_seconds", l.dial_timeout);
+  Put(j, "hangup_timeout_seconds", l.hangup_timeout);
+  Put(j, "command_timeout_seconds", l.command_timeout);
+  Put(j, "guard_time_seconds", l.guard_time);
+  Put(j, "speed", l.speed);
+  Put(j, "framing", l.framing);
+  Put(j, "rtscts", l.rtscts);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json SettingsToJson(const RunSettings& s) {
+  nlohmann::json j;
+  j["backend"] = s.backend;
+  j["lines"] = s.lines;
+  j["cycles"] = s.cycles ? nlohmann::json(*s.cycles) : nlohmann::json("unlimited");
+  j["duration_seconds"] = s.duration ? nlohmann::json(Seconds(*s.duration)) : nlohmann::json();
+  j["hold_seconds"] = Seconds(s.hold);
+  j["think_seconds"] = Seconds(s.think);
+  j["number"] = s.number;
+  j["devices"] = s.devices;
+  j["seed"] = s.seed;
+  j["sample_interval_seconds"] = Seconds(s.sample_interval);
+  j["watch_pids"] = s.watch_pids;
+  j["watch_names"] = s.watch_names;
+  j["answer_delay"] = s.answer_delay;
+  j["sim_failures"] = {{"busy", s.sim_busy},
+                       {"no_answer", s.sim_no_answer},
+                       {"no_dialtone", s.sim_no_dialtone},
+                       {"no_carrier", s.sim_no_carrier}};
+  j["max_failures_percent"] = s.max_failures_percent;
+  j["config_file"] = s.config_path;
+  j["line_defaults"] = LineToJson(s.line_defaults);
+  j["modems"] = nlohmann::json::array();
+  for (const LineSettings& l : s.line_overrides) j["modems"].push_back(LineToJson(l));
+  return j;
+}
+
+}  // namespace dialsoak::cli

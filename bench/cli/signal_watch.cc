@@ -1,0 +1,52 @@
+#include "signal_watch.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "exit_codes.h"
+
+namespace dialsoak::cli {
+namespace {
+
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void BlockStopSignals() {
+  sigset_t set = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+SignalWatch::SignalWatch(std::function<void(int)> on_stop)
+    : on_stop_(std::move(on_stop)), thread_([this] { Watch(); }) {}
+
+SignalWatch::~SignalWatch() {
+  done_ = true;
+  thread_.join();
+}
+
+void SignalWatch::Watch() {
+  const sigset_t set = StopSignals();
+  const timespec period{0, 100'000'000};  // 100 ms: how soon the destructor is heard
+  while (!done_) {
+    int signo = sigtimedwait(&set, nullptr, &period);
+    if (signo < 0) continue;  // EAGAIN (timeout) or EINTR
+    if (fired_.exchange(true)) {
+      static const char kMsg[] = "dialsoak: second signal, stopping at once\n";
+      (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+      _exit(kInterrupted);
+    }
+    on_stop_(signo);
+  }
+}
+
+}  // namespace dialsoak::cli

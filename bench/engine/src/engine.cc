@@ -1,0 +1,254 @@
+#include "dialsoak/engine/engine.h"
+
+#include <algorithm>
+#include <latch>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace dialsoak::engine {
+namespace {
+
+using namespace std::chrono_literals;
+
+// How often the collector drains the workers' buffers and ticks the observers.
+constexpr auto kCollectPeriod = 100ms;
+
+}  // namespace
+
+// One line's worker. Aligned so that no two workers' counters share a cache line.
+struct alignas(64) Engine::Worker {
+  std::atomic<std::int64_t> cycles{0};
+  std::atomic<int> state{static_cast<int>(LineState::Idle)};
+  std::mutex mu;  // guards the two buffers; taken by this worker and, to swap, the collector
+  std::vector<CycleRecord> records;
+  std::vector<ProbeSample> samples;
+  std::unique_ptr<Line> line;
+  std::unique_ptr<probes::ProcessProbe> self_probe;
+  std::string open_error;
+  std::thread thread;
+
+  void SetState(LineState s) { state.store(static_cast<int>(s), std::memory_order_relaxed); }
+};
+
+Engine::Engine(EngineConfig config, LineFactory lines, EngineClock& clock)
+    : config_(std::move(config)), make_line_(std::move(lines)), clock_(clock) {}
+
+Engine::~Engine() {
+  RequestStop();
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+void Engine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
+  probes_.push_back(std::move(probe));
+}
+
+void Engine::RequestStop() {
+  interrupted_.store(true);
+  clock_.Stop();
+}
+
+std::int64_t Engine::cycles_done() const {
+  std::int64_t n = 0;
+  for (const auto& w : workers_) n += w->cycles.load(std::memory_order_relaxed);
+  return n;
+}
+
+std::array<int, kLineStateCount> Engine::line_states() const {
+  std::array<int, kLineStateCount> counts{};
+  for (const auto& w : workers_) counts[static_cast<size_t>(w->state.load(std::memory_order_relaxed))]++;
+  return counts;
+}
+
+RunEnd Engine::Run(RunInfo info) {
+  const int n = std::max(config_.lines, 0);
+  std::latch opened(n);
+  std::latch go(1);
+  std::latch release(1);  // held until the end sample: threads stay up, counts comparable
+  running_ = n;
+  workers_.clear();
+  for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());
+  for (int i = 0; i < n; ++i) {
+    Worker& w = *workers_[static_cast<size_t>(i)];
+    w.thread = std::thread([this, &w, i, &opened, &go, &release] {
+      WorkerMain(w, i);
+      opened.count_down();
+      go.wait();
+      if (w.line && !clock_.stopped()) RunCycles(w, i);
+      w.SetState(LineState::Idle);
+      {
+        std::lock_guard<std::mutex> lock(done_mu_);
+        last_finish_ = std::max(last_finish_, clock_.Now());
+        if (--running_ == 0) done_cv_.notify_all();
+      }
+      release.wait();
+    });
+  }
+  opened.wait();
+
+  auto join_all = [&] {
+    release.count_down();
+    for (auto& w : workers_) w->thread.join();
+  };
+  RunEnd end;
+  for (auto& w : workers_) {
+    if (!w->open_error.empty()) {
+      end.reason = StopReason::Failed;
+      end.message = w->open_error;
+      break;
+    }
+  }
+  if (end.reason == StopReason::Failed) {
+    clock_.Stop();  // nobody dials: the workers see the stop and return
+    go.count_down();
+    join_all();
+    workers_.clear();
+    for (RunObserver* o : observers_) o->OnRunEnd(end);
+    return end;
+  }
+
+  for (RunObserver* o : observers_) o->OnRunStart(info);
+  SampleAll(SampleKind::Baseline);
+  start_ = clock_.Now();
+  last_finish_ = start_;
+  if (config_.duration) end_ = start_ + *config_.duration;
+  go.count_down();
+
+  auto next_sample = start_ + config_.sample_interval;
+  for (;;) {
+    bool all_done = false;
+    {
+      std::unique_lock<std::mutex> lock(done_mu_);
+      all_done = done_cv_.wait_for(lock, kCollectPeriod, [this] { return running_ == 0; });
+    }
+    Drain();
+    if (all_done) break;
+    const auto now = clock_.Now();
+    if (now >= next_sample) {
+      SampleAll(SampleKind::Periodic);
+      next_sample = std::max(next_sample + config_.sample_interval, now);
+    }
+    for (RunObserver* o : observers_) o->OnTick(now, cycles_done());
+  }
+
+  // Every line is on hook, still open, its thread still up: comparable with the baseline.
+  SampleAll(SampleKind::End);
+  join_all();
+  end.elapsed = last_finish_ - start_;
+  end.cycles_done = cycles_done();
+  if (interrupted_.load()) {
+    end.reason = StopReason::Interrupted;
+  } else if (config_.cycles && end.cycles_done >= *config_.cycles * n) {
+    end.reason = StopReason::Completed;
+  } else {
+    end.reason = StopReason::Duration;
+  }
+  for (RunObserver* o : observers_) o->OnRunEnd(end);
+  workers_.clear();  // closes the lines
+  return end;
+}
+
+void Engine::WorkerMain(Worker& w, int index) {
+  auto line = make_line_(index);
+  if (!line) {
+    w.open_error = line.error().message;
+    w.SetState(LineState::Failed);
+    return;
+  }
+  w.line = std::move(*line);
+  if (per_cycle_probe_) w.self_probe = per_cycle_probe_();
+}
+
+void Engine::RunCycles(Worker& w, int index) {
+  const LinePlan plan = config_.plans.empty()
+                           ? LinePlan{}
+                           : config_.plans[std::min(static_cast<size_t>(index), config_.plans.size() - 1)];
+  auto sample_self = [&](SampleKind kind) {
+    if (!w.self_probe) return;
+    probes::ResourceCounts c = w.self_probe->Sample();
+    ProbeSample s{w.self_probe->label(), c.pid, kind, clock_.Now(),
+                  w.cycles.load(std::memory_order_relaxed), c.alive, c.handles, c.threads,
+                  c.resident_bytes, c.error};
+    std::lock_guard<std::mutex> lock(w.mu);
+    w.samples.push_back(std::move(s));
+  };
+
+  Clock::time_point due = start_;
+  for (std::int64_t cycle = 0;; ++cycle) {
+    if (clock_.stopped() || due >= end_) break;
+    if (config_.cycles && cycle >= *config_.cycles) break;
+    if (!clock_.WaitUntil(due)) break;
+
+    sample_self(SampleKind::BeforeCycle);
+    CycleRecord r;
+    r.line = index;
+    r.cycle = cycle;
+    r.due = due;
+    w.SetState(LineState::Dialing);
+    DialOutcome d = w.line->dial(plan.number, Deadline::After(plan.dial_timeout));
+    const auto dialed = clock_.Now();
+    r.result = d.result;
+    r.dial_latency = dialed - due;
+    r.detail = std::move(d.detail);
+
+    if (d.result == CallResult::Connect) {
+      w.SetState(LineState::Connected);
+      clock_.WaitUntil(std::min(dialed + config_.hold, end_));  // a stop cuts the hold short
+    }
+    // Always asked: after a timeout the modem may still be dialing and must be stopped.
+    w.SetState(LineState::HangingUp);
+    const auto hangup_timeout =
+        clock_.stopped() ? std::min(plan.hangup_timeout, config_.stop_timeout) : plan.hangup_timeout;
+    const auto hangup_start = clock_.Now();
+    HangupOutcome h = w.line->hangup(Deadline::After(hangup_timeout));
+    const auto hung_up = clock_.Now();
+    r.hung_up = h.method != HangupMethod::None;
+    r.hangup_ok = h.ok;
+    r.hangup_latency = r.hung_up ? hung_up - hangup_start : std::chrono::nanoseconds{0};
+    r.hangup_method = h.method;
+    r.hangup_detail = std::move(h.detail);
+    w.SetState(LineState::Idle);
+    {
+      std::lock_guard<std::mutex> lock(w.mu);
+      w.records.push_back(std::move(r));
+    }
+    w.cycles.fetch_add(1, std::memory_order_relaxed);
+    sample_self(SampleKind::AfterCycle);
+    due = hung_up + config_.think;
+  }
+}
+
+void Engine::Drain() {
+  std::vector<CycleRecord> records;
+  std::vector<ProbeSample> samples;
+  for (auto& w : workers_) {
+    {
+      std::lock_guard<std::mutex> lock(w->mu);
+      records.swap(w->records);
+      samples.swap(w->samples);
+    }
+    for (const ProbeSample& s : samples) {
+      for (RunObserver* o : observers_) o->OnProbe(s);
+    }
+    for (const CycleRecord& r : records) {
+      for (RunObserver* o : observers_) o->OnCycle(r);
+    }
+    records.clear();  // keeps capacity: the next swap hands it back to the worker
+    samples.clear();
+  }
+}
+
+void Engine::SampleAll(SampleKind kind) {
+  const std::int64_t done = cycles_done();
+  for (auto& p : probes_) {
+    probes::ResourceCounts c = p->Sample();
+    ProbeSample s{p->label(), c.pid, kind, clock_.Now(), done, c.alive,
+                  c.handles, c.threads, c.resident_bytes, c.error};
+    for (RunObserver* o : observers_) o->OnProbe(s);
+  }
+}
+
+}  // namespace dialsoak::engine

@@ -1,0 +1,23 @@
+// RunObserver: how a run tells its sinks (summary, reports, metrics) what happens.
+// The engine calls every observer from ONE collector thread, in order, so an observer
+// needs no locking of its own; a slow observer delays the others, never the lines.
+// Observers must not throw.
+#pragma once
+
+#include "dialsoak/observer/records.h"
+
+namespace dialsoak {
+
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void OnRunStart(const RunInfo&) {}
+  virtual void OnCycle(const CycleRecord&) {}
+  virtual void OnProbe(const ProbeSample&) {}
+  virtual void OnRunEnd(const RunEnd&) {}
+  // Called by the collector about every 100 ms, with the run's progress, so an observer
+  // can refresh (a status line) even when no cycle completes for a while.
+  virtual void OnTick(Clock::time_point /*now*/, std::int64_t /*cycles_done*/) {}
+};
+
+}  // namespace dialsoak

@@ -1,0 +1,287 @@
+#include "dialsoak/engine/engine.h"
+
+#include <map>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+
+namespace dialsoak::engine {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace testing_fakes;
+using ::testing::HasSubstr;
+
+// Hands the engine a line that forwards to a ScriptedLine the test keeps, so the test
+// can inspect it after the engine closed its lines.
+class BorrowedLine final : public Line {
+ public:
+  explicit BorrowedLine(Line& line) : line_(line) {}
+  DialOutcome dial(std::string_view number, Deadline d) override { return line_.dial(number, d); }
+  HangupOutcome hangup(Deadline d) override { return line_.hangup(d); }
+
+ private:
+  Line& line_;
+};
+
+// A factory of ScriptedLines, kept for inspection after the run.
+struct Lines {
+  VirtualClock* clock = nullptr;
+  CallResult result = CallResult::Connect;
+  std::chrono::nanoseconds dial_time = 5ms, hangup_time = 2ms;
+  std::vector<std::unique_ptr<ScriptedLine>> kept;
+  std::vector<ScriptedLine*> made;
+  std::mutex mu;
+
+  LineFactory Factory() {
+    return [this](int) -> io::Result<std::unique_ptr<Line>> {
+      auto line = std::make_unique<ScriptedLine>(clock, result, dial_time, hangup_time);
+      std::lock_guard<std::mutex> lock(mu);
+      made.push_back(line.get());
+      kept.push_back(std::move(line));
+      return std::unique_ptr<Line>(std::make_unique<BorrowedLine>(*made.back()));
+    };
+  }
+};
+
+EngineConfig Config(int lines, std::optional<std::int64_t> cycles) {
+  EngineConfig c;
+  c.lines = lines;
+  c.cycles = cycles;
+  c.plans = {LinePlan{}};
+  return c;
+}
+
+TEST(EngineTest, EveryLineRunsItsCyclesAndTheRunCompletes) {
+  SteadyEngineClock clock;
+  Lines lines;
+  lines.clock = nullptr;  // real time; the scripted line takes none
+  Engine engine(Config(3, 5), lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  RunEnd end = engine.Run(RunInfo{});
+
+  EXPECT_EQ(end.reason, StopReason::Completed);
+  EXPECT_EQ(end.cycles_done, 15);
+  ASSERT_EQ(obs.cycles.size(), 15u);
+  std::map<int, std::vector<std::int64_t>> per_line;
+  for (auto& r : obs.cycles) per_line[r.line].push_back(r.cycle);
+  ASSERT_EQ(per_line.size(), 3u);
+  for (auto& [line, cycles] : per_line) {
+    EXPECT_EQ(cycles, (std::vector<std::int64_t>{0, 1, 2, 3, 4})) << "line " << line;
+  }
+  for (auto& r : obs.cycles) {
+    EXPECT_EQ(r.result, CallResult::Connect);
+    EXPECT_TRUE(r.hung_up);
+    EXPECT_EQ(r.hangup_method, HangupMethod::Dtr);
+  }
+  EXPECT_TRUE(obs.started);
+  EXPECT_TRUE(obs.ended);
+}
+
+TEST(EngineTest, ObserversAreCalledFromTheRunningThreadOnly) {
+  SteadyEngineClock clock;
+  Lines lines;
+  Engine engine(Config(8, 50), lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  ASSERT_FALSE(obs.threads.empty());
+  for (auto id : obs.threads) EXPECT_EQ(id, std::this_thread::get_id());
+  EXPECT_EQ(obs.cycles.size(), 400u);
+}
+
+TEST(EngineTest, DurationEndsTheRunAtTheFirstCycleNotDueBeforeIt) {
+  VirtualClock clock;
+  Lines lines;
+  lines.clock = &clock;
+  lines.dial_time = 1s;
+  lines.hangup_time = 0s;
+  EngineConfig c = Config(1, std::nullopt);
+  c.duration = 10s;
+  c.think = 0s;
+  Engine engine(c, lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  RunEnd end = engine.Run(RunInfo{});
+  EXPECT_EQ(end.reason, StopReason::Duration);
+  EXPECT_EQ(obs.cycles.size(), 10u);  // due at 0 s, 1 s, ... 9 s
+  EXPECT_EQ(end.elapsed, 10s);
+}
+
+TEST(EngineTest, FirstOfCyclesAndDurationWins) {
+  VirtualClock clock;
+  Lines lines;
+  lines.clock = &clock;
+  lines.dial_time = 1s;
+  EngineConfig c = Config(1, 3);
+  c.duration = 1h;
+  Engine engine(c, lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  EXPECT_EQ(engine.Run(RunInfo{}).reason, StopReason::Completed);
+  EXPECT_EQ(obs.cycles.size(), 3u);
+}
+
+TEST(EngineTest, LatencyCountsFromWhenTheCycleWasDueNotWhenTheWorkerGotToIt) {
+  VirtualClock clock;
+  clock.late = 3ms;  // every wait overshoots, as on a loaded machine
+  Lines lines;
+  lines.clock = &clock;
+  lines.dial_time = 5ms;
+  lines.hangup_time = 2ms;
+  EngineConfig c = Config(1, 3);
+  c.think = 10ms;
+  Engine engine(c, lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  ASSERT_EQ(obs.cycles.size(), 3u);
+  EXPECT_EQ(obs.cycles[0].dial_latency, 5ms);  // due at the start, no wait
+  EXPECT_EQ(obs.cycles[1].dial_latency, 8ms);  // 3 ms late + 5 ms dialing
+  EXPECT_EQ(obs.cycles[2].dial_latency, 8ms);
+  // Each cycle is due think after the previous hang-up ended.
+  EXPECT_EQ(obs.cycles[1].due - obs.cycles[0].due, 5ms + 2ms + 10ms);
+  EXPECT_EQ(obs.cycles[0].hangup_latency, 2ms);
+}
+
+TEST(EngineTest, HoldKeepsTheCallUpBeforeTheHangup) {
+  VirtualClock clock;
+  Lines lines;
+  lines.clock = &clock;
+  EngineConfig c = Config(1, 2);
+  c.hold = 90s;
+  Engine engine(c, lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  ASSERT_EQ(lines.made.size(), 1u);
+  ASSERT_EQ(lines.made[0]->hangup_started.size(), 2u);
+  ASSERT_EQ(obs.cycles.size(), 2u);
+  // Hang-up started hold after the dial's result: due + dial latency + hold.
+  EXPECT_EQ(lines.made[0]->hangup_started[0], obs.cycles[0].due + obs.cycles[0].dial_latency + 90s);
+}
+
+TEST(EngineTest, FailedDialIsRecordedWithoutAHangup) {
+  VirtualClock clock;
+  Lines lines;
+  lines.clock = &clock;
+  lines.result = CallResult::Busy;
+  Engine engine(Config(1, 4), lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  ASSERT_EQ(obs.cycles.size(), 4u);
+  for (auto& r : obs.cycles) {
+    EXPECT_EQ(r.result, CallResult::Busy);
+    EXPECT_FALSE(r.hung_up);
+    EXPECT_EQ(r.detail, "BUSY");
+  }
+}
+
+TEST(EngineTest, EachLineDialsItsOwnNumberAndTheLastRepeats) {
+  SteadyEngineClock clock;
+  Lines lines;
+  EngineConfig c = Config(3, 1);
+  c.plans = {LinePlan{"111"}, LinePlan{"222"}};
+  Engine engine(c, lines.Factory(), clock);
+  engine.Run(RunInfo{});
+  std::multiset<std::string> numbers;
+  for (auto* l : lines.made) numbers.insert(l->last_number);
+  EXPECT_EQ(numbers, (std::multiset<std::string>{"111", "222", "222"}));
+}
+
+TEST(EngineTest, StopCutsTheHoldShortHangsUpAndKeepsEveryCycle) {
+  SteadyEngineClock clock;
+  Lines lines;
+  EngineConfig c = Config(4, std::nullopt);
+  c.hold = 1h;
+  Engine engine(c, lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  std::thread stopper([&] {
+    // Wait until every line is connected, then stop as a signal would.
+    auto until = Clock::now() + 5s;
+    while (engine.line_states()[static_cast<int>(LineState::Connected)] < 4 && Clock::now() < until) {
+      std::this_thread::sleep_for(1ms);
+    }
+    engine.RequestStop();
+  });
+  auto start = Clock::now();
+  RunEnd end = engine.Run(RunInfo{});
+  stopper.join();
+  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_EQ(end.reason, StopReason::Interrupted);
+  ASSERT_EQ(obs.cycles.size(), 4u);
+  for (auto& r : obs.cycles) {
+    EXPECT_EQ(r.result, CallResult::Connect);
+    EXPECT_TRUE(r.hung_up) << "line " << r.line << " was left connected";
+  }
+  EXPECT_EQ(engine.line_states()[static_cast<int>(LineState::Connected)], 0);
+}
+
+TEST(EngineTest, ALineThatCannotOpenFailsTheRunWithItsError) {
+  SteadyEngineClock clock;
+  Lines lines;
+  LineFactory inner = lines.Factory();
+  LineFactory factory = [&](int i) -> io::Result<std::unique_ptr<Line>> {
+    if (i == 1) return io::Fail(io::Error{ENOENT, "open /dev/ttyS9: No such file or directory"});
+    return inner(i);
+  };
+  Engine engine(Config(3, 10), factory, clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  RunEnd end = engine.Run(RunInfo{});
+  EXPECT_EQ(end.reason, StopReason::Failed);
+  EXPECT_THAT(end.message, HasSubstr("/dev/ttyS9"));
+  EXPECT_TRUE(obs.cycles.empty());
+  for (auto* l : lines.made) EXPECT_EQ(l->dials, 0);
+}
+
+TEST(EngineTest, ProbesAreSampledAtBaselinePeriodicallyAndAtTheEnd) {
+  VirtualClock clock;
+  Lines lines;
+  lines.clock = &clock;
+  lines.dial_time = 1s;
+  EngineConfig c = Config(1, std::nullopt);
+  c.duration = 3s;
+  c.sample_interval = 10ms;  // virtual time races ahead: at least one periodic sample
+  Engine engine(c, lines.Factory(), clock);
+  auto probe = std::make_unique<CountingProbe>("self");
+  engine.AddProbe(std::move(probe));
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  EXPECT_EQ(obs.CountSamples(SampleKind::Baseline), 1);
+  EXPECT_EQ(obs.CountSamples(SampleKind::End), 1);
+  ASSERT_FALSE(obs.samples.empty());
+  EXPECT_EQ(obs.samples.front().kind, SampleKind::Baseline);
+  EXPECT_EQ(obs.samples.front().cycles_done, 0);
+  EXPECT_EQ(obs.samples.back().kind, SampleKind::End);
+  EXPECT_EQ(obs.samples.back().cycles_done, 3);
+  EXPECT_EQ(obs.samples.back().process, "self");
+}
+
+TEST(EngineTest, PerCycleProbeSamplesBeforeEachDialAndAfterEachHangup) {
+  VirtualClock clock;
+  Lines lines;
+  lines.clock = &clock;
+  Engine engine(Config(1, 5), lines.Factory(), clock);
+  engine.SetPerCycleProbe([] { return std::make_unique<CountingProbe>("self"); });
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  EXPECT_EQ(obs.CountSamples(SampleKind::BeforeCycle), 5);
+  EXPECT_EQ(obs.CountSamples(SampleKind::AfterCycle), 5);
+  std::vector<std::int64_t> after;
+  for (auto& s : obs.samples) {
+    if (s.kind == SampleKind::AfterCycle) after.push_back(s.cycles_done);
+  }
+  EXPECT_EQ(after, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+}
+
+}  // namespace
+}  // namespace dialsoak::engine
