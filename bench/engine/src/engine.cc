@@ -168,7 +168,7 @@ void Engine::RunCycles(Worker& w, int index) {
                            : config_.plans[std::min(static_cast<size_t>(index), config_.plans.size() - 1)];
   auto sample_self = [&](SampleKind kind) {
     if (!w.self_probe) return;
-    probes::ResourceCounts c = w.self_probe->Sample();
+    probes::ResourceCounts c = w.self_probe->SampleHandles();
     ProbeSample s{w.self_probe->label(), c.pid, kind, clock_.Now(),
                   w.cycles.load(std::memory_order_relaxed), c.alive, c.handles, c.threads,
                   c.resident_bytes, c.error};

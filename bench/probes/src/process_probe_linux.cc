@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
@@ -89,12 +90,31 @@ class SelfProbe final : public ProcessProbe {
   ResourceCounts Sample() override {
     ResourceCounts out;
     SampleProcess(reader_, ::getpid(), std::nullopt, out);
+    last_full_ = out;
+    last_full_at_ = std::chrono::steady_clock::now();
+    return out;
+  }
+
+  // One system call (the fd directory's size) instead of three, at every cycle of a
+  // one-line run; threads and memory come from a full sample at most a second old.
+  ResourceCounts SampleHandles() override {
+    const auto now = std::chrono::steady_clock::now();
+    if (!last_full_.alive || !last_full_.error.empty() || now - last_full_at_ > kFullEvery) {
+      return Sample();
+    }
+    auto fds = reader_.CountFds(0);
+    if (!fds) return Sample();
+    ResourceCounts out = last_full_;
+    out.handles = *fds;
     return out;
   }
 
  private:
+  static constexpr std::chrono::seconds kFullEvery{1};
   const std::string label_ = "self";
   ProcReader reader_;
+  ResourceCounts last_full_;
+  std::chrono::steady_clock::time_point last_full_at_{};
 };
 
 class PidProbe final : public ProcessProbe {

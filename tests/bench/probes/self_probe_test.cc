@@ -48,6 +48,24 @@ TEST(SelfProbeTest, SeesOpenedDescriptorsAndTheirClose) {
   EXPECT_EQ(after_close, before);
 }
 
+TEST(SelfProbeTest, HandleSamplesCountFreshlyAndKeepTheLastFullCounts) {
+  auto probe = MakeSelfProbe();
+  const ResourceCounts full = probe->Sample();
+  std::vector<int> fds;
+  for (int i = 0; i < 5; ++i) fds.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  const ResourceCounts quick = probe->SampleHandles();
+  for (int fd : fds) ::close(fd);
+  const ResourceCounts back = probe->SampleHandles();
+
+  EXPECT_TRUE(quick.alive);
+  EXPECT_EQ(quick.handles, full.handles + 5);
+  EXPECT_EQ(back.handles, full.handles);
+  // Threads and memory are those of the full sample just taken (under a second old).
+  EXPECT_EQ(quick.threads, full.threads);
+  EXPECT_EQ(quick.resident_bytes, full.resident_bytes);
+  EXPECT_EQ(quick.pid, ::getpid());
+}
+
 TEST(SelfProbeTest, SeesAStartedThreadAndItsEnd) {
   auto probe = MakeSelfProbe();
   const std::int64_t before = probe->Sample().threads;

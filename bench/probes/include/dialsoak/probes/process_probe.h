@@ -41,6 +41,10 @@ class ProcessProbe {
   // "self", "pid:1234", or the watched name.
   virtual const std::string& label() const = 0;
   virtual ResourceCounts Sample() = 0;
+  // A fresh handle count, for sampling around every cycle where a full sample would cost
+  // too much: threads and resident memory may be those of a full sample up to about a
+  // second old. The default takes a full sample.
+  virtual ResourceCounts SampleHandles() { return Sample(); }
 };
 
 // This process. The probe keeps /proc/self/stat and statm open (two descriptors, left out
