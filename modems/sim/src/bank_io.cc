@@ -114,14 +114,11 @@ void BankImpl::PortClosed(Port& p, TimePoint now) {
   Pump(p, now);
 }
 
-// Delivers what a modem produced: bytes to its tty, data to the far end, and its events,
-// until nothing is left (an event may produce more output).
+// Delivers what a modem produced: data to the far end, its events, and bytes to its tty,
+// until nothing is left (an event may produce more output). Events go before the bytes,
+// so a dialer that has read a result (NO CARRIER) finds the call already counted.
 void BankImpl::Pump(Port& p, TimePoint now) {
   while (!p.out.empty()) {
-    if (!p.out.to_dte.empty()) {
-      Send(p, p.out.to_dte);
-      p.out.to_dte.clear();
-    }
     if (!p.out.to_line.empty()) {
       RouteData(p, p.out.to_line, now);
       p.out.to_line.clear();
@@ -130,6 +127,10 @@ void BankImpl::Pump(Port& p, TimePoint now) {
       std::vector<ModemEvent> events;
       events.swap(p.out.events);
       for (const ModemEvent& e : events) OnModemEvent(p, e, now);
+    }
+    if (!p.out.to_dte.empty()) {
+      Send(p, p.out.to_dte);
+      p.out.to_dte.clear();
     }
   }
   const auto next = p.modem.NextTimer();
