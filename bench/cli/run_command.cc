@@ -58,6 +58,13 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
   config.call.p_no_answer = s.sim_no_answer;
   config.call.p_no_dialtone = s.sim_no_dialtone;
   config.call.p_no_carrier = s.sim_no_carrier;
+  if (const double sum = s.sim_busy + s.sim_no_answer + s.sim_no_dialtone + s.sim_no_carrier;
+      sum > 1) {
+    return tl::unexpected(BackendError{
+        kUsage, fmt::format("--sim-busy + --sim-no-answer + --sim-no-dialtone + --sim-no-carrier "
+                            "must not exceed 1 (got {:g})",
+                            sum)});
+  }
   if (auto bad = sim::CheckBankConfig(config)) {
     return tl::unexpected(BackendError{kUsage, "simulator settings: " + *bad});
   }

@@ -22,6 +22,10 @@ sigset_t StopSignals() {
 }  // namespace
 
 void BlockStopSignals() {
+  // A job started in the background by a shell inherits SIGINT ignored; an ignored signal
+  // may be discarded instead of left pending, so take the default action back first.
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
   sigset_t set = StopSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }

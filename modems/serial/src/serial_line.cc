@@ -1,5 +1,6 @@
 #include "dialsoak/serial/serial_line.h"
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -55,7 +56,13 @@ io::Result<std::unique_ptr<SerialLine>> SerialLine::Open(SerialLineConfig config
   if (config.hangup != HangupPolicy::Escape && dtr) method = HangupMethod::Dtr;
 
   std::unique_ptr<SerialLine> line(new SerialLine(std::move(config), std::move(*fd), method));
-  for (const std::string& init : line->config_.init) {
+  std::vector<std::string> commands = line->config_.init;
+  // The modem must wait the same guard time around +++ as we do (S12, in 1/50 s).
+  if (line->config_.guard_time != std::chrono::seconds(1)) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(line->config_.guard_time);
+    commands.push_back(fmt::format("S12={}", std::clamp<long long>(ms.count() / 20, 1, 255)));
+  }
+  for (const std::string& init : commands) {
     Exchange ex = line->Send(at::FormatCommand(init),
                              Deadline::After(line->config_.command_timeout));
     std::string what = fmt::format("init '{}' on {}", init, line->config_.device);

@@ -22,7 +22,6 @@ SerialLineConfig Config(const testutil::PtyPair& pty) {
   c.device = pty.slave_path();
   c.init = {"ATZ"};
   c.command_timeout = 2s;
-  c.guard_time = 50ms;
   return c;
 }
 
@@ -64,9 +63,12 @@ TEST(SerialLineTest, ConnectsAndHangsUpByDtrDrop) {
 TEST(SerialLineTest, HangsUpByEscapeWhereDtrCannotBeSeen) {
   testutil::PtyPair pty(false);
   testutil::ScriptedModem modem(
-      pty, Script(Expect("ATDT5551234\r"), Send("\r\nCONNECT 115200\r\n"), Expect("+++"),
-                  Sleep(50ms), Send("\r\nOK\r\n"), Expect("ATH0\r"), Send("\r\nOK\r\n")));
-  auto line = SerialLine::Open(Config(pty));
+      pty, Script(Expect("ATS12=2\r"), Send("\r\nOK\r\n"), Expect("ATDT5551234\r"),
+                  Send("\r\nCONNECT 115200\r\n"), Expect("+++"), Sleep(50ms),
+                  Send("\r\nOK\r\n"), Expect("ATH0\r"), Send("\r\nOK\r\n")));
+  auto config = Config(pty);
+  config.guard_time = 50ms;
+  auto line = SerialLine::Open(config);
   ASSERT_TRUE(line) << line.error().message;
   EXPECT_EQ((*line)->hangup_method(), HangupMethod::Escape);
   EXPECT_EQ((*line)->dial("5551234", Deadline::After(2s)).result, CallResult::Connect);
@@ -77,6 +79,17 @@ TEST(SerialLineTest, HangsUpByEscapeWhereDtrCannotBeSeen) {
   EXPECT_EQ(h.method, HangupMethod::Escape);
   EXPECT_EQ(h.detail, "+++ OK, ATH0 OK");
   EXPECT_GE(Clock::now() - start, 50ms) << "the guard time before +++ was not kept";
+  EXPECT_TRUE(modem.WaitFinished(1s)) << modem.seen();
+}
+
+TEST(SerialLineTest, AShorterGuardTimeIsSetInTheModemsS12) {
+  testutil::PtyPair pty(false);
+  // 50 ms = 2.5 fiftieths of a second, rounded down to S12=2.
+  testutil::ScriptedModem modem(pty, Script(Expect("ATS12=2\r"), Send("\r\nOK\r\n")));
+  auto config = Config(pty);
+  config.guard_time = 50ms;
+  auto line = SerialLine::Open(config);
+  ASSERT_TRUE(line) << line.error().message;
   EXPECT_TRUE(modem.WaitFinished(1s)) << modem.seen();
 }
 
