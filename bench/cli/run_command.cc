@@ -5,7 +5,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <random>
 
 #include <fmt/chrono.h>
@@ -13,6 +15,8 @@
 #include <spdlog/spdlog.h>
 
 #include "dialsoak/engine/engine.h"
+#include "dialsoak/prometheus/metrics_endpoint.h"
+#include "dialsoak/prometheus/metrics_sink.h"
 #include "dialsoak/report/json_report.h"
 #include "dialsoak/report/status_line.h"
 #include "dialsoak/report/summary.h"
@@ -161,6 +165,22 @@ int RunSoak(const RunSettings& s) {
     engine.AddObserver(*status);
   }
 
+  std::unique_ptr<prometheus_export::MetricsSink> metrics;
+  std::unique_ptr<prometheus_export::MetricsEndpoint> endpoint;
+  if (!s.listen.empty()) {
+    auto registry = std::make_shared<prometheus::Registry>();
+    metrics = std::make_unique<prometheus_export::MetricsSink>(registry, DIALSOAK_VERSION);
+    auto started = prometheus_export::MetricsEndpoint::Start(s.listen, registry);
+    if (!started) {
+      spdlog::error("{}", started.error().message);
+      return kSetupFailed;
+    }
+    endpoint = std::move(*started);
+    engine.AddObserver(*metrics);
+    // Always said, so that a free port picked for --listen 0 can be found.
+    fmt::print(stderr, "dialsoak: metrics on {}\n", endpoint->url());
+  }
+
   RunInfo info;
   info.run_id = NewRunId();
   info.version = DIALSOAK_VERSION;
@@ -170,15 +190,18 @@ int RunSoak(const RunSettings& s) {
   info.duration = s.duration;
   info.started = std::chrono::system_clock::now();
 
-  RunEnd end;
-  {
-    SignalWatch signals([&](int signo) {
-      spdlog::warn("{}: stopping new cycles and hanging up (again to stop at once)",
-                   signo == SIGINT ? "SIGINT" : "SIGTERM");
-      engine.RequestStop();
-    });
-    end = engine.Run(info);
-  }
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stop_requested = false;
+  SignalWatch signals([&](int signo) {
+    spdlog::warn("{}: stopping new cycles and hanging up (again to stop at once)",
+                 signo == SIGINT ? "SIGINT" : "SIGTERM");
+    engine.RequestStop();
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stop_requested = true;
+    stop_cv.notify_all();
+  });
+  const RunEnd end = engine.Run(info);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
     return kSetupFailed;
@@ -193,6 +216,11 @@ int RunSoak(const RunSettings& s) {
     if (backend->bank) json["simulator"] = SimulatorToJson(backend->bank->stats());
     auto written = report::WriteJsonReport(s.report_path, json);
     if (!written) spdlog::error("--report: {}", written.error().message);
+  }
+  if (endpoint && s.linger.count() > 0) {
+    // The last scrape should see the final values; a signal ends the wait.
+    std::unique_lock<std::mutex> lock(stop_mu);
+    stop_cv.wait_for(lock, s.linger, [&] { return stop_requested; });
   }
   return code;
 }

@@ -112,6 +112,14 @@ RunOptions::RunOptions(CLI::App& run) {
       Copy(&RunSettings::watch_names, watch_names_));
   Add(run, "--report", report_, "Write the summary as JSON to this file",
       Copy(&RunSettings::report_path, report_));
+  Add(run, "--listen", listen_,
+      "Serve live metrics for Prometheus on http://ADDR:PORT/metrics; without a value "
+      "127.0.0.1:9779; PORT alone binds 127.0.0.1; port 0 picks a free one",
+      Copy(&RunSettings::listen, listen_))
+      ->expected(0, 1)
+      ->default_str("127.0.0.1:9779");
+  Add(run, "--linger", linger_, "Keep /metrics up this long after the run ends (default 0)",
+      DurationTo("--linger", &RunSettings::linger, linger_));
   Add(run, "--max-failures", max_failures_,
       "Percent of failed calls tolerated before exit code 1 (default 0)",
       Copy(&RunSettings::max_failures_percent, max_failures_))

@@ -37,7 +37,7 @@ class RunOptions {
 
   // Raw flag values.
   std::string backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
-      dial_timeout_, report_;
+      dial_timeout_, report_, listen_, linger_;
   int lines_ = 0;
   std::string cycles_;
   std::vector<std::string> devices_, watch_names_;

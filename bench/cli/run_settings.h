@@ -49,6 +49,8 @@ struct RunSettings {
   bool quiet = false;
   double max_failures_percent = 0;           // failed calls allowed before exit code 1
   std::string report_path;                   // --report FILE (JSON)
+  std::string listen;                        // --listen ADDR:PORT: serve /metrics; empty: off
+  nanoseconds linger{0};                     // keep /metrics up this long after the run
   LineSettings line_defaults;                // applies to every line
   std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)
   std::string config_path;                   // the YAML file read, if any

@@ -1,0 +1,55 @@
+// MetricsSink: the run's measurements as Prometheus metrics, live. A RunObserver (fed by
+// the engine's collector thread) that updates a prometheus::Registry, which an exposer
+// (exposer.h) serves on /metrics. Metric names follow ../shared/DESIGN.md: base units,
+// `_total` counters, histograms for durations with buckets that fit dial-up (10 ms to
+// 120 s). Label values are created once: every dial result at construction, each
+// process at its first sample. Thread safety: the registry may be scraped from any
+// thread while the collector updates it (prometheus-cpp's metrics are atomic).
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "dialsoak/observer/run_observer.h"
+
+namespace dialsoak::prometheus_export {
+
+// Bucket edges of the duration histograms, in seconds: the usual dial-up limits.
+const std::vector<double>& DurationBuckets();
+
+class MetricsSink final : public RunObserver {
+ public:
+  MetricsSink(std::shared_ptr<prometheus::Registry> registry, const std::string& version);
+
+  void OnRunStart(const RunInfo& info) override;
+  void OnCycle(const CycleRecord& c) override;
+  void OnProbe(const ProbeSample& s) override;
+
+ private:
+  struct ProcessGauges {
+    prometheus::Gauge* handles;
+    prometheus::Gauge* threads;
+    prometheus::Gauge* resident;
+  };
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Gauge>& run_info_;
+  std::array<prometheus::Counter*, kCallResultCount> attempts_{};
+  std::array<prometheus::Histogram*, kCallResultCount> dial_duration_{};
+  prometheus::Histogram& hangup_duration_;
+  prometheus::Counter& cycles_;
+  prometheus::Counter& hangup_failures_;
+  prometheus::Family<prometheus::Gauge>& handles_;
+  prometheus::Family<prometheus::Gauge>& threads_;
+  prometheus::Family<prometheus::Gauge>& resident_;
+  std::map<std::string, ProcessGauges> processes_;
+};
+
+}  // namespace dialsoak::prometheus_export

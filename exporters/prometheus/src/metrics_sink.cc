@@ -1,0 +1,104 @@
+#include "dialsoak/prometheus/metrics_sink.h"
+
+#include <chrono>
+
+namespace dialsoak::prometheus_export {
+namespace {
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+const std::vector<double>& DurationBuckets() {
+  static const std::vector<double> kBuckets = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,  2.5,
+                                               5,    10,    20,   30,  45,   60,  90, 120};
+  return kBuckets;
+}
+
+MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
+                         const std::string& version)
+    : registry_(std::move(registry)),
+      run_info_(prometheus::BuildGauge()
+                    .Name("dialsoak_run_info")
+                    .Help("The run being measured (always 1): backend and run id")
+                    .Register(*registry_)),
+      hangup_duration_(prometheus::BuildHistogram()
+                           .Name("dialsoak_hangup_duration_seconds")
+                           .Help("Time from the start of a hang-up to the modem's confirmation")
+                           .Register(*registry_)
+                           .Add({}, DurationBuckets())),
+      cycles_(prometheus::BuildCounter()
+                  .Name("dialsoak_cycles_total")
+                  .Help("Dial/hang-up cycles completed, all lines")
+                  .Register(*registry_)
+                  .Add({})),
+      hangup_failures_(prometheus::BuildCounter()
+                           .Name("dialsoak_hangup_failures_total")
+                           .Help("Hang-ups the modem did not confirm before the deadline")
+                           .Register(*registry_)
+                           .Add({})),
+      handles_(prometheus::BuildGauge()
+                   .Name("dialsoak_process_open_handles")
+                   .Help("Open handles (descriptors) of a watched process")
+                   .Register(*registry_)),
+      threads_(prometheus::BuildGauge()
+                   .Name("dialsoak_process_threads")
+                   .Help("Threads of a watched process")
+                   .Register(*registry_)),
+      resident_(prometheus::BuildGauge()
+                    .Name("dialsoak_process_resident_memory_bytes")
+                    .Help("Resident memory of a watched process")
+                    .Register(*registry_)) {
+  prometheus::BuildGauge()
+      .Name("dialsoak_build_info")
+      .Help("dialsoak's version (always 1)")
+      .Register(*registry_)
+      .Add({{"version", version}})
+      .Set(1);
+  auto& attempts = prometheus::BuildCounter()
+                       .Name("dialsoak_dial_attempts_total")
+                       .Help("Dials, by result")
+                       .Register(*registry_);
+  auto& durations = prometheus::BuildHistogram()
+                        .Name("dialsoak_dial_duration_seconds")
+                        .Help("Time from when a cycle was due to the dial's result, by result")
+                        .Register(*registry_);
+  for (int r = 0; r < kCallResultCount; ++r) {
+    const std::string label(ToString(static_cast<CallResult>(r)));
+    attempts_[static_cast<size_t>(r)] = &attempts.Add({{"result", label}});
+    dial_duration_[static_cast<size_t>(r)] = &durations.Add({{"result", label}}, DurationBuckets());
+  }
+}
+
+void MetricsSink::OnRunStart(const RunInfo& info) {
+  run_info_.Add({{"backend", info.backend}, {"run_id", info.run_id}}).Set(1);
+}
+
+void MetricsSink::OnCycle(const CycleRecord& c) {
+  const auto r = static_cast<size_t>(c.result);
+  attempts_[r]->Increment();
+  dial_duration_[r]->Observe(Seconds(c.dial_latency));
+  if (c.hung_up) {
+    hangup_duration_.Observe(Seconds(c.hangup_latency));
+    if (!c.hangup_ok) hangup_failures_.Increment();
+  }
+  cycles_.Increment();
+}
+
+void MetricsSink::OnProbe(const ProbeSample& s) {
+  auto it = processes_.find(s.process);
+  if (it == processes_.end()) {
+    const prometheus::Labels labels{{"process", s.process}};
+    it = processes_
+             .emplace(s.process, ProcessGauges{&handles_.Add(labels), &threads_.Add(labels),
+                                               &resident_.Add(labels)})
+             .first;
+  }
+  // A vanished process keeps its last values; counts that could not be read are skipped.
+  if (!s.alive) return;
+  if (s.handles >= 0) it->second.handles->Set(static_cast<double>(s.handles));
+  if (s.threads >= 0) it->second.threads->Set(static_cast<double>(s.threads));
+  if (s.resident_bytes >= 0) it->second.resident->Set(static_cast<double>(s.resident_bytes));
+}
+
+}  // namespace dialsoak::prometheus_export

@@ -1,0 +1,129 @@
+// The Prometheus sink and /metrics, scraped over HTTP on loopback as Prometheus would.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "dialsoak/io/unique_fd.h"
+#include "dialsoak/prometheus/metrics_endpoint.h"
+#include "dialsoak/prometheus/metrics_sink.h"
+
+namespace dialsoak::prometheus_export {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// GET http://127.0.0.1:port/metrics; the whole response, headers included.
+std::string Scrape(int port) {
+  io::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return "connect failed";
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (::write(fd.get(), request.data(), request.size()) < 0) return "write failed";
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) > 0;) response.append(buf, static_cast<size_t>(n));
+  return response;
+}
+
+CycleRecord Cycle(CallResult r, std::chrono::nanoseconds dial, bool hung_up) {
+  CycleRecord c;
+  c.result = r;
+  c.dial_latency = dial;
+  c.hung_up = hung_up;
+  c.hangup_latency = 2ms;
+  c.hangup_method = hung_up ? HangupMethod::Dtr : HangupMethod::None;
+  return c;
+}
+
+TEST(PrometheusMetricsTest, ScrapeShowsCyclesOutcomesLatencyAndProcesses) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "9.9.9");
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  ASSERT_GT((*endpoint)->port(), 0);
+
+  RunInfo info;
+  info.backend = "sim";
+  info.run_id = "run-42";
+  sink.OnRunStart(info);
+  sink.OnCycle(Cycle(CallResult::Connect, 30ms, true));
+  sink.OnCycle(Cycle(CallResult::Connect, 700ms, true));
+  sink.OnCycle(Cycle(CallResult::Busy, 5ms, false));
+  ProbeSample s;
+  s.process = "self";
+  s.handles = 17;
+  s.threads = 5;
+  s.resident_bytes = 4096;
+  sink.OnProbe(s);
+
+  const std::string text = Scrape((*endpoint)->port());
+  EXPECT_THAT(text, HasSubstr("200 OK"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_cycles_total 3"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_attempts_total{result=\"connect\"} 2"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_attempts_total{result=\"busy\"} 1"));
+  // Every result label exists from the start, at zero.
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_attempts_total{result=\"io_error\"} 0"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"0.05\"} 1"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"1\"} 2"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"120\"} 2"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_hangup_duration_seconds_count 2"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles{process=\"self\"} 17"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_threads{process=\"self\"} 5"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_resident_memory_bytes{process=\"self\"} 4096"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_build_info{version=\"9.9.9\"} 1"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_run_info{backend=\"sim\",run_id=\"run-42\"} 1"));
+}
+
+TEST(PrometheusMetricsTest, VanishedProcessKeepsItsLastValues) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  ProbeSample s;
+  s.process = "pppd";
+  s.handles = 9;
+  sink.OnProbe(s);
+  s.alive = false;
+  s.handles = 0;
+  sink.OnProbe(s);
+  EXPECT_THAT(Scrape((*endpoint)->port()), HasSubstr("dialsoak_process_open_handles{process=\"pppd\"} 9"));
+}
+
+TEST(PrometheusEndpointTest, PortInUseIsAClearErrorNamingThePort) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  auto first = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(first) << first.error().message;
+  const std::string taken = "127.0.0.1:" + std::to_string((*first)->port());
+  auto second = MetricsEndpoint::Start(taken, registry);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, EADDRINUSE);
+  EXPECT_THAT(second.error().message, HasSubstr("port " + std::to_string((*first)->port())));
+  EXPECT_THAT(second.error().message, HasSubstr("in use"));
+}
+
+TEST(PrometheusEndpointTest, BindsLoopbackUnlessAskedAndRejectsNonsense) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  auto e = MetricsEndpoint::Start(":0", registry);
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ((*e)->address(), "127.0.0.1");
+  EXPECT_THAT((*e)->url(), HasSubstr("http://127.0.0.1:"));
+  EXPECT_FALSE(MetricsEndpoint::Start("127.0.0.1:99999", registry));
+  EXPECT_FALSE(MetricsEndpoint::Start("127.0.0.1:http", registry));
+  auto bad_host = MetricsEndpoint::Start("localhostish:0", registry);
+  ASSERT_FALSE(bad_host);
+  EXPECT_THAT(bad_host.error().message, HasSubstr("not an IPv4 address"));
+}
+
+}  // namespace
+}  // namespace dialsoak::prometheus_export
