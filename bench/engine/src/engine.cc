@@ -57,8 +57,8 @@ std::int64_t Engine::cycles_done() const {
   return n;
 }
 
-std::array<int, kLineStateCount> Engine::line_states() const {
-  std::array<int, kLineStateCount> counts{};
+LineStateCounts Engine::line_states() const {
+  LineStateCounts counts{};
   for (const auto& w : workers_) counts[static_cast<size_t>(w->state.load(std::memory_order_relaxed))]++;
   return counts;
 }
@@ -131,10 +131,15 @@ RunEnd Engine::Run(RunInfo info) {
       SampleAll(SampleKind::Periodic);
       next_sample = std::max(next_sample + config_.sample_interval, now);
     }
-    for (RunObserver* o : observers_) o->OnTick(now, cycles_done());
+    const LineStateCounts states = line_states();
+    for (RunObserver* o : observers_) {
+      o->OnTick(now, cycles_done());
+      o->OnLineStates(states);
+    }
   }
 
   // Every line is on hook, still open, its thread still up: comparable with the baseline.
+  for (RunObserver* o : observers_) o->OnLineStates(line_states());
   SampleAll(SampleKind::End);
   join_all();
   end.elapsed = last_finish_ - start_;

@@ -13,6 +13,17 @@ std::string_view ToString(SampleKind k) {
   return "unknown";
 }
 
+std::string_view ToString(LineState s) {
+  switch (s) {
+    case LineState::Idle: return "idle";
+    case LineState::Dialing: return "dialing";
+    case LineState::Connected: return "connected";
+    case LineState::HangingUp: return "hanging_up";
+    case LineState::Failed: return "failed";
+  }
+  return "unknown";
+}
+
 std::string_view ToString(StopReason r) {
   switch (r) {
     case StopReason::Completed: return "completed";

@@ -63,6 +63,13 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
                         .Name("dialsoak_dial_duration_seconds")
                         .Help("Time from when a cycle was due to the dial's result, by result")
                         .Register(*registry_);
+  auto& lines = prometheus::BuildGauge()
+                   .Name("dialsoak_lines")
+                   .Help("Lines in each state: idle, dialing, connected, hanging_up, failed")
+                   .Register(*registry_);
+  for (int st = 0; st < kLineStateCount; ++st) {
+    lines_[static_cast<size_t>(st)] = &lines.Add({{"state", std::string(ToString(static_cast<LineState>(st)))}});
+  }
   for (int r = 0; r < kCallResultCount; ++r) {
     const std::string label(ToString(static_cast<CallResult>(r)));
     attempts_[static_cast<size_t>(r)] = &attempts.Add({{"result", label}});
@@ -99,6 +106,12 @@ void MetricsSink::OnProbe(const ProbeSample& s) {
   if (s.handles >= 0) it->second.handles->Set(static_cast<double>(s.handles));
   if (s.threads >= 0) it->second.threads->Set(static_cast<double>(s.threads));
   if (s.resident_bytes >= 0) it->second.resident->Set(static_cast<double>(s.resident_bytes));
+}
+
+void MetricsSink::OnLineStates(const LineStateCounts& counts) {
+  for (int st = 0; st < kLineStateCount; ++st) {
+    lines_[static_cast<size_t>(st)]->Set(counts[static_cast<size_t>(st)]);
+  }
 }
 
 }  // namespace dialsoak::prometheus_export

@@ -223,6 +223,20 @@ TEST(EngineTest, StopCutsTheHoldShortHangsUpAndKeepsEveryCycle) {
   EXPECT_EQ(engine.line_states()[static_cast<int>(LineState::Connected)], 0);
 }
 
+TEST(EngineTest, ObserversSeeLinesConnectedDuringTheHoldAndIdleAtTheEnd) {
+  SteadyEngineClock clock;
+  Lines lines;
+  EngineConfig c = Config(2, 1);
+  c.hold = 350ms;  // several collector ticks (100 ms) while both lines are connected
+  Engine engine(c, lines.Factory(), clock);
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  engine.Run(RunInfo{});
+  EXPECT_EQ(obs.max_connected, 2);
+  EXPECT_EQ(obs.last_states[static_cast<size_t>(LineState::Idle)], 2);
+  EXPECT_EQ(obs.last_states[static_cast<size_t>(LineState::Connected)], 0);
+}
+
 TEST(EngineTest, ALineThatCannotOpenFailsTheRunWithItsError) {
   SteadyEngineClock clock;
   Lines lines;

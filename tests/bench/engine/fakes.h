@@ -2,6 +2,7 @@
 // takes virtual time, a probe that counts, and an observer that records everything.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -92,6 +93,11 @@ class RecordingObserver final : public RunObserver {
   void OnProbe(const ProbeSample& s) override { Note(); samples.push_back(s); }
   void OnRunEnd(const RunEnd& e) override { Note(); end = e; ended = true; }
   void OnTick(Clock::time_point, std::int64_t) override { Note(); ++ticks; }
+  void OnLineStates(const LineStateCounts& counts) override {
+    Note();
+    max_connected = std::max(max_connected, counts[static_cast<size_t>(LineState::Connected)]);
+    last_states = counts;
+  }
 
   int CountSamples(SampleKind k) const {
     int n = 0;
@@ -105,6 +111,8 @@ class RecordingObserver final : public RunObserver {
   std::vector<CycleRecord> cycles;
   std::vector<ProbeSample> samples;
   int ticks = 0;
+  int max_connected = 0;
+  LineStateCounts last_states{};
   std::vector<std::thread::id> threads;  // every thread that called an observer method
 
  private:

@@ -67,8 +67,16 @@ TEST(PrometheusMetricsTest, ScrapeShowsCyclesOutcomesLatencyAndProcesses) {
   s.resident_bytes = 4096;
   sink.OnProbe(s);
 
+  LineStateCounts states{};
+  states[static_cast<size_t>(LineState::Connected)] = 3;
+  states[static_cast<size_t>(LineState::Dialing)] = 1;
+  sink.OnLineStates(states);
+
   const std::string text = Scrape((*endpoint)->port());
   EXPECT_THAT(text, HasSubstr("200 OK"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_lines{state=\"connected\"} 3"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_lines{state=\"dialing\"} 1"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_lines{state=\"hanging_up\"} 0"));
   EXPECT_THAT(text, HasSubstr("dialsoak_cycles_total 3"));
   EXPECT_THAT(text, HasSubstr("dialsoak_dial_attempts_total{result=\"connect\"} 2"));
   EXPECT_THAT(text, HasSubstr("dialsoak_dial_attempts_total{result=\"busy\"} 1"));

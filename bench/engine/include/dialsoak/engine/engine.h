@@ -36,8 +36,6 @@ using LineFactory = std::function<io::Result<std::unique_ptr<Line>>(int index)>;
 // Makes a probe of this process, for the per-cycle samples of a one-line run.
 using ProbeFactory = std::function<std::unique_ptr<probes::ProcessProbe>()>;
 
-enum class LineState : int { Idle, Dialing, Connected, HangingUp, Failed };
-inline constexpr int kLineStateCount = 5;
 
 class Engine {
  public:
@@ -57,7 +55,7 @@ class Engine {
 
   std::int64_t cycles_done() const;
   // How many lines are in each state now (index by LineState).
-  std::array<int, kLineStateCount> line_states() const;
+  LineStateCounts line_states() const;
 
  private:
   struct Worker;

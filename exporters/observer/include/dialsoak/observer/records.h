@@ -3,6 +3,7 @@
 // Plain values; copyable; no behaviour.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -55,6 +56,12 @@ struct ProbeSample {
   std::int64_t resident_bytes = 0;
   std::string error;                      // why the sample failed, if it did
 };
+
+// What a line is doing now; the collector counts lines per state every tick.
+enum class LineState : int { Idle, Dialing, Connected, HangingUp, Failed };
+inline constexpr int kLineStateCount = 5;
+std::string_view ToString(LineState s);  // "idle", "dialing", "connected", "hanging_up", "failed"
+using LineStateCounts = std::array<int, kLineStateCount>;  // indexed by LineState
 
 enum class StopReason { Completed, Duration, Interrupted, Failed };
 std::string_view ToString(StopReason r);

@@ -18,6 +18,8 @@ class RunObserver {
   // Called by the collector about every 100 ms, with the run's progress, so an observer
   // can refresh (a status line) even when no cycle completes for a while.
   virtual void OnTick(Clock::time_point /*now*/, std::int64_t /*cycles_done*/) {}
+  // With every tick: how many lines are in each state now.
+  virtual void OnLineStates(const LineStateCounts& /*counts*/) {}
 };
 
 }  // namespace dialsoak

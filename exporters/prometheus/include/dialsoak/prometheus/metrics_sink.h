@@ -31,6 +31,7 @@ class MetricsSink final : public RunObserver {
   void OnRunStart(const RunInfo& info) override;
   void OnCycle(const CycleRecord& c) override;
   void OnProbe(const ProbeSample& s) override;
+  void OnLineStates(const LineStateCounts& counts) override;
 
  private:
   struct ProcessGauges {
@@ -50,6 +51,7 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& threads_;
   prometheus::Family<prometheus::Gauge>& resident_;
   std::map<std::string, ProcessGauges> processes_;
+  std::array<prometheus::Gauge*, kLineStateCount> lines_{};
 };
 
 }  // namespace dialsoak::prometheus_export
