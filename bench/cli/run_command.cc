@@ -82,18 +82,16 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
   return b;
 }
 
-engine::EngineConfig MakeEngineConfig(const RunSettings& s, const std::vector<std::string>& devices) {
+engine::EngineConfig MakeEngineConfig(const RunSettings& s, const std::vector<LineSettings>& lines) {
   engine::EngineConfig c;
-  c.lines = static_cast<int>(devices.size());
+  c.lines = static_cast<int>(lines.size());
   c.cycles = s.cycles;
   c.duration = s.duration;
   c.hold = s.hold;
   c.think = s.think;
   c.sample_interval = s.sample_interval;
   c.per_cycle_probes = c.lines == 1;
-  for (int i = 0; i < c.lines; ++i) {
-    c.plans.push_back(ToPlan(EffectiveLineSettings(s, i, devices[static_cast<size_t>(i)]), s.number));
-  }
+  for (const LineSettings& line : lines) c.plans.push_back(ToPlan(line, s.number));
   return c;
 }
 
@@ -138,12 +136,17 @@ int RunSoak(const RunSettings& s) {
   const std::vector<std::string>& devices = backend->devices;
 
   engine::SteadyEngineClock clock;
-  engine::EngineConfig config = MakeEngineConfig(s, devices);
+  // Each line's settings, merged once: the engine's plan and the serial driver use them.
+  std::vector<LineSettings> lines;
+  for (size_t i = 0; i < devices.size(); ++i) {
+    lines.push_back(EffectiveLineSettings(s, static_cast<int>(i), devices[i]));
+  }
+  engine::EngineConfig config = MakeEngineConfig(s, lines);
   engine::Engine engine(
       config,
       [&](int i) -> io::Result<std::unique_ptr<Line>> {
         const std::string& device = devices[static_cast<size_t>(i)];
-        auto line = serial::SerialLine::Open(ToSerialConfig(EffectiveLineSettings(s, i, device), device));
+        auto line = serial::SerialLine::Open(ToSerialConfig(lines[static_cast<size_t>(i)], device));
         if (!line) return io::Fail(line.error());
         return std::unique_ptr<Line>(std::move(*line));
       },
