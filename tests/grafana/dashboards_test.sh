@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Structural check of the Grafana dashboards (grafana/dashboards/*.json): what Grafana's
+# file provisioning needs, and this project's conventions for them.
+#   - valid JSON; uid (fixed, at most 40 characters, unique across the dashboards), title,
+#     schemaVersion; no ${DS_...} placeholders or __inputs (they only work on import, a
+#     provisioned dashboard would show "datasource not found");
+#   - template variables: `datasource` (type datasource, prometheus), and `job` and
+#     `instance` (query variables on that datasource, multi-value with "All");
+#   - every panel has a unique id, a type and a gridPos inside the 24-column grid; every
+#     panel but a row has targets, each with a refId (unique in the panel), an expr and the
+#     datasource ${datasource} (as has the panel);
+#   - every dialsoak metric selector filters {job=~"$job",instance=~"$instance"} and range
+#     vectors use Grafana's $__rate_interval, $__interval or $__range, not a fixed window.
+# Then it checks itself: broken copies (a duplicate panel id, a ${DS_PROMETHEUS} datasource,
+# a missing refId, an unfiltered selector, ...) must each be refused.
+# Usage: dashboards_test.sh DASHBOARD_DIR
+set -euo pipefail
+
+dir=${1:?usage: $0 DASHBOARD_DIR}
+command -v jq >/dev/null || { echo "jq not found (run scripts/bootstrap)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dialsoak-dashboards.XXXXXX")
+trap 'rm -rf -- "$tmp"' EXIT
+
+# Prints one line per problem of the dashboard on stdin (nothing when it is fine).
+read -r -d '' problems <<'JQ' || true
+def panels: .panels[]? | ., (.panels[]? );
+def where: "panel \(.id // "?") \"\(.title // "")\"";
+def ds_ok: type == "object" and .uid == "${datasource}";
+def vars: [.templating.list[]?];
+def qvar($n): vars | map(select(.name == $n)) | first;
+(if (.uid | type) != "string" or (.uid | test("^[A-Za-z0-9_-]{1,40}$") | not)
+   then "uid missing or not 1-40 of [A-Za-z0-9_-]" else empty end),
+(if (.title | type) != "string" or .title == "" then "title missing" else empty end),
+(if (.schemaVersion | type) != "number" then "schemaVersion missing" else empty end),
+(if has("__inputs") then "__inputs present (import-only, fails under provisioning)" else empty end),
+(if ([panels] | length) == 0 then "no panels" else empty end),
+(qvar("datasource") | if . == null or .type != "datasource" or .query != "prometheus"
+   then "no template variable `datasource` of type datasource (query prometheus)" else empty end),
+(["job", "instance"][] as $n | qvar($n)
+   | if . == null or .type != "query" or (.datasource | ds_ok | not) or .multi != true
+        or .includeAll != true or ((.query | tostring) | test("dialsoak_") | not)
+     then "template variable `\($n)` missing, or not a multi/All query variable on ${datasource}"
+     else empty end),
+([panels | .id] | group_by(.) | map(select(length > 1) | .[0]) | .[]
+   | "panel id \(.) used more than once"),
+(panels | select((.id | type) != "number") | "\(where): no numeric id"),
+(panels | select((.type | type) != "string") | "\(where): no type"),
+(panels | select(.gridPos | (type != "object") or ([.h, .w, .x, .y] | map(type == "number") | all | not)
+                 or (.x + .w > 24))
+   | "\(where): gridPos missing or outside the 24-column grid"),
+(panels | select(.type != "row") | (
+   (select(.datasource | ds_ok | not) | "\(where): panel datasource is not ${datasource}"),
+   (select((.targets | type) != "array" or (.targets | length) == 0) | "\(where): no targets"),
+   ([.targets[]?.refId] | group_by(.) | map(select(length > 1) | .[0]) | .[]
+      | "duplicate refId \(.)" ) as $m | "\(where): \($m)"),
+   (. as $p | .targets[]? | (
+      (select((.refId | type) != "string" or .refId == "") | "\($p | where): a target has no refId"),
+      (select((.expr | type) != "string" or .expr == "") | "\($p | where): target \(.refId) has no expr"),
+      (select(.datasource | ds_ok | not)
+         | "\($p | where): target \(.refId) datasource is not ${datasource}"),
+      (select((.expr | type) == "string") | .refId as $r | .expr
+         | ([scan("dialsoak_[a-z_]+(?![a-z_{])")] | .[] | "\($p | where): target \($r): \(.) without {job,instance} filter"),
+           ([scan("dialsoak_[a-z_]+\\{(?!job=~\"\\$job\",instance=~\"\\$instance\")")] | .[]
+              | "\($p | where): target \($r): selector \(.)... does not start with job=~\"$job\",instance=~\"$instance\""),
+           ([scan("\\[[^\\]]*\\]")] | map(select(test("^\\[\\$__(rate_interval|interval|range)\\]$") | not)) | .[]
+              | "\($p | where): target \($r): range \(.) is not $__rate_interval, $__interval or $__range"))
+   ))
+)
+JQ
+
+# check FILE: prints the problems of FILE, prefixed with its name; false when there are any.
+check() {
+  local file=$1 out
+  if ! jq -e . "$file" >/dev/null 2>"$tmp/err"; then
+    echo "$file: not valid JSON: $(cat "$tmp/err")"
+    return 1
+  fi
+  if grep -q '\${DS_' "$file"; then
+    echo "$file: contains a \${DS_...} placeholder (import-only, fails under provisioning)"
+    return 1
+  fi
+  out=$(jq -r "$problems" "$file") || { echo "$file: jq failed"; return 1; }
+  [ -z "$out" ] || { sed "s|^|$file: |" <<<"$out"; return 1; }
+}
+
+shopt -s nullglob
+files=("$dir"/*.json)
+((${#files[@]} >= 2)) || { echo "FAIL: expected the dashboards in $dir, found ${#files[@]}" >&2; exit 1; }
+status=0
+for f in "${files[@]}"; do
+  check "$f" >&2 || status=1
+done
+dups=$(jq -r .uid "${files[@]}" | sort | uniq -d)
+[ -z "$dups" ] || { echo "FAIL: uid used by more than one dashboard: $dups" >&2; status=1; }
+((status == 0)) || { echo "FAIL: the dashboards above have problems" >&2; exit 1; }
+echo "checked ${#files[@]} dashboards: $(jq -s '[.[].panels[]] | length' "${files[@]}") panels," \
+  "$(jq -s '[.[].panels[].targets[]?] | length' "${files[@]}") queries"
+
+# The checker itself: each of these breakages of a good dashboard must be refused.
+good=${files[0]}
+breakages=(
+  'del(.uid)'
+  '.schemaVersion = null'
+  '.panels[1].id = .panels[2].id'
+  'del(.panels[1].gridPos)'
+  '.panels[1].gridPos.x = 20 | .panels[1].gridPos.w = 8'
+  '(.panels[] | select(.type != "row") | .targets[0].datasource) = {"type":"prometheus","uid":"${DS_PROMETHEUS}"}'
+  '. + {"__inputs": []}'
+  '(.panels[] | select(.type != "row") | .targets[0]) |= del(.refId)'
+  '(.panels[] | select(.type != "row") | .targets[0].expr) = ""'
+  '(.panels[] | select(.type != "row")) |= (.targets = [])'
+  '(.panels[] | select(.type != "row") | .datasource) = null'
+  '(.panels[] | select(.type != "row") | .targets[0].expr) |= sub("instance=~\"\\$instance\""; "instance=~\".*\"")'
+  '(.panels[] | select(.type != "row") | .targets[0].expr) = "sum(dialsoak_cycles_total)"'
+  '(.panels[] | select(.type != "row") | .targets[0].expr) = "rate(dialsoak_cycles_total{job=~\"$job\",instance=~\"$instance\"}[5m])"'
+  '.templating.list |= map(select(.name != "datasource"))'
+  '.templating.list |= map(select(.name != "instance"))'
+  '(.templating.list[] | select(.name == "job")).multi = false'
+)
+for b in "${breakages[@]}"; do
+  jq "$b" "$good" >"$tmp/broken.json" || { echo "FAIL: jq could not apply: $b" >&2; exit 1; }
+  if check "$tmp/broken.json" >"$tmp/why"; then
+    echo "FAIL: the checker accepted a dashboard broken by: $b" >&2
+    exit 1
+  fi
+done
+printf '{"uid": "x", oops}\n' >"$tmp/broken.json"
+! check "$tmp/broken.json" >/dev/null || { echo "FAIL: the checker accepted invalid JSON" >&2; exit 1; }
+echo "the checker refused all $((${#breakages[@]} + 1)) broken copies"
