@@ -1,9 +1,18 @@
 // dialsoak_bench: every Google Benchmark suite of dialsoak in one program. Takes the usual
-// --benchmark_* flags (--benchmark_filter=BM_AtParse, --benchmark_min_time=0.01, ...).
+// --benchmark_* flags (--benchmark_filter=BM_AtParse, --benchmark_min_time=0.01, ...), and
+// --prometheus-push URL [--prometheus-push-job NAME] [--prometheus-push-timeout SECONDS]
+// to push the results to a Pushgateway after the run (see bench/README.md).
 // Exit codes: 0 after the run (a benchmark that failed says "ERROR OCCURRED" in its row),
-// 1 for an unrecognized flag.
+// 1 for an unrecognized or bad flag (nothing runs), 3 when the push failed (the results
+// were printed and --benchmark_out written all the same).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "push_flags.h"
+#include "pushgateway_reporter.h"
 #include "shared_bank.h"
 #include "suites.h"
 
@@ -11,11 +20,56 @@ namespace {
 
 // One port per thread of the largest BM_DialHangupCycle run.
 constexpr int kBankPorts = 64;
+constexpr int kExitPushFailed = 3;
+
+void PrintHelp() {
+  benchmark::PrintDefaultHelp();
+  std::fputs(dialsoak::gbench::PushFlagsHelp().data(), stdout);
+}
+
+// Runs the registered benchmarks with the push reporter in front of the display reporter,
+// then pushes; returns the exit code.
+int RunAndPush(const dialsoak::gbench::PushOptions& options) {
+  using dialsoak::gbench::PushResult;
+  dialsoak::gbench::PushgatewayReporter reporter(*benchmark::CreateDefaultDisplayReporter());
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  if (reporter.samples().empty()) {
+    std::cerr << "dialsoak_bench: no benchmark results, nothing pushed to " << options.url
+              << "\n";
+    return 0;
+  }
+  const PushResult result =
+      dialsoak::gbench::PushSamples(options, reporter.samples(), dialsoak::gbench::InstanceName());
+  for (const std::string& note : result.notes) std::cerr << "dialsoak_bench: " << note << "\n";
+  switch (result.status) {
+    case PushResult::Status::kPushed:
+      std::cerr << "dialsoak_bench: pushed " << reporter.samples().size() << " results to "
+                << options.url << " (job " << options.job << ")\n";
+      return 0;
+    case PushResult::Status::kFailed:
+      std::cerr << "dialsoak_bench: warning: " << result.message
+                << "; the results above were not pushed\n";
+      return kExitPushFailed;
+    case PushResult::Status::kTimedOut:
+      std::cerr << "dialsoak_bench: warning: " << result.message
+                << "; the results above were not pushed\n";
+      // The request is still under way on its own thread: leave without unwinding.
+      std::cout.flush();
+      std::cerr.flush();
+      std::_Exit(kExitPushFailed);
+  }
+  return kExitPushFailed;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
+  auto push = dialsoak::gbench::TakePushFlags(argc, argv);
+  if (!push) {
+    std::cerr << "dialsoak_bench: " << push.error() << "\n";
+    return 1;
+  }
+  benchmark::Initialize(&argc, argv, PrintHelp);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
   dialsoak::gbench::SharedBank bank(kBankPorts);  // started by the first dial benchmark
@@ -23,7 +77,12 @@ int main(int argc, char** argv) {
   dialsoak::gbench::RegisterAtParseBenchmarks();
   dialsoak::gbench::RegisterProbeBenchmarks();
 
-  benchmark::RunSpecifiedBenchmarks();
+  int code = 0;
+  if (*push) {
+    code = RunAndPush(**push);
+  } else {
+    benchmark::RunSpecifiedBenchmarks();
+  }
   benchmark::Shutdown();
-  return 0;
+  return code;
 }
