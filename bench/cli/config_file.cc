@@ -25,9 +25,11 @@ using config::CheckChoice;
 using config::ClosestMatch;
 
 constexpr std::string_view kTopKeys[] = {
-    "backend", "lines", "cycles",          "duration",     "hold",      "think",
-    "number",  "seed",  "sample_interval", "answer_delay", "watch_pid", "watch_name",
-    "report",  "quiet", "max_failures",    "defaults",     "modems"};
+    "backend",      "lines",    "cycles",  "duration",        "hold",     "think",
+    "number",       "seed",     "sample_interval", "answer_delay", "watch_pid", "watch_name",
+    "report",       "quiet",    "max_failures",    "listen",   "linger",   "per_line_metrics",
+    "push",         "defaults", "modems"};
+constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
 constexpr std::string_view kLineKeys[] = {
     "init",         "number",         "hangup",          "dial_mode",
     "dial_timeout", "hangup_timeout", "command_timeout", "guard_time",
@@ -278,6 +280,20 @@ class Loader {
       s.quiet = Bool(v, at);
     } else if (key == "max_failures") {
       s.max_failures_percent = Percent(v, at);
+    } else if (key == "listen") {
+      s.listen = NonEmptyText(v, at, "an address such as 127.0.0.1:9779");
+    } else if (key == "linger") {
+      s.linger = Duration(v, at, false);
+    } else if (key == "per_line_metrics") {
+      s.per_line_metrics = Bool(v, at);
+    } else if (key == "push") {
+      if (!v.IsMap()) {
+        Fail(at, "expected a map such as '{url: http://127.0.0.1:9091}', got " + Describe(v));
+      }
+      ForEachKey(v, at.path, kPushKeys, "in push",
+                 [&](const std::string& k, const YAML::Node& pv, const Spot& p_at) {
+                   ReadPushKey(k, pv, p_at, s);
+                 });
     } else if (key == "defaults") {
       s.line_defaults.source_line = at.line;
       if (v.IsNull()) return;
@@ -290,6 +306,28 @@ class Loader {
                  });
     } else if (key == "modems") {
       ReadModems(v, at, s);
+    }
+  }
+
+  void ReadPushKey(const std::string& key, const YAML::Node& v, const Spot& at,
+                   RunSettings& s) const {
+    if (key == "url") {
+      s.push_url = NonEmptyText(v, at, "a Pushgateway URL such as http://127.0.0.1:9091");
+    } else if (key == "job") {
+      s.push_job = NonEmptyText(v, at, "a job name such as dialsoak");
+    } else if (key == "interval") {
+      s.push_interval = Duration(v, at, true);
+    } else if (key == "labels") {
+      if (!v.IsMap()) {
+        Fail(at, "expected a map of grouping labels such as '{instance: bank1}', got " +
+                     Describe(v));
+      }
+      s.push_labels.clear();
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        const Spot l_at{LineOf(it->first, at.line), at.path};
+        s.push_labels.emplace_back(NonEmptyText(it->first, l_at, "a label name"),
+                                   Text(it->second, l_at, "a label value"));
+      }
     }
   }
 

@@ -22,11 +22,20 @@
 //   seed: 7                   # seed of the simulator's random draws, >= 0
 //   sample_interval: 1s       # probe sampling period, > 0
 //   answer_delay: exp:500ms   # sim backend: fixed:D, uniform:MIN,MAX, exp:MEAN,
-//   lognormal:MEDIAN,SIGMA watch_pid: [1234]         # processes to probe: a list or a single
-//   integer watch_name: [pppd]        # processes to probe by name: a list or a single string
+//                             #   lognormal:MEDIAN,SIGMA
+//   watch_pid: [1234]         # processes to probe: a list or a single integer
+//   watch_name: [pppd]        # processes to probe by name: a list or a single string
 //   report: run.json          # JSON report file
 //   quiet: true               # true | false (also yes/no, on/off)
 //   max_failures: 0.5         # percent of failed calls tolerated before exit code 1, 0..100
+//   listen: 127.0.0.1:9779    # serve /metrics: PORT, ADDR:PORT or [V6ADDR]:PORT
+//   linger: 30s               # keep /metrics up this long after the run
+//   per_line_metrics: false   # also dialsoak_line_dial_attempts_total{line,result}
+//   push:                     # push the metrics to a Pushgateway
+//     url: http://127.0.0.1:9091
+//     job: dialsoak           # default dialsoak
+//     interval: 15s           # > 0, default 15s
+//     labels: {instance: bank1, site: lab}   # grouping labels (default instance=<host>)
 //   defaults:                 # line settings for every line
 //     init: [ATZ, "ATE0 V1 Q0 &C1 &D2"]   # a list or a single string, each sent as AT...
 //     hangup: auto            # auto | dtr | escape
@@ -35,9 +44,10 @@
 //     hangup_timeout: 10s     # > 0
 //     command_timeout: 5s     # > 0, per init command
 //     guard_time: 1s          # S12 guard time around +++
-//     speed: 115200           # 300 1200 2400 4800 9600 19200 38400 57600 115200 230400 460800
-//     921600 framing: 8N1            # data bits 5-8, parity N/E/O, stop bits 1-2 rtscts: false #
-//     hardware flow control
+//     speed: 115200           # 300 1200 2400 4800 9600 19200 38400 57600 115200 230400
+//                             #   460800 921600
+//     framing: 8N1            # data bits 5-8, parity N/E/O, stop bits 1-2
+//     rtscts: false           # hardware flow control
 //   modems:                   # per line, in order; each entry takes the keys of defaults plus:
 //     - device: /dev/ttyS0    # serial backend: the tty; each entry with a device is one line
 //       number: "5551234"     # this line's number
@@ -48,7 +58,8 @@
 // How the result maps onto RunSettings:
 //   - the top-level keys set the RunSettings field of the same meaning (watch_pid sets
 //     watch_pids, watch_name watch_names, report report_path, max_failures
-//     max_failures_percent; cycles: unlimited clears cycles);
+//     max_failures_percent, push.url/job/interval/labels push_url/push_job/push_interval/
+//     push_labels; cycles: unlimited clears cycles);
 //   - `defaults` sets the fields of line_defaults it names (source_line = its line);
 //   - `modems` replaces line_overrides, one LineSettings per entry with source_line = the
 //     entry's line, and, when any entry names a device, replaces devices with the entries'

@@ -10,6 +10,7 @@
 
 #include "config_file.h"
 #include "config_values.h"
+#include "dialsoak/prometheus/pushgateway.h"
 
 namespace dialsoak::cli {
 namespace {
@@ -34,6 +35,7 @@ std::string Where(const RunSettings& s, const LineSettings& line, std::string_vi
 std::string Setting(std::string_view key) {
   std::string flag(key);
   std::replace(flag.begin(), flag.end(), '_', '-');
+  if (key == "push_interval") return "--push-interval (config key 'push.interval')";
   return fmt::format("--{} (config key '{}')", flag, key);
 }
 
@@ -53,10 +55,12 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
       {"duration", s.duration},
       {"hold", s.hold},
       {"think", s.think},
-      {"sample_interval", s.sample_interval}};
+      {"sample_interval", s.sample_interval},
+      {"linger", s.linger},
+      {"push_interval", s.push_interval}};
   for (const auto& [key, value] : durations) {
     if (!value) continue;
-    if (auto p = config::CheckDuration(*value, key == "sample_interval")) {
+    if (auto p = config::CheckDuration(*value, key == "sample_interval" || key == "push_interval")) {
       return Error(fmt::format("{}: {}", Setting(key), *p));
     }
   }
@@ -69,6 +73,12 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
   if (!(s.max_failures_percent >= 0 && s.max_failures_percent <= 100)) {
     return Error(fmt::format("{}: expected a percentage from 0 to 100, got {}",
                              Setting("max_failures"), s.max_failures_percent));
+  }
+  if (!s.push_url.empty()) {
+    prometheus_export::PushTarget target{s.push_url, s.push_job, s.push_labels};
+    if (auto url = prometheus_export::PushgatewayUrl(target); !url) {
+      return Error(fmt::format("--push (config key 'push'): {}", url.error().message));
+    }
   }
   for (int pid : s.watch_pids) {
     if (pid < 1) {

@@ -5,7 +5,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -17,6 +19,7 @@
 #include "dialsoak/engine/engine.h"
 #include "dialsoak/prometheus/metrics_endpoint.h"
 #include "dialsoak/prometheus/metrics_sink.h"
+#include "dialsoak/prometheus/pushgateway.h"
 #include "dialsoak/report/json_report.h"
 #include "dialsoak/report/status_line.h"
 #include "dialsoak/report/summary.h"
@@ -29,6 +32,20 @@
 
 namespace dialsoak::cli {
 namespace {
+
+// The settings' push target; without an `instance` grouping label, the host's name, so
+// that agents on several hosts push to groups of their own.
+prometheus_export::PushTarget PushTargetOf(const RunSettings& s) {
+  prometheus_export::PushTarget target{s.push_url, s.push_job, s.push_labels};
+  const bool has_instance = std::any_of(s.push_labels.begin(), s.push_labels.end(),
+                                        [](const auto& l) { return l.first == "instance"; });
+  if (!has_instance) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::strcpy(host, "unknown");
+    target.labels.insert(target.labels.begin(), {"instance", host});
+  }
+  return target;
+}
 
 std::string NewRunId() {
   auto now = std::chrono::system_clock::now();
@@ -170,18 +187,35 @@ int RunSoak(const RunSettings& s) {
 
   std::unique_ptr<prometheus_export::MetricsSink> metrics;
   std::unique_ptr<prometheus_export::MetricsEndpoint> endpoint;
-  if (!s.listen.empty()) {
+  std::unique_ptr<prometheus_export::MetricsPusher> pusher;
+  if (!s.listen.empty() || !s.push_url.empty()) {
     auto registry = std::make_shared<prometheus::Registry>();
-    metrics = std::make_unique<prometheus_export::MetricsSink>(registry, DIALSOAK_VERSION);
-    auto started = prometheus_export::MetricsEndpoint::Start(s.listen, registry);
-    if (!started) {
-      spdlog::error("{}", started.error().message);
-      return kSetupFailed;
+    metrics = std::make_unique<prometheus_export::MetricsSink>(
+        registry, DIALSOAK_VERSION,
+        prometheus_export::MetricsSink::Options{.per_line = s.per_line_metrics});
+    if (!s.listen.empty()) {
+      auto started = prometheus_export::MetricsEndpoint::Start(s.listen, registry);
+      if (!started) {
+        spdlog::error("{}", started.error().message);
+        return kSetupFailed;
+      }
+      endpoint = std::move(*started);
+      // Always said, so that a free port picked for --listen 0 can be found.
+      fmt::print(stderr, "dialsoak: metrics on {}\n", endpoint->url());
     }
-    endpoint = std::move(*started);
+    if (!s.push_url.empty()) {
+      prometheus_export::MetricsPusher::Options options;
+      options.interval = s.push_interval;
+      auto started =
+          prometheus_export::MetricsPusher::Start(PushTargetOf(s), registry, options);
+      if (!started) {
+        spdlog::error("--push: {}", started.error().message);
+        return kUsage;
+      }
+      pusher = std::move(*started);
+      fmt::print(stderr, "dialsoak: pushing metrics to {}\n", pusher->url());
+    }
     engine.AddObserver(*metrics);
-    // Always said, so that a free port picked for --listen 0 can be found.
-    fmt::print(stderr, "dialsoak: metrics on {}\n", endpoint->url());
   }
 
   RunInfo info;
@@ -220,6 +254,8 @@ int RunSoak(const RunSettings& s) {
     auto written = report::WriteJsonReport(s.report_path, json);
     if (!written) spdlog::error("--report: {}", written.error().message);
   }
+  // The final values, after the summary is out: a gateway that is down only warns.
+  if (pusher) pusher->Finish();
   if (endpoint && s.linger.count() > 0) {
     // The last scrape should see the final values; a signal ends the wait.
     std::unique_lock<std::mutex> lock(stop_mu);

@@ -55,6 +55,20 @@ Ok ParseCycles(const std::string& text, RunSettings& s) {
   return {};
 }
 
+// NAME=VALUE pairs; the flag's list replaces the file's labels.
+Ok ParsePushLabels(const std::vector<std::string>& given, RunSettings& s) {
+  s.push_labels.clear();
+  for (const std::string& text : given) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return tl::unexpected("--push-label: expected NAME=VALUE, e.g. instance=bank1, got '" +
+                            text + "'");
+    }
+    s.push_labels.emplace_back(text.substr(0, eq), text.substr(eq + 1));
+  }
+  return {};
+}
+
 }  // namespace
 
 template <typename T>
@@ -120,6 +134,17 @@ RunOptions::RunOptions(CLI::App& run) {
       ->default_str("127.0.0.1:9779");
   Add(run, "--linger", linger_, "Keep /metrics up this long after the run ends (default 0)",
       DurationTo("--linger", &RunSettings::linger, linger_));
+  Add(run, "--push", push_,
+      "Push the metrics to this Prometheus Pushgateway (http://HOST:PORT) every "
+      "--push-interval and once at the end; a gateway that is down is only a warning",
+      Copy(&RunSettings::push_url, push_));
+  Add(run, "--push-job", push_job_, "The job the pushes are grouped under (default dialsoak)",
+      Copy(&RunSettings::push_job, push_job_));
+  Add(run, "--push-label", push_labels_,
+      "A grouping label NAME=VALUE of the pushes (repeatable; default instance=<host name>)",
+      [this](RunSettings& s) { return ParsePushLabels(push_labels_, s); });
+  Add(run, "--push-interval", push_interval_, "Time between pushes (default 15s)",
+      DurationTo("--push-interval", &RunSettings::push_interval, push_interval_));
   Add(run, "--max-failures", max_failures_,
       "Percent of failed calls tolerated before exit code 1 (default 0)",
       Copy(&RunSettings::max_failures_percent, max_failures_))
@@ -143,6 +168,10 @@ RunOptions::RunOptions(CLI::App& run) {
   }
   CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_, "No live status line");
   given_.push_back({quiet, Copy(&RunSettings::quiet, quiet_)});
+  CLI::Option* per_line = run.add_flag(
+      "--per-line-metrics", per_line_metrics_,
+      "Also export dialsoak_line_dial_attempts_total{line,result} (8 series per line)");
+  given_.push_back({per_line, Copy(&RunSettings::per_line_metrics, per_line_metrics_)});
 }
 
 tl::expected<RunSettings, std::string> RunOptions::Resolve() const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dialsoak::cli {
@@ -51,6 +52,12 @@ struct RunSettings {
   std::string report_path;                   // --report FILE (JSON)
   std::string listen;                        // --listen ADDR:PORT: serve /metrics; empty: off
   nanoseconds linger{0};                     // keep /metrics up this long after the run
+  bool per_line_metrics = false;             // also dialsoak_line_dial_attempts_total{line}
+  std::string push_url;                      // --push URL: a Pushgateway; empty: off
+  std::string push_job = "dialsoak";
+  // Grouping labels after the job; without an `instance` one, instance=<host name>.
+  std::vector<std::pair<std::string, std::string>> push_labels;
+  nanoseconds push_interval = std::chrono::seconds(15);
   LineSettings line_defaults;                // applies to every line
   std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)
   std::string config_path;                   // the YAML file read, if any

@@ -55,6 +55,17 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                        {"no_dialtone", s.sim_no_dialtone},
                        {"no_carrier", s.sim_no_carrier}};
   j["max_failures_percent"] = s.max_failures_percent;
+  j["listen"] = s.listen;
+  j["linger_seconds"] = Seconds(s.linger);
+  j["per_line_metrics"] = s.per_line_metrics;
+  if (!s.push_url.empty()) {
+    nlohmann::json labels = nlohmann::json::object();
+    for (const auto& [name, value] : s.push_labels) labels[name] = value;
+    j["push"] = {{"url", s.push_url},
+                 {"job", s.push_job},
+                 {"interval_seconds", Seconds(s.push_interval)},
+                 {"labels", labels}};
+  }
   j["config_file"] = s.config_path;
   j["line_defaults"] = LineToJson(s.line_defaults);
   j["modems"] = nlohmann::json::array();

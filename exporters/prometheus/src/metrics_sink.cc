@@ -1,6 +1,8 @@
 #include "dialsoak/prometheus/metrics_sink.h"
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace dialsoak::prometheus_export {
 namespace {
@@ -16,7 +18,7 @@ const std::vector<double>& DurationBuckets() {
 }
 
 MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
-                         const std::string& version)
+                         const std::string& version, Options options)
     : registry_(std::move(registry)),
       run_info_(prometheus::BuildGauge()
                     .Name("dialsoak_run_info")
@@ -48,7 +50,8 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
       resident_(prometheus::BuildGauge()
                     .Name("dialsoak_process_resident_memory_bytes")
                     .Help("Resident memory of a watched process")
-                    .Register(*registry_)) {
+                    .Register(*registry_)),
+      options_(options) {
   prometheus::BuildGauge()
       .Name("dialsoak_build_info")
       .Help("dialsoak's version (always 1)")
@@ -79,11 +82,26 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
 
 void MetricsSink::OnRunStart(const RunInfo& info) {
   run_info_.Add({{"backend", info.backend}, {"run_id", info.run_id}}).Set(1);
+  if (!options_.per_line) return;
+  auto& family = prometheus::BuildCounter()
+                     .Name("dialsoak_line_dial_attempts_total")
+                     .Help("Dials of each line (0-based, in --device order), by result")
+                     .Register(*registry_);
+  line_attempts_.resize(static_cast<size_t>(std::max(info.lines, 0)));
+  for (size_t line = 0; line < line_attempts_.size(); ++line) {
+    for (int r = 0; r < kCallResultCount; ++r) {
+      line_attempts_[line][static_cast<size_t>(r)] = &family.Add(
+          {{"line", std::to_string(line)}, {"result", std::string(ToString(static_cast<CallResult>(r)))}});
+    }
+  }
 }
 
 void MetricsSink::OnCycle(const CycleRecord& c) {
   const auto r = static_cast<size_t>(c.result);
   attempts_[r]->Increment();
+  if (c.line >= 0 && static_cast<size_t>(c.line) < line_attempts_.size()) {
+    line_attempts_[static_cast<size_t>(c.line)][r]->Increment();
+  }
   dial_duration_[r]->Observe(Seconds(c.dial_latency));
   if (c.hung_up) {
     hangup_duration_.Observe(Seconds(c.hangup_latency));

@@ -65,7 +65,15 @@ constexpr const char* kFullFile =
     "    hangup_timeout: 3s\n"                 // 40
     "    command_timeout: 2s\n"                // 41
     "    guard_time: 500ms\n"                  // 42
-    "  - /dev/ttyUSB0\n";                      // 43
+    "  - /dev/ttyUSB0\n"                       // 43
+    "listen: 127.0.0.1:9780\n"                // 44
+    "linger: 30s\n"                           // 45
+    "per_line_metrics: true\n"                // 46
+    "push:\n"                                 // 47
+    "  url: http://127.0.0.1:9091\n"          // 48
+    "  job: soak\n"                           // 49
+    "  interval: 5s\n"                        // 50
+    "  labels: {instance: bank1, site: lab2}\n";  // 51
 
 class ConfigFileTest : public ::testing::Test {
  protected:
@@ -101,6 +109,14 @@ TEST_F(ConfigFileTest, FullFileFillsEveryField) {
   EXPECT_DOUBLE_EQ(s.max_failures_percent, 0.5);
   EXPECT_EQ(s.config_path, path_);
   EXPECT_THAT(s.devices, ElementsAre("/dev/ttyS0", "/dev/ttyS1", "/dev/ttyUSB0"));
+  EXPECT_EQ(s.listen, "127.0.0.1:9780");
+  EXPECT_EQ(s.linger, 30s);
+  EXPECT_TRUE(s.per_line_metrics);
+  EXPECT_EQ(s.push_url, "http://127.0.0.1:9091");
+  EXPECT_EQ(s.push_job, "soak");
+  EXPECT_EQ(s.push_interval, 5s);
+  using Label = std::pair<std::string, std::string>;
+  EXPECT_THAT(s.push_labels, ElementsAre(Label{"instance", "bank1"}, Label{"site", "lab2"}));
 
   const LineSettings& d = s.line_defaults;
   EXPECT_EQ(d.source_line, 17);
@@ -281,7 +297,7 @@ const BadCase kBadCases[] = {
     {"UnknownKeyListsAllowedKeys", "\n\ncolour: red\n", 3, "colour",
      "unknown key; allowed at the top level: backend, lines, cycles, duration, hold, think, "
      "number, seed, sample_interval, answer_delay, watch_pid, watch_name, report, quiet, "
-     "max_failures, defaults, modems"},
+     "max_failures, listen, linger, per_line_metrics, push, defaults, modems"},
     {"LineSettingAtTopLevelSaysWhereItGoes", "quiet: false\nspeed: 9600\n", 2, "speed",
      "unknown key here ('speed' is a line setting: put it under 'defaults:' for every line, or "
      "in a 'modems' entry)"},
@@ -352,6 +368,15 @@ const BadCase kBadCases[] = {
     {"ModemsEntryIsAList", "modems:\n  - device: /dev/ttyS0\n  - [a, b]\n", 3, "modems[1]",
      "expected a map of line settings"},
     {"DefaultsNotAMap", "defaults: dtr\n", 1, "defaults", "expected a map of line settings"},
+    {"PushNotAMap", "push: http://127.0.0.1:9091\n", 1, "push",
+     "expected a map such as '{url: http://127.0.0.1:9091}'"},
+    {"PushTypo", "push:\n  url: http://h:1\n  intervall: 5s\n", 3, "push.intervall",
+     "(did you mean 'interval'?); allowed in push: url, job, interval, labels"},
+    {"PushLabelsNotAMap", "push:\n  labels: [a, b]\n", 2, "push.labels",
+     "expected a map of grouping labels"},
+    {"ZeroPushInterval", "push:\n  interval: 0s\n", 2, "push.interval", "must be more than 0"},
+    {"NegativeLinger", "linger: -1s\n", 1, "linger", "bad duration '-1s'"},
+    {"EmptyListen", "listen: \"\"\n", 1, "listen", "got an empty string"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, ConfigFileErrorTest, ::testing::ValuesIn(kBadCases),

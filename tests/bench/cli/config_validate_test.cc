@@ -173,6 +173,17 @@ const BadSetting kBadSettings[] = {
     {"NegativeHold", [](RunSettings& s) { s.hold = -500ms; },
      "--hold (config key 'hold'): must not be negative, got -0.5s"},
     {"NegativeThink", [](RunSettings& s) { s.think = -1s; }, "--think (config key 'think')"},
+    {"NegativeLinger", [](RunSettings& s) { s.linger = -1s; },
+     "--linger (config key 'linger'): must not be negative"},
+    {"ZeroPushInterval", [](RunSettings& s) { s.push_interval = 0s; },
+     "--push-interval (config key 'push.interval'): must be more than 0"},
+    {"PushUrlWithoutScheme", [](RunSettings& s) { s.push_url = "127.0.0.1:9091"; },
+     "--push (config key 'push'): push URL '127.0.0.1:9091': expected http://HOST:PORT"},
+    {"PushLabelJob", [](RunSettings& s) {
+       s.push_url = "http://127.0.0.1:9091";
+       s.push_labels = {{"job", "x"}};
+     },
+     "push label 'job': the job is set by the push job"},
     {"ZeroSampleInterval", [](RunSettings& s) { s.sample_interval = 0s; },
      "--sample-interval (config key 'sample_interval'): must be more than 0, got 0s"},
     {"EmptyNumber", [](RunSettings& s) { s.number = ""; },

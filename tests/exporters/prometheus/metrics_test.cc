@@ -108,6 +108,35 @@ TEST(PrometheusMetricsTest, VanishedProcessKeepsItsLastValues) {
   EXPECT_THAT(Scrape((*endpoint)->port()), HasSubstr("dialsoak_process_open_handles{process=\"pppd\"} 9"));
 }
 
+TEST(PrometheusMetricsTest, PerLineSeriesOnlyWhenAskedAndCreatedAtStart) {
+  auto plain_registry = std::make_shared<prometheus::Registry>();
+  MetricsSink plain(plain_registry, "1");
+  auto per_line_registry = std::make_shared<prometheus::Registry>();
+  MetricsSink per_line(per_line_registry, "1", MetricsSink::Options{.per_line = true});
+  auto plain_endpoint = MetricsEndpoint::Start("127.0.0.1:0", plain_registry);
+  auto per_line_endpoint = MetricsEndpoint::Start("127.0.0.1:0", per_line_registry);
+  ASSERT_TRUE(plain_endpoint && per_line_endpoint);
+
+  RunInfo info;
+  info.lines = 3;
+  plain.OnRunStart(info);
+  per_line.OnRunStart(info);
+  // Before any cycle, every line has its series (label values are created at start).
+  const std::string before = Scrape((*per_line_endpoint)->port());
+  EXPECT_THAT(before, HasSubstr("dialsoak_line_dial_attempts_total{line=\"2\",result=\"busy\"} 0"));
+  CycleRecord c = Cycle(CallResult::Busy, 5ms, false);
+  c.line = 1;
+  plain.OnCycle(c);
+  per_line.OnCycle(c);
+  per_line.OnCycle(c);
+
+  EXPECT_THAT(Scrape((*plain_endpoint)->port()), Not(HasSubstr("dialsoak_line_")));
+  const std::string after = Scrape((*per_line_endpoint)->port());
+  EXPECT_THAT(after, HasSubstr("dialsoak_line_dial_attempts_total{line=\"1\",result=\"busy\"} 2"));
+  EXPECT_THAT(after, HasSubstr("dialsoak_line_dial_attempts_total{line=\"0\",result=\"busy\"} 0"));
+  EXPECT_THAT(after, HasSubstr("dialsoak_dial_attempts_total{result=\"busy\"} 2"));
+}
+
 TEST(PrometheusEndpointTest, PortInUseIsAClearErrorNamingThePort) {
   auto registry = std::make_shared<prometheus::Registry>();
   auto first = MetricsEndpoint::Start("127.0.0.1:0", registry);

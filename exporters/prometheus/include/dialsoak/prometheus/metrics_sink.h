@@ -3,7 +3,7 @@
 // (exposer.h) serves on /metrics. Metric names follow ../shared/DESIGN.md: base units,
 // `_total` counters, histograms for durations with buckets that fit dial-up (10 ms to
 // 120 s). Label values are created once: every dial result at construction, each
-// process at its first sample. Thread safety: the registry may be scraped from any
+// process at its first sample, each line's series (opt-in) at the run's start. Thread safety: the registry may be scraped from any
 // thread while the collector updates it (prometheus-cpp's metrics are atomic).
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -26,7 +27,16 @@ const std::vector<double>& DurationBuckets();
 
 class MetricsSink final : public RunObserver {
  public:
-  MetricsSink(std::shared_ptr<prometheus::Registry> registry, const std::string& version);
+  struct Options {
+    // Also dialsoak_line_dial_attempts_total{line,result}: eight series per line, so
+    // only when asked (a thousand lines must not make a thousand-fold scrape).
+    bool per_line = false;
+  };
+
+  MetricsSink(std::shared_ptr<prometheus::Registry> registry, const std::string& version,
+              Options options);
+  MetricsSink(std::shared_ptr<prometheus::Registry> registry, const std::string& version)
+      : MetricsSink(std::move(registry), version, Options{}) {}
 
   void OnRunStart(const RunInfo& info) override;
   void OnCycle(const CycleRecord& c) override;
@@ -52,6 +62,9 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& resident_;
   std::map<std::string, ProcessGauges> processes_;
   std::array<prometheus::Gauge*, kLineStateCount> lines_{};
+  Options options_;
+  // Per line (opt-in): [line][result], created at the run's start.
+  std::vector<std::array<prometheus::Counter*, kCallResultCount>> line_attempts_;
 };
 
 }  // namespace dialsoak::prometheus_export
