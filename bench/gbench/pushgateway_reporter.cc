@@ -57,13 +57,15 @@ PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample
   auto task = std::make_shared<std::packaged_task<int()>>(
       [gateway, registry] { return gateway->PushAdd(); });
   std::future<int> status = task->get_future();
-  std::thread([task] { (*task)(); }).detach();
+  std::thread worker([task] { (*task)(); });
   if (status.wait_for(options.timeout) != std::future_status::ready) {
+    worker.detach();
     result.status = PushResult::Status::kTimedOut;
     result.message = "no answer from the Pushgateway at " + options.url + " within " +
                      std::to_string(options.timeout.count()) + " ms";
     return result;
   }
+  worker.join();  // its copies of the gateway and registry go here, not during exit
   const int code = status.get();
   if (code >= 200 && code < 300) {
     result.status = PushResult::Status::kPushed;
