@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# e2e: a fleet of three dialsoak agents (three processes, each with its own simulator and
+# a free port) scraped by one real Prometheus (job dialsoak, three instances), and every
+# query of every Grafana dashboard run against that data.
+#   1. While the agents run (with busy, no answer, no carrier and no dialtone injected,
+#      holds, answer delays, and a watched process, so no panel is legitimately empty):
+#      every PromQL expression of every panel of every dashboard in grafana/dashboards,
+#      with the template variables put in as Grafana would ($job and $instance as "All"
+#      (.*), then as one agent; $__rate_interval 10s, four scrapes and more; $__interval
+#      2s; $__range 1m), runs through the HTTP API (query_range over the last 20 s for a
+#      graph, an instant query for a stat or table) and must return data that is not
+#      only NaN; a failure names the dashboard, panel and query. The job and instance
+#      variables' label_values() queries must list the job and the three agents.
+#   2. After the runs (reports written, /metrics lingering): the dashboards' summed
+#      queries equal the sums of the three reports (cycles, connects, hang-up failures,
+#      agents), as do the attempts summed by result for every result, each agent's own
+#      cycles, and the run ids in the "Runs" table.
+# Usage: prometheus_fleet_test.sh <path to dialsoak>
+# shellcheck source=dialsoak_lib.sh
+source "$(dirname "$0")/dialsoak_lib.sh"
+# shellcheck source=prometheus_lib.sh
+source "$(dirname "$0")/prometheus_lib.sh"
+
+R=$E2E_TMP
+DASHBOARDS=$(cd "$(dirname "$0")/../../grafana/dashboards" && pwd)
+N=3
+RATE_INTERVAL=10s
+
+agents=() targets=()
+for i in $(seq 0 $((N - 1))); do
+  dialsoak_start "agent$i" run --listen 0 --linger 60s --lines 3 --duration 20s \
+    --cycles unlimited --hold 30ms --think 10ms --answer-delay uniform:5ms,60ms --seed $((i + 1)) \
+    --sim-busy 0.2 --sim-no-answer 0.1 --sim-no-carrier 0.05 --sim-no-dialtone 0.05 \
+    --watch-pid $$ --max-failures 100 --quiet --report "$R/agent$i.json"
+  agents+=("$SPAWNED_PID")
+done
+agent_target() {
+  grep -o 'http://127\.0\.0\.1:[0-9]*/metrics' "$R/agent$1.err" | head -n 1 |
+    sed 's|^http://||; s|/metrics$||'
+}
+for i in $(seq 0 $((N - 1))); do
+  wait_for "agent$i's metrics URL on its stderr" 10 eval "agent_target $i | grep -q ."
+  targets+=("$(agent_target "$i")")
+done
+e2e_log "agents at ${targets[*]}"
+prometheus_start "${targets[@]}"
+prometheus_wait_up "$N"
+
+# 1. Every dashboard query against the running fleet. Enough scrapes for a 10 s rate
+# first; then the evaluation time T is fixed, so every query sees the same data.
+prom_wait_true "6 scrapes of each running agent" 20 \
+  "count(count_over_time(dialsoak_cycles_total[1m]) >= 6) == $N"
+for i in "${!agents[@]}"; do
+  [ ! -s "$R/agent$i.json" ] || fail "agent$i ended before Prometheus had 6 scrapes of it"
+done
+T=${EPOCHREALTIME/,/.}
+T_RANGE_START=$(jq -n "$T - 20")
+e2e_log "Prometheus has 6 scrapes of each agent; the dashboard queries are evaluated at $T"
+
+# expand EXPR JOB INSTANCE: the template variables, as Grafana substitutes them.
+expand() {
+  local e=$1
+  e=${e//'$job'/"$2"}
+  e=${e//'$instance'/"$3"}
+  e=${e//'$__rate_interval'/$RATE_INTERVAL}
+  e=${e//'$__interval'/2s}
+  e=${e//'$__range_s'/60}
+  e=${e//'$__range'/1m}
+  [[ $e != *'$'* ]] || fail "a template variable is left in: $e"
+  printf '%s' "$e"
+}
+
+# check_query WHERE INSTANT EXPR: fails naming WHERE unless EXPR gives data at T that is
+# not only NaN; instant (stat, table) or a range over the last 20 s (graph, heatmap).
+check_query() {
+  local where=$1 instant=$2 expr=$3 resp url args verdict
+  if [ "$instant" = true ]; then
+    url=$PROM_URL/api/v1/query args=(--data-urlencode "time=$T")
+  else
+    url=$PROM_URL/api/v1/query_range
+    args=(--data-urlencode "start=$T_RANGE_START" --data-urlencode "end=$T" --data-urlencode step=2)
+  fi
+  resp=$(curl -sS --max-time 10 -G --data-urlencode "query=$expr" "${args[@]}" "$url") ||
+    fail "$where: no answer from Prometheus to: $expr"
+  verdict=$(jq -r 'if .status != "success" then "Prometheus refused the query (\(.error))"
+    elif (.data.result | length) == 0 then "no data"
+    elif [.data.result[] | (.value // .values[]) | .[1]] | all(. == "NaN") then "only NaN"
+    else "ok" end' <<<"$resp" 2>&1) || verdict="unreadable answer: $resp"
+  [ "$verdict" = ok ] || fail "$where: $verdict for: $expr"
+}
+
+# label_values(SELECTOR, LABEL) as Grafana runs it: the label's values on matching series.
+label_values() {
+  local sel=$1 label=$2
+  curl -sS --max-time 10 -G --data-urlencode "match[]=$sel" --data-urlencode "start=$(jq -n "$T - 60")" \
+    --data-urlencode "end=$T" "$PROM_URL/api/v1/label/$label/values" | jq -r '.data[]' | sort
+}
+
+instance_one=${targets[1]//./'\\.'}  # one agent chosen, regex-escaped as Grafana does
+total=$(jq -s '[.[].panels[] | select(.type != "row") | .targets[]] | length' "$DASHBOARDS"/*.json)
+checked=0
+for dash in "$DASHBOARDS"/*.json; do
+  name=$(basename "$dash" .json)
+  while IFS=$'\t' read -r panel refid instant expr64; do
+    expr=$(base64 -d <<<"$expr64")
+    check_query "$name: panel \"$panel\" $refid (all agents)" "$instant" "$(expand "$expr" '.*' '.*')"
+    check_query "$name: panel \"$panel\" $refid (one agent)" "$instant" \
+      "$(expand "$expr" dialsoak "$instance_one")"
+    checked=$((checked + 1))
+  done < <(jq -r '.panels[] | select(.type != "row") | .title as $t | .targets[]
+             | [$t, .refId, (.instant == true), (.expr | @base64)] | @tsv' "$dash")
+  # The variables' queries: label_values(dialsoak_build_info, job) and its instance sibling.
+  while read -r query64; do
+    query=$(base64 -d <<<"$query64")
+    [[ $query =~ ^label_values\((.*),\ *([a-z_]+)\)$ ]] || fail "$name: variable query '$query' is not label_values(SELECTOR, LABEL)"
+    sel=$(expand "${BASH_REMATCH[1]}" '.*' '.*') label=${BASH_REMATCH[2]}
+    got=$(label_values "$sel" "$label" | paste -sd ' ')
+    case $label in
+      job) want=dialsoak ;;
+      instance) want=$(printf '%s\n' "${targets[@]}" | sort | paste -sd ' ') ;;
+      *) fail "$name: unexpected variable label $label" ;;
+    esac
+    [ "$got" = "$want" ] || fail "$name: variable query $query lists '$got', expected '$want'"
+  done < <(jq -r '.templating.list[] | select(.type == "query") | .query | @base64' "$dash")
+done
+((checked == total && total > 0)) || fail "checked $checked of the dashboards' $total queries"
+e2e_log "all $checked dashboard queries returned data (all agents, and one agent)"
+
+# 2. After the runs: the dashboards' sums equal the sums of the three reports.
+for i in "${!agents[@]}"; do
+  wait_for "agent$i's report (its run is over, /metrics lingers)" 30 test -s "$R/agent$i.json"
+done
+reports=("$R"/agent?.json)
+sum_reports() { jq -s "map($1) | add" "${reports[@]}"; }
+# panel_expr DASHBOARD TITLE: the (first) query of that panel, with every agent selected.
+panel_expr() {
+  local e
+  e=$(jq -r --arg t "$2" '[.panels[] | select(.title == $t) | .targets[0].expr][0] // empty' \
+    "$DASHBOARDS/$1.json")
+  [ -n "$e" ] || fail "no panel \"$2\" in $1.json"
+  expand "$e" dialsoak '.*'
+}
+prom_wait_value "overview \"Cycles (current runs)\"" 15 \
+  "$(panel_expr dialsoak-overview 'Cycles (current runs)')" "$(sum_reports .cycles)"
+prom_wait_value "overview \"Connected calls (current runs)\"" 5 \
+  "$(panel_expr dialsoak-overview 'Connected calls (current runs)')" "$(sum_reports .outcomes.connect)"
+prom_wait_value "overview \"Hang-up failures (current runs)\"" 5 \
+  "$(panel_expr dialsoak-overview 'Hang-up failures (current runs)')" "$(sum_reports .hangups.failed)"
+prom_wait_value "overview \"Agents\"" 5 "$(panel_expr dialsoak-overview Agents)" "$N"
+for result in connect busy no_carrier no_dialtone no_answer error timeout io_error; do
+  prom_wait_value "$result attempts summed over the agents" 5 \
+    "sum(dialsoak_dial_attempts_total{job=~\"dialsoak\",instance=~\".*\",result=\"$result\"})" \
+    "$(sum_reports ".outcomes.$result")"
+done
+for i in "${!agents[@]}"; do
+  prom_wait_value "agent$i's own cycles" 5 "dialsoak_cycles_total{instance=\"${targets[i]}\"}" \
+    "$(jq_get "$R/agent$i.json" .cycles)"
+done
+runs=$(prom_query_json "$(panel_expr dialsoak-overview Runs)" | jq -r '.result[].metric.run_id' | sort | paste -sd ' ')
+want_runs=$(jq -r .run_id "${reports[@]}" | sort | paste -sd ' ')
+[ "$runs" = "$want_runs" ] || fail "the Runs table lists run ids '$runs', the reports '$want_runs'"
+for i in "${!reports[@]}"; do
+  assert_jq "agent$i: every injected outcome must have happened" "${reports[i]}" \
+    '.outcomes | .connect > 0 and .busy > 0 and .no_answer > 0 and .no_carrier > 0 and .no_dialtone > 0'
+done
+
+for i in "${!agents[@]}"; do
+  kill -INT "${agents[i]}"
+  wait_exit "${agents[i]}" 5
+  assert_exit "agent$i" 0 "--max-failures 100"
+done
+e2e_log "fleet sums agree: cycles $(sum_reports .cycles), connects $(sum_reports .outcomes.connect)"

@@ -1,0 +1,200 @@
+# shellcheck shell=bash
+# tests/e2e/prometheus_lib.sh: a real Prometheus server (Debian's `prometheus`, 2.42) and
+# Pushgateway (`prometheus-pushgateway`) for the end-to-end tests, on loopback only.
+# Sourced after lib.sh (or dialsoak_lib.sh): both servers are started with spawn, so
+# lib.sh's cleanup stops them by pid; their data and logs live in the test's temp dir.
+#
+# What it gives a test:
+#   prometheus_job NAME [--honor-labels] TARGET...
+#                            add a scrape job of static HOST:PORT targets to the config
+#                            (--honor-labels keeps the job/instance labels of the scraped
+#                            series: what a Pushgateway job needs)
+#   prometheus_start [TARGET...]
+#                            TARGETs, if any, become the job "dialsoak"; writes the config
+#                            (scrape and evaluation every 1 s), starts prometheus on
+#                            127.0.0.1 at a free port, waits (20 s) for /-/ready; sets
+#                            PROM_URL (http://127.0.0.1:PORT) and PROM_PID
+#   prometheus_wait_up N [SECONDS]
+#                            wait (default 20 s) until N targets are scraped successfully
+#   prom_query EXPR [TIME]   instant query (HTTP API /api/v1/query, at TIME in Unix seconds
+#                            or now): prints each result's value, one a line (a scalar or
+#                            a one-series vector: one line); an error fails the test
+#   prom_query_json EXPR [TIME]
+#                            the same, but prints the response's .data as JSON
+#   prom_wait_value DESC SECONDS EXPR WANT
+#                            wait until prom_query EXPR prints exactly WANT
+#   prom_wait_true DESC SECONDS EXPR
+#                            wait until EXPR has a result (e.g. 'x > 0': a filter that
+#                            returns nothing while false)
+#   pushgateway_start        starts prometheus-pushgateway on 127.0.0.1 at a free port
+#                            (persistence in the temp dir), waits for /-/ready; sets
+#                            PUSHGATEWAY_URL (http://127.0.0.1:PORT), PUSHGATEWAY_ADDR
+#                            (127.0.0.1:PORT, a scrape target) and PUSHGATEWAY_PID
+#   listen_port PID          the TCP port PID listens on at 127.0.0.1 (from /proc)
+#
+# A push test, for instance:
+#   pushgateway_start
+#   prometheus_job pushgateway --honor-labels "$PUSHGATEWAY_ADDR"
+#   prometheus_start
+#   ... dialsoak run --push "$PUSHGATEWAY_URL" ...
+#   prom_wait_value "the pushed cycles" 20 'sum(dialsoak_cycles_total)' 400
+#
+# Free ports: each server binds 127.0.0.1:0 (the kernel picks a free port, so there is no
+# window between choosing a port and binding it) and the test reads the port from /proc.
+require_cmd prometheus curl jq
+
+PROM_URL=
+PROM_PID=
+PUSHGATEWAY_URL=
+PUSHGATEWAY_ADDR=
+PUSHGATEWAY_PID=
+PROM_JOBS=""
+
+# listen_port PID: prints the port of a TCP socket of PID listening on 127.0.0.1; false
+# while there is none. PID's sockets are the socket:[INODE] links among its fds; the
+# kernel's table of IPv4 TCP sockets (/proc/net/tcp) has their state (0A is LISTEN) and
+# address (0100007F:PORT, in hex).
+listen_port() {
+  local pid=$1 fd target inodes=" " sl local rem st rest
+  for fd in "/proc/$pid/fd/"*; do
+    target=$(readlink "$fd" 2>/dev/null) || continue
+    [[ $target != socket:\[*\] ]] || inodes+="${target:8:-1} "
+  done
+  local _txrx _tr _retr _uid _timeout inode
+  while read -r sl local rem st _txrx _tr _retr _uid _timeout inode rest; do
+    [[ $st == 0A && $local == 0100007F:* && $inodes == *" $inode "* ]] || continue
+    echo $((16#${local#*:}))
+    return 0
+  done </proc/net/tcp
+  return 1
+}
+
+# e2e_wait_listening NAME PID: waits (20 s) until the server listens on 127.0.0.1; fails
+# at once, with its logs, when the server exits first.
+e2e_server_listening() {
+  pid_alive "$2" || { e2e_reap "$2"; fail "$1 exited with status $EXIT_STATUS before listening"; }
+  listen_port "$2" >/dev/null
+}
+e2e_wait_listening() {
+  wait_for "$1 (pid $2) to listen on 127.0.0.1" 20 e2e_server_listening "$1" "$2"
+}
+
+# e2e_url_ready NAME PID URL: true when URL answers 2xx; fails the test when PID is gone.
+e2e_url_ready() {
+  pid_alive "$2" || { e2e_reap "$2"; fail "$1 exited with status $EXIT_STATUS before it was ready"; }
+  curl -fsS --max-time 2 -o /dev/null "$3" 2>/dev/null
+}
+
+prometheus_job() {
+  local name=$1 honor=false t
+  shift
+  if [ "${1:-}" = --honor-labels ]; then honor=true; shift; fi
+  (($# > 0)) || fail "prometheus_job $name: no targets"
+  PROM_JOBS+="  - job_name: $name"$'\n'"    honor_labels: $honor"$'\n'
+  PROM_JOBS+="    static_configs:"$'\n'"      - targets:"$'\n'
+  for t in "$@"; do PROM_JOBS+="          - '$t'"$'\n'; done
+}
+
+prometheus_start() {
+  (($# == 0)) || prometheus_job dialsoak "$@"
+  [ -n "$PROM_JOBS" ] || fail "prometheus_start: no scrape job (give targets or call prometheus_job)"
+  local cfg=$E2E_TMP/prometheus.yml
+  # scrape_timeout must not exceed the interval; 1 s for both, as the tests want.
+  cat >"$cfg" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+$PROM_JOBS
+EOF
+  spawn prometheus /dev/null "$E2E_TMP/prometheus.out" "$E2E_TMP/prometheus.err" \
+    prometheus --config.file="$cfg" --storage.tsdb.path="$E2E_TMP/prometheus-data" \
+    --web.listen-address=127.0.0.1:0
+  PROM_PID=$SPAWNED_PID
+  E2E_EXTRA_LOGS+=("$cfg")
+  e2e_wait_listening prometheus "$PROM_PID"
+  PROM_URL=http://127.0.0.1:$(listen_port "$PROM_PID")
+  wait_for "prometheus to be ready at $PROM_URL/-/ready" 20 \
+    e2e_url_ready prometheus "$PROM_PID" "$PROM_URL/-/ready"
+  e2e_log "prometheus ready at $PROM_URL"
+}
+
+# e2e_prom_get EXPR [TIME]: the raw response of an instant query (also on HTTP 400/422,
+# whose body says what is wrong with the expression); false when there is no answer.
+e2e_prom_get() {
+  local args=(--data-urlencode "query=$1")
+  [ -z "${2:-}" ] || args+=(--data-urlencode "time=$2")
+  curl -sS --max-time 10 -G "${args[@]}" "$PROM_URL/api/v1/query"
+}
+
+prom_query_json() {
+  local expr=$1 time=${2:-} resp
+  resp=$(e2e_prom_get "$expr" "$time") || fail "no answer from $PROM_URL to the query: $expr"
+  jq -e '.status == "success"' <<<"$resp" >/dev/null 2>&1 ||
+    fail "prometheus refused the query: $expr: $(jq -r '"\(.errorType): \(.error)"' <<<"$resp" 2>/dev/null || echo "$resp")"
+  jq -c .data <<<"$resp"
+}
+
+# The values of a vector (.value[1] of each series), a scalar or a string, one a line.
+E2E_PROM_VALUES='if .resultType == "vector" then .result[].value[1]
+  elif .resultType == "matrix" then .result[].values[-1][1] else .result[1] end'
+
+prom_query() {
+  local data
+  data=$(prom_query_json "$@")
+  jq -r "$E2E_PROM_VALUES" <<<"$data"
+}
+
+# True when EXPR gives exactly WANT now (quietly false on any error: for waits).
+e2e_prom_value_is() {
+  local resp got
+  resp=$(e2e_prom_get "$1" 2>/dev/null) || return 1
+  got=$(jq -r "select(.status == \"success\") | .data | $E2E_PROM_VALUES" <<<"$resp" 2>/dev/null) ||
+    return 1
+  [ "$got" = "$2" ]
+}
+
+prom_wait_value() {
+  local desc=$1 secs=$2 expr=$3 want=$4
+  local deadline=$((${EPOCHREALTIME/[.,]/} + secs * 1000000))
+  ((deadline <= E2E_BUDGET_END)) || deadline=$E2E_BUDGET_END
+  until e2e_prom_value_is "$expr" "$want"; do
+    if ((${EPOCHREALTIME/[.,]/} >= deadline)); then
+      fail "$desc: Prometheus still gives '$(prom_query "$expr" | paste -sd ' ')' for" \
+        "$expr after ${secs}s (or the test's budget), expected $want"
+    fi
+    sleep 0.1
+  done
+}
+
+e2e_prom_nonempty() {
+  local resp
+  resp=$(e2e_prom_get "$1" 2>/dev/null) || return 1
+  jq -e '.status == "success" and (.data.result | length) > 0' <<<"$resp" >/dev/null 2>&1
+}
+
+prom_wait_true() {
+  wait_for "$1: $3" "$2" e2e_prom_nonempty "$3"
+}
+
+prometheus_wait_up() {
+  local n=$1 secs=${2:-20}
+  wait_for "prometheus to scrape $n targets successfully (sum(up) == $n)" "$secs" \
+    e2e_prom_value_is 'sum(up)' "$n"
+}
+
+pushgateway_start() {
+  require_cmd prometheus-pushgateway
+  # Debian's default persistence file is in /var/lib/prometheus: keep ours in the temp dir.
+  spawn pushgateway /dev/null "$E2E_TMP/pushgateway.out" "$E2E_TMP/pushgateway.err" \
+    prometheus-pushgateway --web.listen-address=127.0.0.1:0 \
+    --persistence.file="$E2E_TMP/pushgateway.data"
+  PUSHGATEWAY_PID=$SPAWNED_PID
+  e2e_wait_listening pushgateway "$PUSHGATEWAY_PID"
+  PUSHGATEWAY_ADDR=127.0.0.1:$(listen_port "$PUSHGATEWAY_PID")
+  PUSHGATEWAY_URL=http://$PUSHGATEWAY_ADDR
+  wait_for "the pushgateway to be ready at $PUSHGATEWAY_URL/-/ready" 20 \
+    e2e_url_ready pushgateway "$PUSHGATEWAY_PID" "$PUSHGATEWAY_URL/-/ready"
+  e2e_log "pushgateway ready at $PUSHGATEWAY_URL"
+}
