@@ -55,15 +55,15 @@ PROM_JOBS=""
 # kernel's table of IPv4 TCP sockets (/proc/net/tcp) has their state (0A is LISTEN) and
 # address (0100007F:PORT, in hex).
 listen_port() {
-  local pid=$1 fd target inodes=" " sl local rem st rest
+  local pid=$1 fd target inodes=" "
   for fd in "/proc/$pid/fd/"*; do
     target=$(readlink "$fd" 2>/dev/null) || continue
     [[ $target != socket:\[*\] ]] || inodes+="${target:8:-1} "
   done
-  local _txrx _tr _retr _uid _timeout inode
-  while read -r sl local rem st _txrx _tr _retr _uid _timeout inode rest; do
-    [[ $st == 0A && $local == 0100007F:* && $inodes == *" $inode "* ]] || continue
-    echo $((16#${local#*:}))
+  local _sl addr _rem st _txrx _tr _retr _uid _timeout inode _rest
+  while read -r _sl addr _rem st _txrx _tr _retr _uid _timeout inode _rest; do
+    [[ $st == 0A && $addr == 0100007F:* && $inodes == *" $inode "* ]] || continue
+    echo $((16#${addr#*:}))
     return 0
   done </proc/net/tcp
   return 1
