@@ -47,16 +47,10 @@ int RunAndPush(const dialsoak::gbench::PushOptions& options) {
                 << options.url << " (job " << options.job << ")\n";
       return 0;
     case PushResult::Status::kFailed:
-      std::cerr << "dialsoak_bench: warning: " << result.message
-                << "; the results above were not pushed\n";
-      return kExitPushFailed;
     case PushResult::Status::kTimedOut:
       std::cerr << "dialsoak_bench: warning: " << result.message
                 << "; the results above were not pushed\n";
-      // The request is still under way on its own thread: leave without unwinding.
-      std::cout.flush();
-      std::cerr.flush();
-      std::_Exit(kExitPushFailed);
+      return kExitPushFailed;
   }
   return kExitPushFailed;
 }

@@ -20,8 +20,8 @@ inline constexpr std::string_view kDefaultPushPort = "9091";
 inline constexpr std::string_view kDefaultPushJob = "dialsoak_bench";
 inline constexpr std::chrono::milliseconds kDefaultPushTimeout{10'000};
 
-// A Pushgateway address in the form prometheus::Gateway (prometheus-cpp 1.0.1) takes it:
-// host with its scheme ("http://127.0.0.1", "http://[::1]"), port apart ("9091").
+// A Pushgateway address: host with its scheme ("http://127.0.0.1", "http://[::1]"), port
+// apart ("9091", the default).
 struct PushEndpoint {
   std::string host;
   std::string port;

@@ -1,15 +1,14 @@
 #include "pushgateway_reporter.h"
 
-#include <curl/curl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <cctype>
-#include <future>
 #include <memory>
-#include <thread>
 
-#include <prometheus/gateway.h>
+#include "dialsoak/prometheus/pushgateway.h"
 
 namespace dialsoak::gbench {
 
@@ -29,49 +28,33 @@ void PushgatewayReporter::ReportRuns(const std::vector<Run>& reports) {
 
 void PushgatewayReporter::Finalize() { display_.Finalize(); }
 
-namespace {
-
-// What prometheus::Gateway::Push returns: the HTTP status, or -CURLcode.
-std::string DescribeStatus(int status) {
-  if (status < 0) return curl_easy_strerror(static_cast<CURLcode>(-status));
-  return "HTTP status " + std::to_string(status);
-}
-
-}  // namespace
-
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
                        const std::string& instance) {
   PushResult result;
   std::shared_ptr<prometheus::Registry> registry = BuildRegistry(samples, result.notes);
-  auto gateway = std::make_shared<prometheus::Gateway>(
-      options.endpoint.host, options.endpoint.port, options.job,
-      prometheus::Gateway::GetInstanceLabel(instance));
-  gateway->RegisterCollectable(registry);
-
-  // prometheus-cpp 1.0.1 sets no curl timeout: the push runs on its own thread and we wait
-  // for it with a deadline. The task owns the gateway and the registry, so a push still
-  // under way at the deadline uses nothing of ours.
-  // PushAdd, not Push: in prometheus-cpp 1.0.1 Push() sends POST (replaces only the metric
-  // names pushed) and PushAdd() sends PUT (replaces the whole group), the inverse of what
-  // the names say. PUT, so that no counter of an earlier run's benchmark lingers.
-  auto task = std::make_shared<std::packaged_task<int()>>(
-      [gateway, registry] { return gateway->PushAdd(); });
-  std::future<int> status = task->get_future();
-  std::thread worker([task] { (*task)(); });
-  if (status.wait_for(options.timeout) != std::future_status::ready) {
-    worker.detach();
-    result.status = PushResult::Status::kTimedOut;
-    result.message = "no answer from the Pushgateway at " + options.url + " within " +
-                     std::to_string(options.timeout.count()) + " ms";
+  // The same push as `dialsoak run --push` (exporters/prometheus): one HTTP PUT, so the
+  // group then holds exactly this run's metrics, with a deadline libcurl enforces.
+  prometheus_export::PushTarget target;
+  target.url = options.endpoint.host + ":" + options.endpoint.port;
+  target.job = options.job;
+  if (!instance.empty()) target.labels = {{"instance", instance}};
+  auto url = prometheus_export::PushgatewayUrl(target);
+  if (!url) {
+    result.message = url.error().message;
     return result;
   }
-  worker.join();  // its copies of the gateway and registry go here, not during exit
-  const int code = status.get();
-  if (code >= 200 && code < 300) {
+  auto pushed =
+      prometheus_export::PushOnce(*url, prometheus_export::Exposition(*registry), options.timeout);
+  if (pushed) {
     result.status = PushResult::Status::kPushed;
   } else {
-    result.message = "pushing to the Pushgateway at " + options.url + " failed: " +
-                     DescribeStatus(code);
+    result.status = pushed.error().code == ETIMEDOUT ? PushResult::Status::kTimedOut
+                                             : PushResult::Status::kFailed;
+    result.message = pushed.error().code == ETIMEDOUT
+                         ? "no answer from the Pushgateway at " + options.url + " within " +
+                               std::to_string(options.timeout.count()) + " ms"
+                         : "pushing to the Pushgateway at " + options.url +
+                               " failed: " + pushed.error().message;
   }
   return result;
 }

@@ -43,9 +43,7 @@ struct PushResult {
 
 // Pushes SAMPLES to the Pushgateway of OPTIONS in one request (HTTP PUT, so the group
 // job=OPTIONS.job, instance=INSTANCE then holds exactly this run's metrics; an empty
-// INSTANCE leaves the instance label out). Waits at most OPTIONS.timeout: on kTimedOut
-// the request is still under way on a detached thread, which keeps what it uses alive;
-// the caller should then end the process rather than return through static destructors.
+// INSTANCE leaves the instance label out). Waits at most OPTIONS.timeout (kTimedOut).
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
                        const std::string& instance);
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <mutex>
 #include <regex>
@@ -133,7 +134,7 @@ io::Result<void> PushOnce(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    return Fail(Error{0, fmt::format("push to {}: {}", url,
+    return Fail(Error{rc == CURLE_OPERATION_TIMEDOUT ? ETIMEDOUT : 0, fmt::format("push to {}: {}", url,
                                      error[0] != '\0' ? error : curl_easy_strerror(rc))});
   }
   long status = 0;

@@ -42,7 +42,8 @@ io::Result<std::string> PushgatewayUrl(const PushTarget& target);
 std::string Exposition(prometheus::Registry& registry);
 
 // One HTTP PUT of `body` to `url` (replacing the group's metrics), bounded by `timeout`.
-// An error says what failed: connection, timeout, or the gateway's status and answer.
+// An error says what failed: connection, timeout (then its code is ETIMEDOUT), or the
+// gateway's status and answer.
 io::Result<void> PushOnce(const std::string& url, const std::string& body,
                           std::chrono::milliseconds timeout);
 
