@@ -17,8 +17,8 @@ const std::vector<double>& DurationBuckets() {
   return kBuckets;
 }
 
-MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
-                         const std::string& version, Options options)
+MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const std::string& version,
+                         Options options)
     : registry_(std::move(registry)),
       run_info_(prometheus::BuildGauge()
                     .Name("dialsoak_run_info")
@@ -39,17 +39,18 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
                            .Help("Hang-ups the modem did not confirm before the deadline")
                            .Register(*registry_)
                            .Add({})),
-      handles_(prometheus::BuildGauge()
-                   .Name("dialsoak_process_open_handles")
-                   .Help("Open handles (descriptors) of a watched process")
-                   .Register(*registry_)),
+      handles_(
+          prometheus::BuildGauge()
+              .Name("dialsoak_process_open_handles")
+              .Help("Open handles (descriptors) of dialsoak itself (self) or of a watched process")
+              .Register(*registry_)),
       threads_(prometheus::BuildGauge()
                    .Name("dialsoak_process_threads")
-                   .Help("Threads of a watched process")
+                   .Help("Threads of dialsoak itself (self) or of a watched process")
                    .Register(*registry_)),
       resident_(prometheus::BuildGauge()
                     .Name("dialsoak_process_resident_memory_bytes")
-                    .Help("Resident memory of a watched process")
+                    .Help("Resident memory of dialsoak itself (self) or of a watched process")
                     .Register(*registry_)),
       options_(options) {
   prometheus::BuildGauge()
@@ -67,11 +68,12 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry,
                         .Help("Time from when a cycle was due to the dial's result, by result")
                         .Register(*registry_);
   auto& lines = prometheus::BuildGauge()
-                   .Name("dialsoak_lines")
-                   .Help("Lines in each state: idle, dialing, connected, hanging_up, failed")
-                   .Register(*registry_);
+                    .Name("dialsoak_lines")
+                    .Help("Lines in each state: idle, dialing, connected, hanging_up, failed")
+                    .Register(*registry_);
   for (int st = 0; st < kLineStateCount; ++st) {
-    lines_[static_cast<size_t>(st)] = &lines.Add({{"state", std::string(ToString(static_cast<LineState>(st)))}});
+    lines_[static_cast<size_t>(st)] =
+        &lines.Add({{"state", std::string(ToString(static_cast<LineState>(st)))}});
   }
   for (int r = 0; r < kCallResultCount; ++r) {
     const std::string label(ToString(static_cast<CallResult>(r)));
@@ -90,8 +92,9 @@ void MetricsSink::OnRunStart(const RunInfo& info) {
   line_attempts_.resize(static_cast<size_t>(std::max(info.lines, 0)));
   for (size_t line = 0; line < line_attempts_.size(); ++line) {
     for (int r = 0; r < kCallResultCount; ++r) {
-      line_attempts_[line][static_cast<size_t>(r)] = &family.Add(
-          {{"line", std::to_string(line)}, {"result", std::string(ToString(static_cast<CallResult>(r)))}});
+      line_attempts_[line][static_cast<size_t>(r)] =
+          &family.Add({{"line", std::to_string(line)},
+                       {"result", std::string(ToString(static_cast<CallResult>(r)))}});
     }
   }
 }

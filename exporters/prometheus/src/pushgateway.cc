@@ -6,8 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -134,8 +134,9 @@ io::Result<void> PushOnce(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    return Fail(Error{rc == CURLE_OPERATION_TIMEDOUT ? ETIMEDOUT : 0, fmt::format("push to {}: {}", url,
-                                     error[0] != '\0' ? error : curl_easy_strerror(rc))});
+    return Fail(Error{
+        rc == CURLE_OPERATION_TIMEDOUT ? ETIMEDOUT : 0,
+        fmt::format("push to {}: {}", url, error[0] != '\0' ? error : curl_easy_strerror(rc))});
   }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -213,9 +214,10 @@ bool MetricsPusher::Finish() {
       wait *= 2;
     }
   }
-  spdlog::warn("push: the final values did not reach {} after {} attempts; the run's results "
-               "are in its summary (and --report, if given)",
-               url_, options_.final_attempts);
+  spdlog::warn(
+      "push: the final values did not reach {} after {} attempts; the run's results "
+      "are in its summary (and --report, if given)",
+      url_, options_.final_attempts);
   return false;
 }
 

@@ -1,7 +1,12 @@
 // Pushes to a Pushgateway: the grouping URL, and one PUT against a tiny HTTP peer on
 // loopback (the real prometheus-pushgateway is in tests/e2e/dialsoak_push_test.sh).
+#include "dialsoak/prometheus/pushgateway.h"
+
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <prometheus/counter.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,12 +14,7 @@
 #include <future>
 #include <thread>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <prometheus/counter.h>
-
 #include "dialsoak/io/unique_fd.h"
-#include "dialsoak/prometheus/pushgateway.h"
 
 namespace dialsoak::prometheus_export {
 namespace {
@@ -37,14 +37,17 @@ TEST(PushgatewayUrlTest, JobAndLabelsBecomePathSegments) {
 }
 
 TEST(PushgatewayUrlTest, ValuesThatAreNotUrlSafeAreBase64UrlEncoded) {
-  EXPECT_EQ(UrlOf({"http://h:1", "j", {{"bank", "a/b"}}}), "http://h:1/metrics/job/j/bank@base64/YS9i");
+  EXPECT_EQ(UrlOf({"http://h:1", "j", {{"bank", "a/b"}}}),
+            "http://h:1/metrics/job/j/bank@base64/YS9i");
   EXPECT_EQ(UrlOf({"http://h:1", "j", {{"bank", ""}}}), "http://h:1/metrics/job/j/bank@base64/=");
-  EXPECT_EQ(UrlOf({"http://h:1", "j", {{"bank", ".."}}}), "http://h:1/metrics/job/j/bank@base64/Li4=");
+  EXPECT_EQ(UrlOf({"http://h:1", "j", {{"bank", ".."}}}),
+            "http://h:1/metrics/job/j/bank@base64/Li4=");
   EXPECT_EQ(UrlOf({"http://h:1", "soak run", {}}), "http://h:1/metrics/job@base64/c29hayBydW4=");
   // Unicode, and every byte count modulo 3.
   EXPECT_EQ(UrlOf({"http://h:1", "j", {{"site", "Zürich"}}}),
             "http://h:1/metrics/job/j/site@base64/WsO8cmljaA==");
-  EXPECT_EQ(UrlOf({"http://h:1", "j", {{"x", "a b?"}}}), "http://h:1/metrics/job/j/x@base64/YSBiPw==");
+  EXPECT_EQ(UrlOf({"http://h:1", "j", {{"x", "a b?"}}}),
+            "http://h:1/metrics/job/j/x@base64/YSBiPw==");
 }
 
 TEST(PushgatewayUrlTest, BadTargetsSayWhatIsWrong) {
@@ -75,8 +78,7 @@ class HttpPeer {
 
   // Reads one request (headers and a Content-Length body), answers, returns the request;
   // "" when none came within `wait_ms`.
-  std::string Serve(const std::string& status, const std::string& answer = "",
-                    int wait_ms = 5000) {
+  std::string Serve(const std::string& status, const std::string& answer = "", int wait_ms = 5000) {
     timeval wait{wait_ms / 1000, wait_ms % 1000 * 1000};
     ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);  // bounds accept
     io::UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -94,8 +96,9 @@ class HttpPeer {
         break;
       }
     }
-    const std::string reply = "HTTP/1.1 " + status + "\r\nContent-Length: " +
-                              std::to_string(answer.size()) + "\r\nConnection: close\r\n\r\n" + answer;
+    const std::string reply = "HTTP/1.1 " + status +
+                              "\r\nContent-Length: " + std::to_string(answer.size()) +
+                              "\r\nConnection: close\r\n\r\n" + answer;
     (void)::write(c.get(), reply.data(), reply.size());
     return request;
   }
@@ -108,7 +111,12 @@ class HttpPeer {
 TEST(PushOnceTest, PutsTheExpositionToTheGroupingUrl) {
   HttpPeer peer;
   auto registry = std::make_shared<prometheus::Registry>();
-  prometheus::BuildCounter().Name("dialsoak_cycles_total").Help("c").Register(*registry).Add({}).Increment(7);
+  prometheus::BuildCounter()
+      .Name("dialsoak_cycles_total")
+      .Help("c")
+      .Register(*registry)
+      .Add({})
+      .Increment(7);
   auto served = std::async(std::launch::async, [&] { return peer.Serve("200 OK"); });
   auto pushed = PushOnce(peer.base() + "/metrics/job/j", Exposition(*registry), 5s);
   const std::string request = served.get();
@@ -147,7 +155,8 @@ TEST(PushOnceTest, NothingListeningIsAConnectError) {
     HttpPeer closed;  // a port that was free a moment ago and is closed again
     port = std::stoi(closed.base().substr(closed.base().rfind(':') + 1));
   }
-  auto pushed = PushOnce("http://127.0.0.1:" + std::to_string(port) + "/metrics/job/j", "x 1\n", 2s);
+  auto pushed =
+      PushOnce("http://127.0.0.1:" + std::to_string(port) + "/metrics/job/j", "x 1\n", 2s);
   ASSERT_FALSE(pushed);
   EXPECT_THAT(pushed.error().message, HasSubstr("connect"));
 }

@@ -11,6 +11,8 @@
 // value that is not URL-safe goes base64url-encoded (the gateway's `name@base64` form).
 #pragma once
 
+#include <prometheus/registry.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -20,14 +22,12 @@
 #include <utility>
 #include <vector>
 
-#include <prometheus/registry.h>
-
 #include "dialsoak/io/error.h"
 
 namespace dialsoak::prometheus_export {
 
 struct PushTarget {
-  std::string url;           // the gateway: "http://127.0.0.1:9091" (a path prefix is kept)
+  std::string url;  // the gateway: "http://127.0.0.1:9091" (a path prefix is kept)
   std::string job = "dialsoak";
   // Grouping labels after the job, in order, e.g. {{"instance", "bank1"}}.
   std::vector<std::pair<std::string, std::string>> labels;
@@ -70,8 +70,7 @@ class MetricsPusher {
   int pushes_failed() const { return failed_; }
 
  private:
-  MetricsPusher(std::string url, std::shared_ptr<prometheus::Registry> registry,
-                Options options);
+  MetricsPusher(std::string url, std::shared_ptr<prometheus::Registry> registry, Options options);
   void Loop();
   bool PushNow(bool final_push);
   void StopThread();
