@@ -11,9 +11,16 @@ double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double
 
 }  // namespace
 
-const std::vector<double>& DurationBuckets() {
-  static const std::vector<double> kBuckets = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,  2.5,
-                                               5,    10,    20,   30,  45,   60,  90, 120};
+const std::vector<double>& DialBuckets() {
+  static const std::vector<double> kBuckets = {0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4,
+                                               0.5,  0.75,  1,    1.5, 2,    3,   5,   7.5,
+                                               10,   15,    20,   30,  45,   60,  90,  120};
+  return kBuckets;
+}
+
+const std::vector<double>& HangupBuckets() {
+  static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                               0.25,   0.5,   1,      2.5,   5,    10,    20,   30};
   return kBuckets;
 }
 
@@ -28,7 +35,7 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                            .Name("dialsoak_hangup_duration_seconds")
                            .Help("Time from the start of a hang-up to the modem's confirmation")
                            .Register(*registry_)
-                           .Add({}, DurationBuckets())),
+                           .Add({}, HangupBuckets())),
       cycles_(prometheus::BuildCounter()
                   .Name("dialsoak_cycles_total")
                   .Help("Dial/hang-up cycles completed, all lines")
@@ -52,6 +59,19 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                     .Name("dialsoak_process_resident_memory_bytes")
                     .Help("Resident memory of dialsoak itself (self) or of a watched process")
                     .Register(*registry_)),
+      baseline_handles_(prometheus::BuildGauge()
+                            .Name("dialsoak_process_open_handles_baseline")
+                            .Help("Open handles of the process at its first sample in this run "
+                                  "(for processes there at the start: all lines open, no dial yet)")
+                            .Register(*registry_)),
+      baseline_threads_(prometheus::BuildGauge()
+                            .Name("dialsoak_process_threads_baseline")
+                            .Help("Threads of the process at its first sample in this run")
+                            .Register(*registry_)),
+      baseline_resident_(prometheus::BuildGauge()
+                             .Name("dialsoak_process_resident_memory_bytes_baseline")
+                             .Help("Resident memory of the process at its first sample in this run")
+                             .Register(*registry_)),
       options_(options) {
   prometheus::BuildGauge()
       .Name("dialsoak_build_info")
@@ -78,7 +98,7 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
   for (int r = 0; r < kCallResultCount; ++r) {
     const std::string label(ToString(static_cast<CallResult>(r)));
     attempts_[static_cast<size_t>(r)] = &attempts.Add({{"result", label}});
-    dial_duration_[static_cast<size_t>(r)] = &durations.Add({{"result", label}}, DurationBuckets());
+    dial_duration_[static_cast<size_t>(r)] = &durations.Add({{"result", label}}, DialBuckets());
   }
 }
 
@@ -124,9 +144,21 @@ void MetricsSink::OnProbe(const ProbeSample& s) {
   }
   // A vanished process keeps its last values; counts that could not be read are skipped.
   if (!s.alive) return;
-  if (s.handles >= 0) it->second.handles->Set(static_cast<double>(s.handles));
-  if (s.threads >= 0) it->second.threads->Set(static_cast<double>(s.threads));
-  if (s.resident_bytes >= 0) it->second.resident->Set(static_cast<double>(s.resident_bytes));
+  ProcessGauges& g = it->second;
+  if (s.handles >= 0) g.handles->Set(static_cast<double>(s.handles));
+  if (s.threads >= 0) g.threads->Set(static_cast<double>(s.threads));
+  if (s.resident_bytes >= 0) g.resident->Set(static_cast<double>(s.resident_bytes));
+  // The baseline a leak is measured against: the run's own, whatever range a dashboard
+  // shows. Created only now, so that no series says 0 before anything was seen.
+  if (!g.baseline_set) {
+    g.baseline_set = true;
+    const prometheus::Labels labels{{"process", s.process}};
+    if (s.handles >= 0) baseline_handles_.Add(labels).Set(static_cast<double>(s.handles));
+    if (s.threads >= 0) baseline_threads_.Add(labels).Set(static_cast<double>(s.threads));
+    if (s.resident_bytes >= 0) {
+      baseline_resident_.Add(labels).Set(static_cast<double>(s.resident_bytes));
+    }
+  }
 }
 
 void MetricsSink::OnLineStates(const LineStateCounts& counts) {

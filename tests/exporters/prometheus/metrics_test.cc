@@ -85,7 +85,14 @@ TEST(PrometheusMetricsTest, ScrapeShowsCyclesOutcomesLatencyAndProcesses) {
   EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"0.05\"} 1"));
   EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"1\"} 2"));
   EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"120\"} 2"));
+  // 30 ms and 700 ms fall in the buckets that end at 0.05 and 0.75 s, not coarser ones.
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"0.025\"} 0"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"0.5\"} 1"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_dial_duration_seconds_bucket{result=\"connect\",le=\"0.75\"} 2"));
   EXPECT_THAT(text, HasSubstr("dialsoak_hangup_duration_seconds_count 2"));
+  // Hang-ups of 2 ms: resolved below 10 ms.
+  EXPECT_THAT(text, HasSubstr("dialsoak_hangup_duration_seconds_bucket{le=\"0.001\"} 0"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_hangup_duration_seconds_bucket{le=\"0.0025\"} 2"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles{process=\"self\"} 17"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_threads{process=\"self\"} 5"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_resident_memory_bytes{process=\"self\"} 4096"));
@@ -106,6 +113,45 @@ TEST(PrometheusMetricsTest, VanishedProcessKeepsItsLastValues) {
   s.handles = 0;
   sink.OnProbe(s);
   EXPECT_THAT(Scrape((*endpoint)->port()), HasSubstr("dialsoak_process_open_handles{process=\"pppd\"} 9"));
+}
+
+TEST(PrometheusMetricsTest, BaselineIsTheFirstSampleSeenAlive) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  ProbeSample self;
+  self.process = "self";
+  self.kind = SampleKind::Baseline;
+  self.handles = 12;
+  self.threads = 6;
+  self.resident_bytes = 1000;
+  sink.OnProbe(self);
+  ProbeSample pppd;  // watched by name, not there yet at the start
+  pppd.process = "pppd";
+  pppd.kind = SampleKind::Baseline;
+  pppd.alive = false;
+  sink.OnProbe(pppd);
+  EXPECT_THAT(Scrape((*endpoint)->port()), Not(HasSubstr("_baseline{process=\"pppd\"}")));
+
+  self.kind = SampleKind::Periodic;
+  self.handles = 15;  // a leak: the gauge follows, the baseline stays
+  self.threads = 7;
+  sink.OnProbe(self);
+  pppd.kind = SampleKind::Periodic;
+  pppd.alive = true;
+  pppd.handles = 4;
+  sink.OnProbe(pppd);
+  pppd.handles = 5;
+  sink.OnProbe(pppd);
+
+  const std::string text = Scrape((*endpoint)->port());
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles{process=\"self\"} 15"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles_baseline{process=\"self\"} 12"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_threads_baseline{process=\"self\"} 6"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_resident_memory_bytes_baseline{process=\"self\"} 1000"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles{process=\"pppd\"} 5"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles_baseline{process=\"pppd\"} 4"));
 }
 
 TEST(PrometheusMetricsTest, PerLineSeriesOnlyWhenAskedAndCreatedAtStart) {

@@ -3,9 +3,15 @@
 // (exposer.h) serves on /metrics. Metric names follow ../shared/DESIGN.md: base units,
 // `_total` counters, histograms for durations with buckets that fit dial-up (10 ms to
 // 120 s). Label values are created once: every dial result at construction, each
-// process at its first sample, each line's series (opt-in) at the run's start. Thread safety: the registry may be scraped from any
-// thread while the collector updates it (prometheus-cpp's metrics are atomic).
+// process at its first sample, each line's series (opt-in) at the run's start. Thread safety: the
+// registry may be scraped from any thread while the collector updates it (prometheus-cpp's metrics
+// are atomic).
 #pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
 #include <array>
 #include <map>
@@ -13,17 +19,17 @@
 #include <string>
 #include <vector>
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-
 #include "dialsoak/observer/run_observer.h"
 
 namespace dialsoak::prometheus_export {
 
-// Bucket edges of the duration histograms, in seconds: the usual dial-up limits.
-const std::vector<double>& DurationBuckets();
+// Bucket edges of dialsoak_dial_duration_seconds, in seconds: fine enough below 1 s for a
+// simulator's or an ISDN answer (a quantile can be no better than its buckets), then the
+// usual dial-up limits up to the 120 s a slow answer or a ring timeout takes.
+const std::vector<double>& DialBuckets();
+// Bucket edges of dialsoak_hangup_duration_seconds: from 0.5 ms (a pty) to 30 s (an
+// escape sequence with long guard times, or a hang-up timeout).
+const std::vector<double>& HangupBuckets();
 
 class MetricsSink final : public RunObserver {
  public:
@@ -48,6 +54,7 @@ class MetricsSink final : public RunObserver {
     prometheus::Gauge* handles;
     prometheus::Gauge* threads;
     prometheus::Gauge* resident;
+    bool baseline_set = false;  // the *_baseline gauges exist from the first alive sample
   };
 
   std::shared_ptr<prometheus::Registry> registry_;
@@ -60,6 +67,9 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& handles_;
   prometheus::Family<prometheus::Gauge>& threads_;
   prometheus::Family<prometheus::Gauge>& resident_;
+  prometheus::Family<prometheus::Gauge>& baseline_handles_;
+  prometheus::Family<prometheus::Gauge>& baseline_threads_;
+  prometheus::Family<prometheus::Gauge>& baseline_resident_;
   std::map<std::string, ProcessGauges> processes_;
   std::array<prometheus::Gauge*, kLineStateCount> lines_{};
   Options options_;
