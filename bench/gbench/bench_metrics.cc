@@ -76,8 +76,17 @@ std::optional<BenchSample> SampleOf(const Run& run) {
 }
 
 std::shared_ptr<prometheus::Registry> BuildRegistry(const std::vector<BenchSample>& samples,
+                                                    std::string_view version,
                                                     std::vector<std::string>& notes) {
   auto registry = std::make_shared<prometheus::Registry>();
+  // The same series as `dialsoak run` exports (exporters/prometheus), so a bench run shows
+  // up in the dashboards' job and instance variables (label_values(dialsoak_build_info)).
+  prometheus::BuildGauge()
+      .Name("dialsoak_build_info")
+      .Help("dialsoak's version (always 1)")
+      .Register(*registry)
+      .Add({{"version", std::string(version)}})
+      .Set(1);
   GaugeFamily& real = MakeFamily(*registry, "real_time_seconds",
                                  "Wall-clock time per iteration of a Google Benchmark run.");
   GaugeFamily& cpu = MakeFamily(*registry, "cpu_time_seconds",

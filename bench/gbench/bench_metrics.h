@@ -5,6 +5,7 @@
 //   dialsoak_bench_iterations{benchmark,threads}                      single runs only
 //   dialsoak_bench_error{...}                    1 when the run failed (SkipWithError)
 //   dialsoak_bench_counter_<name>{...}           each user counter (state.counters[name])
+//   dialsoak_build_info{version}                 always 1, as `dialsoak run` exports it
 // `benchmark` is the run's name without its threads:N part, `threads` the thread count.
 // Pure functions (no I/O); thread-compatible. Nothing throws for any Run or name.
 #pragma once
@@ -54,10 +55,12 @@ std::string BenchmarkLabel(const benchmark::BenchmarkName& name);
 // A failed run is always kept, as an error sample.
 std::optional<BenchSample> SampleOf(const benchmark::BenchmarkReporter::Run& run);
 
-// A registry with the metrics above for SAMPLES, families created once. Two counter
-// names that sanitize to one metric name within one sample keep the first; a note for
-// each such clash is appended to NOTES.
+// A registry with the metrics above for SAMPLES, families created once, and
+// dialsoak_build_info{version=VERSION} (what the dashboards' job and instance variables
+// list). Two counter names that sanitize to one metric name within one sample keep the
+// first; a note for each such clash is appended to NOTES.
 std::shared_ptr<prometheus::Registry> BuildRegistry(const std::vector<BenchSample>& samples,
+                                                    std::string_view version,
                                                     std::vector<std::string>& notes);
 
 }  // namespace dialsoak::gbench

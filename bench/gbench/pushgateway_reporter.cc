@@ -31,7 +31,8 @@ void PushgatewayReporter::Finalize() { display_.Finalize(); }
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
                        const std::string& instance) {
   PushResult result;
-  std::shared_ptr<prometheus::Registry> registry = BuildRegistry(samples, result.notes);
+  std::shared_ptr<prometheus::Registry> registry =
+      BuildRegistry(samples, DIALSOAK_VERSION, result.notes);
   // The same push as `dialsoak run --push` (exporters/prometheus): one HTTP PUT, so the
   // group then holds exactly this run's metrics, with a deadline libcurl enforces.
   prometheus_export::PushTarget target;

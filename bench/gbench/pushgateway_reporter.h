@@ -41,9 +41,10 @@ struct PushResult {
   std::vector<std::string> notes;  // counters left out (see BuildRegistry)
 };
 
-// Pushes SAMPLES to the Pushgateway of OPTIONS in one request (HTTP PUT, so the group
-// job=OPTIONS.job, instance=INSTANCE then holds exactly this run's metrics; an empty
-// INSTANCE leaves the instance label out). Waits at most OPTIONS.timeout (kTimedOut).
+// Pushes SAMPLES, and dialsoak_build_info with this build's version, to the Pushgateway
+// of OPTIONS in one request (HTTP PUT, so the group job=OPTIONS.job, instance=INSTANCE
+// then holds exactly this run's metrics; an empty INSTANCE leaves the instance label
+// out). Waits at most OPTIONS.timeout (kTimedOut).
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
                        const std::string& instance);
 

@@ -4,6 +4,8 @@
 #      every number of its own --benchmark_out JSON (iterations, real and CPU time per
 #      iteration in seconds, each user counter) is in the gateway's /metrics, labelled
 #      benchmark (the name without threads:N), threads, job=dialsoak_bench, instance=host;
+#      with one dialsoak_build_info{version=<the project's version>} 1 (the dashboards'
+#      job and instance variables list its job and instance), in every pushed group;
 #   2. a second run of another benchmark replaces the group (nothing of run 1 lingers);
 #      a run with --prometheus-push-job and --benchmark_repetitions=2 lands in its own
 #      group with aggregate="mean|median|stddev" (no cv), the mean equal to the JSON's;
@@ -18,6 +20,9 @@ BENCH=$MODEMSIM  # lib.sh checked that $1 is an executable; here it is dialsoak_
 require_cmd prometheus-pushgateway curl jq perl
 R=$E2E_TMP
 HOST=$(uname -n)  # what gethostname gives the program: its instance label
+VERSION=$(sed -n 's/^project(dialsoak VERSION \([0-9.]*\).*/\1/p' \
+  "$(dirname "$0")/../../CMakeLists.txt")
+[ -n "$VERSION" ] || fail "no project(dialsoak VERSION ...) in the top-level CMakeLists.txt"
 
 # A TCP port of 127.0.0.1 picked by the kernel (bind to port 0), printed by perl, which
 # either exits (MODE free: the port is free again, for the gateway to take), or keeps it
@@ -155,6 +160,12 @@ for series in \
 done
 [ "$(series_value "$R/first.txt" "dialsoak_bench_error{benchmark=\"BM_DialHangupCycle/real_time\",instance=\"$HOST\",job=\"dialsoak_bench\",threads=\"4\"}")" = 0 ] ||
   fail "dialsoak_bench_error of the dial benchmark is not 0"
+# build_info: exactly one series in the group, with the version (the tests/e2e
+# prometheus_bench_test checks what the dashboards make of it).
+[ "$(series_value "$R/first.txt" "dialsoak_build_info{instance=\"$HOST\",job=\"dialsoak_bench\",version=\"$VERSION\"}")" = 1 ] ||
+  fail "no dialsoak_build_info{version=\"$VERSION\"} 1 in the dialsoak_bench group"
+[ "$(grep -c '^dialsoak_build_info{' "$R/first.txt")" = 1 ] ||
+  fail "not exactly one dialsoak_build_info series: $(grep '^dialsoak_build_info' "$R/first.txt")"
 [ "$(series_value "$R/first.txt" "push_failure_time_seconds{instance=\"$HOST\",job=\"dialsoak_bench\"}")" = 0 ] ||
   fail "the Pushgateway recorded a failed push"
 
@@ -180,6 +191,8 @@ for a in mean median stddev; do
     "^dialsoak_bench_real_time_seconds\\{aggregate=\"$a\",benchmark=\"BM_AtParse/chunk:64\",instance=\"$HOST\",job=\"gbench_e2e\",threads=\"1\"\\} "
 done
 assert_no_grep "a cv (a percentage) was pushed as seconds" "$R/reps.txt" 'aggregate="cv"'
+assert_grep "the gbench_e2e group has no build info" "$R/reps.txt" \
+  "^dialsoak_build_info\\{instance=\"$HOST\",job=\"gbench_e2e\",version=\"$VERSION\"\\} 1$"
 assert_no_grep "single repetitions were pushed" "$R/reps.txt" \
   '^dialsoak_bench_[a-z_]+\{benchmark="BM_AtParse/chunk:64",instance="[^"]*",job="gbench_e2e"'
 assert_grep "the job=dialsoak_bench group did not survive a push to another job" "$R/reps.txt" \

@@ -131,7 +131,7 @@ TEST(BuildRegistryTest, OneGaugePerQuantityLabelledByBenchmarkAndThreads) {
   BenchSample mean = single;
   mean.aggregate = "mean";
   std::vector<std::string> notes;
-  auto registry = BuildRegistry({single, failed, mean}, notes);
+  auto registry = BuildRegistry({single, failed, mean}, "9.9.9", notes);
   EXPECT_TRUE(notes.empty());
 
   const std::map<std::string, std::string> dial = {
@@ -156,11 +156,32 @@ TEST(BuildRegistryTest, OneGaugePerQuantityLabelledByBenchmarkAndThreads) {
   EXPECT_FALSE(Value(*registry, "dialsoak_bench_iterations", at));
 }
 
+// The dashboards' job and instance variables list label_values(dialsoak_build_info, ...):
+// without it a bench push would not appear in them.
+TEST(BuildRegistryTest, HasBuildInfoWithTheVersionAsDialsoakRunExportsIt) {
+  std::vector<std::string> notes;
+  auto registry = BuildRegistry({*SampleOf(SingleRun())}, "9.9.9", notes);
+  EXPECT_EQ(Value(*registry, "dialsoak_build_info", {{"version", "9.9.9"}}), 1);
+  int build_info_series = 0;
+  for (const auto& family : registry->Collect()) {
+    if (family.name != "dialsoak_build_info") continue;
+    EXPECT_EQ(family.type, prometheus::MetricType::Gauge);
+    build_info_series += static_cast<int>(family.metric.size());
+  }
+  EXPECT_EQ(build_info_series, 1);
+}
+
+TEST(BuildRegistryTest, HasBuildInfoEvenWithoutSamples) {
+  std::vector<std::string> notes;
+  auto registry = BuildRegistry({}, "0.1.0", notes);
+  EXPECT_EQ(Value(*registry, "dialsoak_build_info", {{"version", "0.1.0"}}), 1);
+}
+
 TEST(BuildRegistryTest, CounterNamesThatSanitizeAlikeKeepTheFirst) {
   BenchSample s = *SampleOf(SingleRun());
   s.counters = {{"bytes/s", 1}, {"bytes_s", 2}};
   std::vector<std::string> notes;
-  auto registry = BuildRegistry({s}, notes);
+  auto registry = BuildRegistry({s}, "9.9.9", notes);
   EXPECT_EQ(Value(*registry, "dialsoak_bench_counter_bytes_s",
                   {{"benchmark", s.benchmark}, {"threads", "4"}}),
             1);
