@@ -31,6 +31,20 @@
 #                            PUSHGATEWAY_URL (http://127.0.0.1:PORT), PUSHGATEWAY_ADDR
 #                            (127.0.0.1:PORT, a scrape target) and PUSHGATEWAY_PID
 #   listen_port PID          the TCP port PID listens on at 127.0.0.1 (from /proc)
+#   grafana_expand EXPR JOB INSTANCE
+#                            EXPR with Grafana's template variables put in: $job and
+#                            $instance as given (regexes), $__rate_interval 10s (four
+#                            scrapes and more), $__interval 2s, $__range 1m
+#   check_dashboard_queries JOB INSTANCE WANT_JOBS WANT_INSTANCES DASHBOARD...
+#                            runs every query of every panel of each DASHBOARD (a JSON
+#                            file of grafana/dashboards), evaluated now, twice: with $job
+#                            and $instance "All" (.*), then as JOB and INSTANCE (one agent,
+#                            regex-escaped as Grafana does); each must return data that is
+#                            not only NaN (a range over the last 20 s for a graph, an
+#                            instant query for a stat or table: the target's `instant`).
+#                            The job and instance variables' label_values() queries must
+#                            list exactly WANT_JOBS and WANT_INSTANCES (space-separated).
+#                            A failure names the dashboard, panel and query.
 #
 # A push test, for instance:
 #   pushgateway_start
@@ -197,4 +211,85 @@ pushgateway_start() {
   wait_for "the pushgateway to be ready at $PUSHGATEWAY_URL/-/ready" 20 \
     e2e_url_ready pushgateway "$PUSHGATEWAY_PID" "$PUSHGATEWAY_URL/-/ready"
   e2e_log "pushgateway ready at $PUSHGATEWAY_URL"
+}
+
+# shellcheck disable=SC2016 # Grafana's $variables are meant literally
+grafana_expand() {
+  local e=$1
+  e=${e//'$job'/"$2"}
+  e=${e//'$instance'/"$3"}
+  e=${e//'$__rate_interval'/10s}
+  e=${e//'$__interval'/2s}
+  e=${e//'$__range_s'/60}
+  e=${e//'$__range'/1m}
+  [[ $e != *'$'* ]] || fail "a template variable is left in: $e"
+  printf '%s' "$e"
+}
+
+# e2e_dash_query WHERE INSTANT EXPR: fails naming WHERE unless EXPR gives data at
+# E2E_DASH_T that is not only NaN; instant, or a range over the 20 s before E2E_DASH_T.
+E2E_DASH_T=
+e2e_dash_query() {
+  local where=$1 instant=$2 expr=$3 resp url args verdict
+  if [ "$instant" = true ]; then
+    url=$PROM_URL/api/v1/query args=(--data-urlencode "time=$E2E_DASH_T")
+  else
+    url=$PROM_URL/api/v1/query_range
+    args=(--data-urlencode "start=$(jq -n "$E2E_DASH_T - 20")" --data-urlencode "end=$E2E_DASH_T"
+      --data-urlencode step=2)
+  fi
+  resp=$(curl -sS --max-time 10 -G --data-urlencode "query=$expr" "${args[@]}" "$url") ||
+    fail "$where: no answer from Prometheus to: $expr"
+  verdict=$(jq -r 'if .status != "success" then "Prometheus refused the query (\(.error))"
+    elif (.data.result | length) == 0 then "no data"
+    elif [.data.result[] | (.value // .values[]) | .[1]] | all(. == "NaN") then "only NaN"
+    else "ok" end' <<<"$resp" 2>&1) || verdict="unreadable answer: $resp"
+  [ "$verdict" = ok ] || fail "$where: $verdict for: $expr"
+}
+
+# e2e_label_values SELECTOR LABEL: as Grafana runs label_values(SELECTOR, LABEL): the
+# label's values on the series matching SELECTOR in the minute before E2E_DASH_T, sorted.
+e2e_label_values() {
+  curl -sS --max-time 10 -G --data-urlencode "match[]=$1" \
+    --data-urlencode "start=$(jq -n "$E2E_DASH_T - 60")" --data-urlencode "end=$E2E_DASH_T" \
+    "$PROM_URL/api/v1/label/$2/values" | jq -r '.data[]' | sort
+}
+
+check_dashboard_queries() {
+  local job=$1 instance=${2//./'\\.'} want_jobs want_instances dash name total=0 checked=0
+  local panel refid instant expr64 expr query64 query sel label got want
+  want_jobs=$(tr ' ' '\n' <<<"$3" | sed '/^$/d' | sort | paste -sd ' ')
+  want_instances=$(tr ' ' '\n' <<<"$4" | sed '/^$/d' | sort | paste -sd ' ')
+  shift 4
+  (($# > 0)) || fail "check_dashboard_queries: no dashboards"
+  E2E_DASH_T=${EPOCHREALTIME/,/.}
+  for dash in "$@"; do
+    name=$(basename "$dash" .json)
+    total=$((total + $(jq '[.panels[] | select(.type != "row") | .targets[]] | length' "$dash")))
+    while IFS=$'\t' read -r panel refid instant expr64; do
+      expr=$(base64 -d <<<"$expr64")
+      e2e_dash_query "$name: panel \"$panel\" $refid (all agents)" "$instant" \
+        "$(grafana_expand "$expr" '.*' '.*')"
+      e2e_dash_query "$name: panel \"$panel\" $refid (one agent)" "$instant" \
+        "$(grafana_expand "$expr" "$job" "$instance")"
+      checked=$((checked + 1))
+    done < <(jq -r '.panels[] | select(.type != "row") | .title as $t | .targets[]
+               | [$t, .refId, (.instant == true), (.expr | @base64)] | @tsv' "$dash")
+    # The variables' queries: label_values(dialsoak_build_info, job) and its instance sibling.
+    while read -r query64; do
+      query=$(base64 -d <<<"$query64")
+      [[ $query =~ ^label_values\((.*),\ *([a-z_]+)\)$ ]] ||
+        fail "$name: variable query '$query' is not label_values(SELECTOR, LABEL)"
+      sel=$(grafana_expand "${BASH_REMATCH[1]}" '.*' '.*') label=${BASH_REMATCH[2]}
+      got=$(e2e_label_values "$sel" "$label" | paste -sd ' ')
+      case $label in
+        job) want=$want_jobs ;;
+        instance) want=$want_instances ;;
+        *) fail "$name: unexpected variable label $label" ;;
+      esac
+      [ "$got" = "$want" ] || fail "$name: variable query $query lists '$got', expected '$want'"
+    done < <(jq -r '.templating.list[] | select(.type == "query") | .query | @base64' "$dash")
+  done
+  ((checked == total && total > 0)) || fail "checked $checked of the dashboards' $total queries"
+  e2e_log "all $checked queries of $# dashboards returned data (all agents, and one agent)"
 }
