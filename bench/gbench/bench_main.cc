@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   dialsoak::gbench::RegisterDialCycleBenchmarks(bank);
   dialsoak::gbench::RegisterAtParseBenchmarks();
   dialsoak::gbench::RegisterProbeBenchmarks();
+  dialsoak::gbench::RegisterMetricsBenchmarks();
 
   int code = 0;
   if (*push) {

@@ -14,5 +14,7 @@ void RegisterDialCycleBenchmarks(SharedBank& bank);
 void RegisterAtParseBenchmarks();
 // BM_ProbeSample*: the cost of one probe sample (self, another pid, by name, a /proc scan).
 void RegisterProbeBenchmarks();
+// BM_MetricsSinkCycle, BM_MetricsExposition: the Prometheus sink per cycle, one scrape.
+void RegisterMetricsBenchmarks();
 
 }  // namespace dialsoak::gbench
