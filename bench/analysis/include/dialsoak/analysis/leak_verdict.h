@@ -1,0 +1,107 @@
+// The leak verdict for one watched process and one resource (open handles, threads,
+// resident memory): the KB Q197517 question, "does the count grow with every dial/hang-up
+// cycle and fail to come back?", answered from the samples of a run.
+//
+// Method. Samples taken before the warm-up cut are dropped; the rest are fitted with
+// Theil-Sen (theil_sen.h) against completed cycles. The verdict is Leak only when both
+//   1. the slope's lower confidence bound is above the resource's threshold (handles and
+//      threads: > 0 per cycle; resident memory: > 64 bytes per cycle by default, so that
+//      allocator noise is not a leak), and
+//   2. the end count (re-sampled after the last hang-up and a settle period) did not return
+//      to the baseline taken before the first dial: end > baseline + return_tolerance.
+// A one-time step (a pool warming up, a log file opened) is not a trend: Theil-Sen's
+// slope stays at 0 because at most half the pairs straddle a single step, so it is Ok
+// even when the end count stays above the baseline (growth says by how much).
+// InsufficientData when fewer than 3 samples remain, they share one cycle count, or they
+// are too few to bound the slope at the asked confidence (5 or fewer at 95%).
+// When leaking and a limit is given (RLIMIT_NOFILE for handles, see proc_limits.h), the
+// projection says in how many more cycles (and seconds, given a cycle rate) the process
+// reaches it: at the fitted slope, and at the upper bound (the earliest plausible).
+//
+// Thread safety: pure functions. Errors: none at run time; bad options (confidence
+// outside (0, 1), negative warm-up) throw std::invalid_argument.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "dialsoak/analysis/theil_sen.h"
+
+namespace dialsoak::analysis {
+
+enum class Resource { Handles, Threads, ResidentMemory };
+
+// "handles", "threads", "resident_memory": the resource label value.
+std::string_view ResourceName(Resource r);
+
+enum class Verdict { Ok, Leak, InsufficientData };
+
+// "ok", "leak", "insufficient_data".
+std::string_view VerdictName(Verdict v);
+
+struct Sample {
+  std::int64_t cycles = 0;  // completed cycles when the count was taken
+  std::int64_t count = 0;   // handles, threads, or resident bytes
+};
+
+struct Warmup {
+  // Samples with cycles < max(skip_cycles, skip_fraction * largest cycles) are dropped.
+  std::int64_t skip_cycles = 0;
+  double skip_fraction = 0.1;
+};
+
+struct LeakThresholds {
+  // The slope's lower bound must exceed this (count per cycle) for a leak.
+  double handles_per_cycle = 0;
+  double threads_per_cycle = 0;
+  double memory_bytes_per_cycle = 64;
+  // The end count is back at the baseline when end <= baseline + return_tolerance.
+  std::int64_t return_tolerance = 0;
+};
+
+struct LeakInput {
+  Resource resource = Resource::Handles;
+  std::span<const Sample> samples;  // in the order taken
+  std::int64_t baseline = 0;        // before the first dial
+  std::int64_t end = 0;             // after the last hang-up and the settle period
+  Warmup warmup;
+  LeakThresholds thresholds;
+  SlopeOptions slope;
+  std::optional<std::int64_t> limit;          // e.g. the soft RLIMIT_NOFILE; none: no projection
+  std::optional<double> cycles_per_second;    // for the projection in time
+};
+
+struct Projection {
+  std::int64_t limit = 0;
+  // More cycles from the end count until the limit; 0 when already there.
+  double cycles_to_limit = 0;           // at the slope
+  double earliest_cycles_to_limit = 0;  // at the slope's upper bound
+  std::optional<double> seconds_to_limit;           // given cycles_per_second
+  std::optional<double> earliest_seconds_to_limit;
+};
+
+struct LeakVerdict {
+  Verdict verdict = Verdict::InsufficientData;
+  Resource resource = Resource::Handles;
+  double slope_per_cycle = 0;
+  double slope_per_1000_cycles = 0;
+  double lower_per_cycle = 0;  // confidence interval of the slope (-inf/+inf: unbounded)
+  double upper_per_cycle = 0;
+  double confidence = 0;
+  double intercept = 0;        // fitted line: intercept + slope_per_cycle * cycles
+  double threshold_per_cycle = 0;
+  std::int64_t baseline = 0;
+  std::int64_t end = 0;
+  std::int64_t growth = 0;          // end - baseline
+  std::int64_t warmup_cycles = 0;   // the cut: samples before this many cycles were dropped
+  std::size_t points_used = 0;      // samples fitted (after warm-up and thinning)
+  std::optional<Projection> projection;  // only for a leak with a limit
+  std::string reason;  // one line: why this verdict, with the numbers
+};
+
+LeakVerdict JudgeLeak(const LeakInput& input);
+
+}  // namespace dialsoak::analysis
