@@ -1,21 +1,24 @@
 #include "dialsoak/analysis/leak_verdict.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <vector>
 
-#include <fmt/format.h>
-
 namespace dialsoak::analysis {
 namespace {
 
 double Threshold(const LeakThresholds& t, Resource r) {
   switch (r) {
-    case Resource::Handles: return t.handles_per_cycle;
-    case Resource::Threads: return t.threads_per_cycle;
-    case Resource::ResidentMemory: return t.memory_bytes_per_cycle;
+    case Resource::Handles:
+      return t.handles_per_cycle;
+    case Resource::Threads:
+      return t.threads_per_cycle;
+    case Resource::ResidentMemory:
+      return t.memory_bytes_per_cycle;
   }
   return 0;
 }
@@ -49,18 +52,24 @@ Projection Project(std::int64_t limit, std::int64_t end, double slope, double up
 
 std::string_view ResourceName(Resource r) {
   switch (r) {
-    case Resource::Handles: return "handles";
-    case Resource::Threads: return "threads";
-    case Resource::ResidentMemory: return "resident_memory";
+    case Resource::Handles:
+      return "handles";
+    case Resource::Threads:
+      return "threads";
+    case Resource::ResidentMemory:
+      return "resident_memory";
   }
   return "unknown";
 }
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::Ok: return "ok";
-    case Verdict::Leak: return "leak";
-    case Verdict::InsufficientData: return "insufficient_data";
+    case Verdict::Ok:
+      return "ok";
+    case Verdict::Leak:
+      return "leak";
+    case Verdict::InsufficientData:
+      return "insufficient_data";
   }
   return "unknown";
 }
@@ -84,9 +93,10 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   const SlopeEstimate est = TheilSen(pts, in.slope);
   v.confidence = est.confidence;
   if (!est.valid) {
-    v.reason = fmt::format("{} samples after the warm-up of {} cycles, over fewer than 2 cycle "
-                           "counts or fewer than 3 samples: no slope",
-                           pts.size(), v.warmup_cycles);
+    v.reason = fmt::format(
+        "{} samples after the warm-up of {} cycles, over fewer than 2 cycle "
+        "counts or fewer than 3 samples: no slope",
+        pts.size(), v.warmup_cycles);
     return v;
   }
   v.slope_per_cycle = est.slope;
@@ -108,10 +118,11 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
                   est.confidence * 100, est.lower, est.upper);
   if (rising && !returned) {
     v.verdict = Verdict::Leak;
-    v.reason = fmt::format("{} {}: lower bound above {:.4g}/cycle, and the end count {} did not "
-                           "return to the baseline {} (+{})",
-                           ResourceName(in.resource), slope_text, v.threshold_per_cycle, in.end,
-                           in.baseline, v.growth);
+    v.reason = fmt::format(
+        "{} {}: lower bound above {:.4g}/cycle, and the end count {} did not "
+        "return to the baseline {} (+{})",
+        ResourceName(in.resource), slope_text, v.threshold_per_cycle, in.end, in.baseline,
+        v.growth);
     if (in.limit) {
       v.projection = Project(*in.limit, in.end, est.slope, est.upper, in.cycles_per_second);
     }
@@ -119,10 +130,11 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
     v.verdict = Verdict::Ok;
     v.reason = rising ? fmt::format("{} {}, but the end count {} returned to the baseline {}",
                                     ResourceName(in.resource), slope_text, in.end, in.baseline)
-                      : fmt::format("{} {}: lower bound not above {:.4g}/cycle (end {}, "
-                                    "baseline {})",
-                                    ResourceName(in.resource), slope_text,
-                                    v.threshold_per_cycle, in.end, in.baseline);
+                      : fmt::format(
+                            "{} {}: lower bound not above {:.4g}/cycle (end {}, "
+                            "baseline {})",
+                            ResourceName(in.resource), slope_text, v.threshold_per_cycle, in.end,
+                            in.baseline);
   }
   return v;
 }

@@ -18,8 +18,7 @@ std::vector<Sample> Samples(int n, const std::function<std::int64_t(int)>& count
   return s;
 }
 
-LeakInput Input(Resource r, const std::vector<Sample>& s, std::int64_t baseline,
-                std::int64_t end) {
+LeakInput Input(Resource r, const std::vector<Sample>& s, std::int64_t baseline, std::int64_t end) {
   LeakInput in;
   in.resource = r;
   in.samples = s;

@@ -70,16 +70,16 @@ struct LeakInput {
   Warmup warmup;
   LeakThresholds thresholds;
   SlopeOptions slope;
-  std::optional<std::int64_t> limit;          // e.g. the soft RLIMIT_NOFILE; none: no projection
-  std::optional<double> cycles_per_second;    // for the projection in time
+  std::optional<std::int64_t> limit;        // e.g. the soft RLIMIT_NOFILE; none: no projection
+  std::optional<double> cycles_per_second;  // for the projection in time
 };
 
 struct Projection {
   std::int64_t limit = 0;
   // More cycles from the end count until the limit; 0 when already there.
-  double cycles_to_limit = 0;           // at the slope
-  double earliest_cycles_to_limit = 0;  // at the slope's upper bound
-  std::optional<double> seconds_to_limit;           // given cycles_per_second
+  double cycles_to_limit = 0;              // at the slope
+  double earliest_cycles_to_limit = 0;     // at the slope's upper bound
+  std::optional<double> seconds_to_limit;  // given cycles_per_second
   std::optional<double> earliest_seconds_to_limit;
 };
 
@@ -91,15 +91,15 @@ struct LeakVerdict {
   double lower_per_cycle = 0;  // confidence interval of the slope (-inf/+inf: unbounded)
   double upper_per_cycle = 0;
   double confidence = 0;
-  double intercept = 0;        // fitted line: intercept + slope_per_cycle * cycles
+  double intercept = 0;  // fitted line: intercept + slope_per_cycle * cycles
   double threshold_per_cycle = 0;
   std::int64_t baseline = 0;
   std::int64_t end = 0;
-  std::int64_t growth = 0;          // end - baseline
-  std::int64_t warmup_cycles = 0;   // the cut: samples before this many cycles were dropped
-  std::size_t points_used = 0;      // samples fitted (after warm-up and thinning)
+  std::int64_t growth = 0;               // end - baseline
+  std::int64_t warmup_cycles = 0;        // the cut: samples before this many cycles were dropped
+  std::size_t points_used = 0;           // samples fitted (after warm-up and thinning)
   std::optional<Projection> projection;  // only for a leak with a limit
-  std::string reason;  // one line: why this verdict, with the numbers
+  std::string reason;                    // one line: why this verdict, with the numbers
 };
 
 LeakVerdict JudgeLeak(const LeakInput& input);

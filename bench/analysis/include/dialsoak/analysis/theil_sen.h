@@ -36,17 +36,17 @@ struct Point {
 };
 
 struct SlopeOptions {
-  double confidence = 0.95;      // two-sided level of the slope interval
+  double confidence = 0.95;       // two-sided level of the slope interval
   std::size_t max_points = 2000;  // longer series are thinned evenly to this many points
 };
 
 struct SlopeEstimate {
-  bool valid = false;  // false: fewer than 3 points or fewer than 2 distinct x; rest is 0
-  double slope = 0;    // median pairwise slope, per unit of x (per cycle)
+  bool valid = false;    // false: fewer than 3 points or fewer than 2 distinct x; rest is 0
+  double slope = 0;      // median pairwise slope, per unit of x (per cycle)
   double intercept = 0;  // median of y - slope * x: the fitted line is intercept + slope * x
   double lower = 0;      // confidence bounds of the slope; -inf / +inf when unbounded
   double upper = 0;
-  double confidence = 0;       // the level the bounds are for
+  double confidence = 0;        // the level the bounds are for
   std::size_t points_used = 0;  // after thinning
   std::size_t pairs = 0;        // pairwise slopes (pairs with distinct x)
 };

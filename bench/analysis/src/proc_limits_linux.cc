@@ -1,0 +1,38 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "dialsoak/analysis/proc_limits.h"
+#include "dialsoak/io/unique_fd.h"
+
+namespace dialsoak::analysis {
+namespace {
+
+io::Result<ProcessLimits> ReadLimitsFile(const std::string& path) {
+  io::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return io::Fail(io::ErrnoError("open " + path));
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io::Fail(io::ErrnoError("read " + path));
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  auto limits = ParseProcLimits(text);
+  if (!limits) return io::Fail({0, path + ": " + limits.error().message});
+  return limits;
+}
+
+}  // namespace
+
+io::Result<ProcessLimits> ReadProcessLimits(int pid) {
+  return ReadLimitsFile("/proc/" + std::to_string(pid) + "/limits");
+}
+
+io::Result<ProcessLimits> ReadSelfLimits() { return ReadLimitsFile("/proc/self/limits"); }
+
+}  // namespace dialsoak::analysis
