@@ -51,7 +51,10 @@ io::Result<std::unique_ptr<ModemBank>> ModemBank::Start(BankConfig config,
 }
 
 BankImpl::BankImpl(BankConfig config, CallObserver observer)
-    : config_(std::move(config)), observer_(std::move(observer)), concentrator_(config_.pools) {}
+    : config_(std::move(config)),
+      observer_(std::move(observer)),
+      concentrator_(config_.pools),
+      leaker_(config_.leak.kind) {}
 
 BankImpl::~BankImpl() {
   if (thread_.joinable()) {
@@ -167,7 +170,7 @@ BankStats BankImpl::stats() const {
   return BankStats{get(c.calls),        get(c.connects),       get(c.busy),
                    get(c.no_answer),    get(c.no_dialtone),    get(c.no_carrier),
                    get(c.hangups_dtr),  get(c.hangups_ath),    get(c.hangups_close),
-                   get(c.hangups_remote)};
+                   get(c.hangups_remote), get(c.leaked_descriptors)};
 }
 
 }  // namespace dialsoak::sim

@@ -60,7 +60,7 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
   c = Call{};
   c.number = std::move(number);
   c.dialed = now;
-  counters_.calls.fetch_add(1, std::memory_order_relaxed);
+  InjectLeak(counters_.calls.fetch_add(1, std::memory_order_relaxed) + 1);
 
   // Both draws always happen, in this order, so a seeded run is reproducible.
   const CallModel& m = config_.call;
@@ -97,6 +97,15 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
     return StartRinging(p, answer_port(*slot), now);
   }
   Await(p, outcome, delay, now);
+}
+
+// On every leak.every-th dial of the bank, one more descriptor held until the bank goes.
+// A failure (EMFILE when the process is out of them) leaks nothing and is not counted:
+// the dial goes on, as the dialing process's own calls would start failing instead.
+void BankImpl::InjectLeak(std::uint64_t dial) {
+  const LeakConfig& leak = config_.leak;
+  if (!leak.enabled() || dial % static_cast<std::uint64_t>(leak.every) != 0) return;
+  if (leaker_.Leak()) counters_.leaked_descriptors.fetch_add(1, std::memory_order_relaxed);
 }
 
 // The result after the answer delay, which the dialer's S7 caps (NO CARRIER then).

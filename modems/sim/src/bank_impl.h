@@ -19,6 +19,7 @@
 #include "concentrator.h"
 #include "dialsoak/io/unique_fd.h"
 #include "dialsoak/sim/bank.h"
+#include "leak.h"
 #include "modem.h"
 #include "pty_port.h"
 
@@ -85,7 +86,8 @@ class BankImpl final : public ModemBank {
   };
   struct Counters {
     std::atomic<std::uint64_t> calls{0}, connects{0}, busy{0}, no_answer{0}, no_dialtone{0},
-        no_carrier{0}, hangups_dtr{0}, hangups_ath{0}, hangups_close{0}, hangups_remote{0};
+        no_carrier{0}, hangups_dtr{0}, hangups_ath{0}, hangups_close{0}, hangups_remote{0},
+        leaked_descriptors{0};
   };
 
   // bank.cc: set-up
@@ -118,6 +120,7 @@ class BankImpl final : public ModemBank {
   void OnModemEvent(Port& p, const ModemEvent& e, TimePoint now);
   void RouteData(Port& p, std::string_view data, TimePoint now);
   void PlaceCall(Port& p, std::string number, TimePoint now);
+  void InjectLeak(std::uint64_t dial);  // dial: the bank's count of dials, from 1
   void Await(Port& p, at::ResultCode outcome, std::chrono::nanoseconds delay, TimePoint now);
   void StartRinging(Port& p, Port& answer, TimePoint now);
   void OnCallTimer(Port& p, TimePoint now);
@@ -141,6 +144,7 @@ class BankImpl final : public ModemBank {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<char> buf_;
   Counters counters_;
+  Leaker leaker_;  // destroyed after thread_ has been joined (declared before it)
   std::thread thread_;
 };
 

@@ -105,6 +105,10 @@ std::optional<std::string> CheckBankConfig(const BankConfig& config) {
   if (config.ring_interval <= std::chrono::nanoseconds::zero()) {
     return "ring_interval: must be positive";
   }
+  if (config.leak.every < 0) {
+    return "leak.every: must be >= 1, or 0 for no leak (got " +
+           std::to_string(config.leak.every) + ")";
+  }
   return std::nullopt;
 }
 

@@ -33,6 +33,7 @@
 
 #include "dialsoak/io/error.h"
 #include "dialsoak/sim/distribution.h"
+#include "dialsoak/sim/leak.h"
 
 namespace dialsoak::sim {
 
@@ -65,6 +66,9 @@ struct BankConfig {
   std::uint64_t seed = 1;
   std::chrono::nanoseconds ring_interval = std::chrono::seconds(6);  // RING to RING (> 0)
   std::filesystem::path link_dir;             // if set: link_dir/modem0.., link_dir/answer0..
+  // Leak one descriptor on every leak.every-th dial (on ATD), held until the bank is
+  // destroyed (see leak.h); off by default.
+  LeakConfig leak;
 };
 
 // The first problem with a config ("call.p_busy: must be within 0..1"), or nothing.
@@ -85,11 +89,12 @@ struct CallRecord {
 };
 
 // Counters since Start. calls: dials placed; then one result each (connects, busy, ...;
-// a dial aborted or timed out counts as no_carrier); hangups_*: connected calls, by cause.
+// a dial aborted or timed out counts as no_carrier); hangups_*: connected calls, by cause;
+// leaked_descriptors: descriptors the leak injection holds open (BankConfig::leak).
 struct BankStats {
   std::uint64_t calls = 0, connects = 0, busy = 0, no_answer = 0, no_dialtone = 0,
                 no_carrier = 0, hangups_dtr = 0, hangups_ath = 0, hangups_close = 0,
-                hangups_remote = 0;
+                hangups_remote = 0, leaked_descriptors = 0;
 };
 
 class ModemBank {
