@@ -15,7 +15,7 @@
 // quantile of the confidence level (1.96 for the default 95%).
 //
 // Cost. All pairs are formed, so the work is quadratic: a series longer than
-// SlopeOptions::max_points (default 2,000, about 2 million pairs, ~70 ms) is first
+// SlopeOptions::max_points (default 2,000, about 2 million pairs, 70-110 ms) is first
 // thinned to max_points points taken evenly by index (first and last kept), and n in the
 // variance is the thinned count. 1e5 samples therefore cost the same as 2,000.
 //
