@@ -26,7 +26,8 @@ using config::ClosestMatch;
 
 constexpr std::string_view kTopKeys[] = {
     "backend",      "lines",    "cycles",  "duration",        "hold",     "think",
-    "number",       "seed",     "sample_interval", "answer_delay", "watch_pid", "watch_name",
+    "number",       "seed",     "sample_interval", "answer_delay", "inject_leak", "watch_pid",
+    "watch_name",
     "report",       "quiet",    "max_failures",    "listen",   "linger",   "per_line_metrics",
     "push",         "defaults", "modems"};
 constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
@@ -266,6 +267,9 @@ class Loader {
     } else if (key == "answer_delay") {
       s.answer_delay = Text(v, at, "a distribution such as exp:500ms");
       Check(at, config::CheckAnswerDelay(s.answer_delay));
+    } else if (key == "inject_leak") {
+      s.inject_leak = Text(v, at, "EVERY[:KIND] such as 1:eventfd");
+      Check(at, config::CheckInjectLeak(s.inject_leak));
     } else if (key == "watch_pid") {
       s.watch_pids.clear();
       ForEachElement(

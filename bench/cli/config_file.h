@@ -23,6 +23,8 @@
 //   sample_interval: 1s       # probe sampling period, > 0
 //   answer_delay: exp:500ms   # sim backend: fixed:D, uniform:MIN,MAX, exp:MEAN,
 //                             #   lognormal:MEDIAN,SIGMA
+//   inject_leak: 1:eventfd    # sim backend: leak one descriptor on every EVERY-th dial,
+//                             #   EVERY[:KIND], KIND eventfd (default) | pipe | socket | file
 //   watch_pid: [1234]         # processes to probe: a list or a single integer
 //   watch_name: [pppd]        # processes to probe by name: a list or a single string
 //   report: run.json          # JSON report file
@@ -89,7 +91,8 @@ tl::expected<void, ConfigError> LoadConfigFile(const std::string& path, RunSetti
 
 // Checks settings after the flags were applied: backend sim|serial; lines 1..4096;
 // cycles >= 1 when set; durations >= 0 (timeouts and sample_interval > 0); the numbers
-// are dialable; answer_delay parses (sim::Distribution); for every line's settings:
+// are dialable; answer_delay parses (sim::Distribution); inject_leak, when set, parses
+// (sim::ParseLeakConfig) and the backend is sim; for every line's settings:
 // hangup auto|dtr|escape, dial_mode tone|pulse, framing parses (serial::ParseFraming),
 // speed is a supported termios rate, init strings are non-empty and free of control
 // characters. Serial backend: at least one device, none listed twice, each existing and a

@@ -70,6 +70,17 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
   if (auto p = config::CheckAnswerDelay(s.answer_delay)) {
     return Error(fmt::format("{}: {}", Setting("answer_delay"), *p));
   }
+  if (!s.inject_leak.empty()) {
+    if (auto p = config::CheckInjectLeak(s.inject_leak)) {
+      return Error(fmt::format("{}: {}", Setting("inject_leak"), *p));
+    }
+    if (s.backend != "sim") {
+      return Error(fmt::format(
+          "{}: the sim backend only (it leaks from the embedded modem bank, in this process); "
+          "with --backend {} run modemsim --inject-leak and watch it with --watch-name modemsim",
+          Setting("inject_leak"), s.backend));
+    }
+  }
   if (!(s.max_failures_percent >= 0 && s.max_failures_percent <= 100)) {
     return Error(fmt::format("{}: expected a percentage from 0 to 100, got {}",
                              Setting("max_failures"), s.max_failures_percent));

@@ -10,6 +10,7 @@
 #include "dialsoak/at/command.h"
 #include "dialsoak/serial/tty.h"
 #include "dialsoak/sim/distribution.h"
+#include "dialsoak/sim/leak.h"
 
 namespace dialsoak::cli::config {
 namespace {
@@ -130,6 +131,12 @@ std::optional<std::string> CheckInitString(std::string_view init) {
 
 std::optional<std::string> CheckAnswerDelay(std::string_view distribution) {
   auto parsed = sim::Distribution::Parse(distribution);
+  if (parsed) return std::nullopt;
+  return parsed.error();
+}
+
+std::optional<std::string> CheckInjectLeak(std::string_view leak) {
+  auto parsed = sim::ParseLeakConfig(leak);
   if (parsed) return std::nullopt;
   return parsed.error();
 }

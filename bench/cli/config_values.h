@@ -41,6 +41,8 @@ std::optional<std::string> CheckFraming(std::string_view framing);
 std::optional<std::string> CheckDialNumber(std::string_view number);
 std::optional<std::string> CheckInitString(std::string_view init);
 std::optional<std::string> CheckAnswerDelay(std::string_view distribution);
+// EVERY[:KIND] of the simulator's leak injection (sim::ParseLeakConfig).
+std::optional<std::string> CheckInjectLeak(std::string_view leak);
 // A duration must be >= 0, or > 0 when `positive`.
 std::optional<std::string> CheckDuration(std::chrono::nanoseconds d, bool positive);
 

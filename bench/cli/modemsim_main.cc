@@ -35,6 +35,7 @@ struct Flags {
   std::uint64_t seed = 1;
   std::vector<std::string> pools;
   std::string ring_interval = "6s";
+  std::string inject_leak;
   std::string log_level = "info";
 };
 
@@ -52,6 +53,12 @@ matches gets NO ANSWER. With ":pty" the C answering ports are ptys too, printed 
 "answerN PATH NUMBER" (and linked as answerN): a program that holds one open (mgetty)
 gets RING every --ring-interval and answers with ATA; a port nobody holds is answered
 by modemsim itself, which then echoes data back.
+
+Leak injection (--inject-leak EVERY[:KIND]): modemsim's own process leaks one descriptor
+of KIND (eventfd, the default; pipe; socket; file, /dev/null) on every EVERY-th dial,
+counted across the ports when ATD arrives, as RasDial leaked a handle per call (KB
+Q197517). The descriptors stay open until modemsim exits; watch them with
+`dialsoak run --watch-name modemsim`.
 
 Output: "modemN PATH" per dialing port, "answerN PATH NUMBER" per answering pty, then
 "ready". Each finished call is logged to stderr at info.
@@ -79,6 +86,10 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->allow_extra_args(false);
   app.add_option("--ring-interval", f.ring_interval, "Time between RINGs on an answering pty")
       ->capture_default_str();
+  app.add_option("--inject-leak", f.inject_leak,
+                 "Leak one descriptor of KIND (eventfd, pipe, socket, file) on every EVERY-th "
+                 "dial (see below)")
+      ->type_name("EVERY[:KIND]");
   app.add_option("--log-level", f.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -90,7 +101,7 @@ const char* FlagOf(const std::string& problem) {
   static constexpr std::pair<std::string_view, const char*> kFields[] = {
       {"ports", "--ports, --pool"}, {"call.connect_text", "--connect"},
       {"call.p_", "--busy, --no-answer, --no-dialtone, --no-carrier"},
-      {"pools", "--pool"}, {"ring_interval", "--ring-interval"}};
+      {"pools", "--pool"}, {"ring_interval", "--ring-interval"}, {"leak.", "--inject-leak"}};
   for (const auto& [field, flag] : kFields) {
     if (problem.starts_with(field)) return flag;
   }
@@ -131,6 +142,11 @@ bool ToConfig(const Flags& f, BankConfig& c) {
     return bad("--ring-interval", ring ? "must be positive, e.g. 6s" : ring.error());
   }
   c.ring_interval = *ring;
+  if (!f.inject_leak.empty()) {
+    auto leak = dialsoak::sim::ParseLeakConfig(f.inject_leak);
+    if (!leak) return bad("--inject-leak", leak.error());
+    c.leak = *leak;
+  }
   if (auto problem = dialsoak::sim::CheckBankConfig(c)) return bad(FlagOf(*problem), *problem);
   return true;
 }
@@ -190,6 +206,10 @@ int main(int argc, char** argv) {
   spdlog::info("{} dialing port(s), {} answering pty(s); answer delay {}, seed {}",
                (*bank)->port_paths().size(), (*bank)->answer_paths().size(),
                config.call.answer_delay.ToString(), config.seed);
+  if (config.leak.enabled()) {
+    spdlog::warn("leak injection on: one {} descriptor leaked on every {} dial(s)",
+                 dialsoak::sim::ToString(config.leak.kind), config.leak.every);
+  }
   PrintPorts(**bank, config);
 
   int signal = 0;
@@ -199,5 +219,6 @@ int main(int argc, char** argv) {
   bank->reset();
   spdlog::info("calls {}, connects {}, busy {}, no answer {}, no dialtone {}, no carrier {}",
                s.calls, s.connects, s.busy, s.no_answer, s.no_dialtone, s.no_carrier);
+  if (config.leak.enabled()) spdlog::info("leaked descriptors {}", s.leaked_descriptors);
   return kExitOk;
 }

@@ -79,6 +79,7 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
   config.call.p_no_answer = s.sim_no_answer;
   config.call.p_no_dialtone = s.sim_no_dialtone;
   config.call.p_no_carrier = s.sim_no_carrier;
+  if (!s.inject_leak.empty()) config.leak = *sim::ParseLeakConfig(s.inject_leak);  // validated
   if (const double sum = s.sim_busy + s.sim_no_answer + s.sim_no_dialtone + s.sim_no_carrier;
       sum > 1) {
     return tl::unexpected(BackendError{
@@ -96,6 +97,11 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
   }
   b.bank = std::move(*bank);
   b.devices = b.bank->port_paths();
+  if (config.leak.enabled()) {
+    spdlog::warn("--inject-leak {}: the simulator leaks one {} descriptor in this process on "
+                 "every {} dial(s), on purpose",
+                 config.leak.ToString(), sim::ToString(config.leak.kind), config.leak.every);
+  }
   return b;
 }
 
@@ -118,7 +124,7 @@ nlohmann::json SimulatorToJson(const sim::BankStats& st) {
           {"busy", st.busy},             {"no_answer", st.no_answer},
           {"no_dialtone", st.no_dialtone}, {"no_carrier", st.no_carrier},
           {"hangups_dtr", st.hangups_dtr}, {"hangups_ath", st.hangups_ath},
-          {"hangups_close", st.hangups_close}};
+          {"hangups_close", st.hangups_close}, {"leaked_descriptors", st.leaked_descriptors}};
 }
 
 int ExitCodeOf(const report::Summary& summary, const RunEnd& end, double max_failures_percent) {

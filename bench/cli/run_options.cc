@@ -108,6 +108,11 @@ RunOptions::RunOptions(CLI::App& run) {
       "Sim backend: answer delay, fixed:D, uniform:MIN,MAX, exp:MEAN, lognormal:MEDIAN,SIGMA "
       "(default fixed:0)",
       Copy(&RunSettings::answer_delay, answer_delay_));
+  Add(run, "--inject-leak", inject_leak_,
+      "Sim backend: leak one descriptor of KIND (eventfd (default), pipe, socket, file) in "
+      "this process on every EVERY-th dial, as RasDial leaked a handle per call",
+      Copy(&RunSettings::inject_leak, inject_leak_))
+      ->type_name("EVERY[:KIND]");
   Add(run, "--dial-timeout", dial_timeout_, "Deadline of one dial (default 60s)",
       [this](RunSettings& s) -> Ok {
         auto d = Duration("--dial-timeout", dial_timeout_);

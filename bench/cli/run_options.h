@@ -37,7 +37,7 @@ class RunOptions {
 
   // Raw flag values.
   std::string backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
-      dial_timeout_, report_, listen_, linger_, push_, push_job_, push_interval_;
+      inject_leak_, dial_timeout_, report_, listen_, linger_, push_, push_job_, push_interval_;
   std::vector<std::string> push_labels_;
   bool per_line_metrics_ = false;
   int lines_ = 0;

@@ -45,6 +45,9 @@ struct RunSettings {
   std::vector<int> watch_pids;
   std::vector<std::string> watch_names;
   std::string answer_delay = "fixed:0";      // sim backend
+  // Sim backend: EVERY[:KIND], the bank (in this process) leaks one descriptor of KIND on
+  // every EVERY-th dial (sim::ParseLeakConfig); empty: no leak.
+  std::string inject_leak;
   // Sim backend: probability per call of each failure the simulator injects.
   double sim_busy = 0, sim_no_answer = 0, sim_no_dialtone = 0, sim_no_carrier = 0;
   bool quiet = false;

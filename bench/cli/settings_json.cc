@@ -50,6 +50,8 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
   j["watch_pids"] = s.watch_pids;
   j["watch_names"] = s.watch_names;
   j["answer_delay"] = s.answer_delay;
+  j["inject_leak"] = s.inject_leak.empty() ? nlohmann::json()
+                                           : nlohmann::json(s.inject_leak);
   j["sim_failures"] = {{"busy", s.sim_busy},
                        {"no_answer", s.sim_no_answer},
                        {"no_dialtone", s.sim_no_dialtone},

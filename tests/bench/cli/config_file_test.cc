@@ -240,6 +240,14 @@ TEST_F(ConfigFileTest, WatchPidAndWatchNameTakeAScalarOrAList) {
   EXPECT_THAT(settings_.watch_names, ElementsAre("pppd", "wvdial"));
 }
 
+TEST_F(ConfigFileTest, InjectLeakTakesEveryAndAnOptionalKind) {
+  ASSERT_EQ(Load("inject_leak: 3:pipe\n"), "");
+  EXPECT_EQ(settings_.inject_leak, "3:pipe");
+  ASSERT_EQ(Load("inject_leak: 10\n"), "");
+  EXPECT_EQ(settings_.inject_leak, "10");
+  EXPECT_TRUE(ValidateSettings(settings_).has_value()) << ValidateSettings(settings_).error().message;
+}
+
 TEST_F(ConfigFileTest, BareNumberKeepsItsDigitsAndDurationIsSeconds) {
   ASSERT_EQ(Load("number: 0115551234\nhold: 2\nquiet: no\n"), "");
   EXPECT_EQ(settings_.number, "0115551234");
@@ -296,7 +304,8 @@ const BadCase kBadCases[] = {
      "(did you mean 'sample_interval'?)"},
     {"UnknownKeyListsAllowedKeys", "\n\ncolour: red\n", 3, "colour",
      "unknown key; allowed at the top level: backend, lines, cycles, duration, hold, think, "
-     "number, seed, sample_interval, answer_delay, watch_pid, watch_name, report, quiet, "
+     "number, seed, sample_interval, answer_delay, inject_leak, watch_pid, watch_name, report, "
+     "quiet, "
      "max_failures, listen, linger, per_line_metrics, push, defaults, modems"},
     {"LineSettingAtTopLevelSaysWhereItGoes", "quiet: false\nspeed: 9600\n", 2, "speed",
      "unknown key here ('speed' is a line setting: put it under 'defaults:' for every line, or "
@@ -348,6 +357,10 @@ const BadCase kBadCases[] = {
     {"WordSpeed", "defaults:\n  speed: fast\n", 2, "defaults.speed", "got 'fast'"},
     {"BadAnswerDelay", "answer_delay: gauss:1s\n", 1, "answer_delay",
      "bad distribution 'gauss:1s'"},
+    {"BadInjectLeak", "inject_leak: 0:eventfd\n", 1, "inject_leak",
+     "expected EVERY[:KIND] with EVERY >= 1 and KIND one of eventfd, pipe, socket, file, got "
+     "'0:eventfd'"},
+    {"InjectLeakUnknownKind", "inject_leak: 1:handle\n", 1, "inject_leak", "got '1:handle'"},
     {"BadDialNumber", "number: \"555;1234\"\n", 1, "number", "character ';' at position 4"},
     {"EmptyInitString", "defaults:\n  init: [ATZ, \"\"]\n", 2, "defaults.init[1]",
      "empty init string"},

@@ -47,6 +47,17 @@ TEST_F(ConfigValidateTest, SerialBackendNeedsADevice) {
             "'modems' entries with a 'device' in the config file");
 }
 
+TEST_F(ConfigValidateTest, InjectLeakIsForTheSimBackendOnly) {
+  settings_.inject_leak = "1:eventfd";
+  EXPECT_EQ(Problem(settings_), "");
+  settings_.backend = "serial";
+  settings_.devices = {"/dev/null"};
+  EXPECT_EQ(Problem(settings_),
+            "--inject-leak (config key 'inject_leak'): the sim backend only (it leaks from the "
+            "embedded modem bank, in this process); with --backend serial run modemsim "
+            "--inject-leak and watch it with --watch-name modemsim");
+}
+
 TEST_F(ConfigValidateTest, CharacterDeviceAndSymlinkToOneAreAccepted) {
   const std::string link = dir_.Path("modem0");
   std::filesystem::create_symlink("/dev/null", link);
@@ -190,6 +201,9 @@ const BadSetting kBadSettings[] = {
      "--number (config key 'number'): dial string \"\" has nothing to dial"},
     {"AnswerDelay", [](RunSettings& s) { s.answer_delay = "exp:"; },
      "--answer-delay (config key 'answer_delay'): bad distribution 'exp:'"},
+    {"InjectLeak", [](RunSettings& s) { s.inject_leak = "x"; },
+     "--inject-leak (config key 'inject_leak'): expected EVERY[:KIND] with EVERY >= 1 and KIND "
+     "one of eventfd, pipe, socket, file, got 'x'"},
     {"MaxFailures", [](RunSettings& s) { s.max_failures_percent = -1; },
      "expected a percentage from 0 to 100, got -1"},
     {"WatchPid", [](RunSettings& s) { s.watch_pids = {0}; },
