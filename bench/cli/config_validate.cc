@@ -32,11 +32,11 @@ std::string Where(const RunSettings& s, const LineSettings& line, std::string_vi
 }
 
 // "--hold (config key 'hold')": a top-level value the file had right comes from a flag.
-std::string Setting(std::string_view key) {
+// The flag is the key with '-' for '_'; a nested config key is given as config_key.
+std::string Setting(std::string_view key, std::string_view config_key = {}) {
   std::string flag(key);
   std::replace(flag.begin(), flag.end(), '_', '-');
-  if (key == "push_interval") return "--push-interval (config key 'push.interval')";
-  return fmt::format("--{} (config key '{}')", flag, key);
+  return fmt::format("--{} (config key '{}')", flag, config_key.empty() ? key : config_key);
 }
 
 tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
@@ -51,17 +51,20 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
     return Error(
         fmt::format("{}: expected a whole number >= 1, got {}", Setting("cycles"), *s.cycles));
   }
-  const std::pair<std::string_view, std::optional<nanoseconds>> durations[] = {
-      {"duration", s.duration},
-      {"hold", s.hold},
-      {"think", s.think},
-      {"sample_interval", s.sample_interval},
-      {"linger", s.linger},
-      {"push_interval", s.push_interval}};
-  for (const auto& [key, value] : durations) {
-    if (!value) continue;
-    if (auto p = config::CheckDuration(*value, key == "sample_interval" || key == "push_interval")) {
-      return Error(fmt::format("{}: {}", Setting(key), *p));
+  const struct {
+    std::string_view key, config_key;
+    std::optional<nanoseconds> value;
+    bool positive;
+  } durations[] = {{"duration", {}, s.duration, false},
+                   {"hold", {}, s.hold, false},
+                   {"think", {}, s.think, false},
+                   {"sample_interval", {}, s.sample_interval, true},
+                   {"linger", {}, s.linger, false},
+                   {"push_interval", "push.interval", s.push_interval, true}};
+  for (const auto& d : durations) {
+    if (!d.value) continue;
+    if (auto p = config::CheckDuration(*d.value, d.positive)) {
+      return Error(fmt::format("{}: {}", Setting(d.key, d.config_key), *p));
     }
   }
   if (auto p = config::CheckDialNumber(s.number)) {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstring>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -40,9 +39,8 @@ prometheus_export::PushTarget PushTargetOf(const RunSettings& s) {
   const bool has_instance = std::any_of(s.push_labels.begin(), s.push_labels.end(),
                                         [](const auto& l) { return l.first == "instance"; });
   if (!has_instance) {
-    char host[256] = {};
-    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::strcpy(host, "unknown");
-    target.labels.insert(target.labels.begin(), {"instance", host});
+    std::string host = prometheus_export::HostName();
+    target.labels.insert(target.labels.begin(), {"instance", host.empty() ? "unknown" : host});
   }
   return target;
 }

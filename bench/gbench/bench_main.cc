@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "dialsoak/prometheus/pushgateway.h"
 #include "push_flags.h"
 #include "pushgateway_reporter.h"
 #include "shared_bank.h"
@@ -38,8 +39,8 @@ int RunAndPush(const dialsoak::gbench::PushOptions& options) {
               << "\n";
     return 0;
   }
-  const PushResult result =
-      dialsoak::gbench::PushSamples(options, reporter.samples(), dialsoak::gbench::InstanceName());
+  const PushResult result = dialsoak::gbench::PushSamples(
+      options, reporter.samples(), dialsoak::prometheus_export::HostName());
   for (const std::string& note : result.notes) std::cerr << "dialsoak_bench: " << note << "\n";
   switch (result.status) {
     case PushResult::Status::kPushed:

@@ -1,11 +1,6 @@
 #include "pushgateway_reporter.h"
 
-#include <unistd.h>
-
 #include <cerrno>
-
-#include <array>
-#include <cctype>
 #include <memory>
 
 #include "dialsoak/prometheus/pushgateway.h"
@@ -50,24 +45,14 @@ PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample
     result.status = PushResult::Status::kPushed;
   } else {
     result.status = pushed.error().code == ETIMEDOUT ? PushResult::Status::kTimedOut
-                                             : PushResult::Status::kFailed;
-    result.message = pushed.error().code == ETIMEDOUT
-                         ? "no answer from the Pushgateway at " + options.url + " within " +
-                               std::to_string(options.timeout.count()) + " ms"
-                         : "pushing to the Pushgateway at " + options.url +
-                               " failed: " + pushed.error().message;
+                                                     : PushResult::Status::kFailed;
+    result.message =
+        pushed.error().code == ETIMEDOUT
+            ? "no answer from the Pushgateway at " + options.url + " within " +
+                  std::to_string(options.timeout.count()) + " ms"
+            : "pushing to the Pushgateway at " + options.url + " failed: " + pushed.error().message;
   }
   return result;
-}
-
-std::string InstanceName() {
-  std::array<char, 256> buffer{};
-  if (gethostname(buffer.data(), buffer.size() - 1) != 0) return {};
-  std::string name(buffer.data());
-  for (char& c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '-') c = '_';
-  }
-  return name;
 }
 
 }  // namespace dialsoak::gbench

@@ -48,8 +48,4 @@ struct PushResult {
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
                        const std::string& instance);
 
-// This host's name as an instance label value ([A-Za-z0-9._-], others replaced by '_');
-// empty when gethostname fails.
-std::string InstanceName();
-
 }  // namespace dialsoak::gbench

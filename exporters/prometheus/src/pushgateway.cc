@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -103,6 +104,12 @@ io::Result<std::string> PushgatewayUrl(const PushTarget& target) {
     url += Segment(name, value);
   }
   return url;
+}
+
+std::string HostName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return {};
+  return host;
 }
 
 std::string Exposition(prometheus::Registry& registry) {

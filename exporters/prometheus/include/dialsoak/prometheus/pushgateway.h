@@ -38,6 +38,10 @@ struct PushTarget {
 // is not a Prometheus label name, `job` or a repeated name among the labels.
 io::Result<std::string> PushgatewayUrl(const PushTarget& target);
 
+// This host's name (gethostname), the default `instance` grouping label of a push; empty
+// when it cannot be had.
+std::string HostName();
+
 // The text exposition of everything in `registry`, as a scrape would see it.
 std::string Exposition(prometheus::Registry& registry);
 
