@@ -63,6 +63,72 @@ inline constexpr int kLineStateCount = 5;
 std::string_view ToString(LineState s);  // "idle", "dialing", "connected", "hanging_up", "failed"
 using LineStateCounts = std::array<int, kLineStateCount>;  // indexed by LineState
 
+// The live leak estimate of one watched process and one resource ("handles", "threads",
+// "resident_memory"), from a sliding window of its samples (bench/analysis/leak_watch.h):
+// what dialsoak_leak_handles_per_cycle and dialsoak_leak_suspected show while a run goes.
+struct LeakEstimate {
+  std::string process;
+  std::string resource;
+  double per_cycle = 0;    // fitted slope over the window, in the resource's unit per cycle
+  bool suspected = false;  // the window's lower bound is above the threshold and the count
+                           // is above its baseline
+  std::int64_t cycles_done = 0;  // when the estimate was made
+};
+
+// One kind of descriptor whose count changed between the baseline and the end.
+struct FdKindGrowth {
+  std::string kind;  // "anon_inode:[eventfd]", "socket", "pipe", "/dev/pts/*", a path
+  std::int64_t baseline = 0;
+  std::int64_t end = 0;
+  std::int64_t growth = 0;            // end - baseline
+  std::vector<std::string> examples;  // a few targets new at the end
+};
+
+// The end-of-run leak verdict for one watched process and one resource (computed in
+// bench/analysis, see leak_verdict.h there for the method).
+struct LeakCheck {
+  std::string process;
+  int pid = 0;
+  std::string resource;  // "handles", "threads", "resident_memory"
+  std::string verdict;   // "ok", "leak", "insufficient_data"
+  double slope_per_cycle = 0;
+  double slope_per_1000_cycles = 0;
+  double lower_per_cycle = 0;  // confidence interval of the slope
+  double upper_per_cycle = 0;
+  double confidence = 0;
+  double intercept = 0;  // fitted line: intercept + slope_per_cycle * cycles
+  double threshold_per_cycle = 0;
+  std::int64_t baseline = 0;
+  std::int64_t end = 0;
+  std::int64_t growth = 0;
+  std::int64_t warmup_cycles = 0;
+  std::size_t points_used = 0;
+  // For a leak with a known limit (handles: the soft RLIMIT_NOFILE): more cycles and
+  // seconds until the process reaches it, at the slope and at the slope's upper bound.
+  std::optional<std::int64_t> limit;
+  std::optional<double> cycles_to_limit;
+  std::optional<double> earliest_cycles_to_limit;
+  std::optional<double> seconds_to_limit;
+  std::optional<double> earliest_seconds_to_limit;
+  std::string reason;  // one line, with the numbers
+  // Handles only: what grew in the fd table, baseline -> end, largest growth first.
+  std::string fd_summary;  // "37 more descriptors, all anon_inode:[eventfd]"; empty: no snapshots
+  std::vector<FdKindGrowth> fd_growth;
+  std::string chart;  // the chart written for it, if any
+
+  bool leaking() const { return verdict == "leak"; }
+};
+
+// One --threshold of a run, checked at its end.
+struct ThresholdCheck {
+  std::string expression;  // as given: "dial_p99<=30s"
+  std::string metric;      // "dial_p99"
+  bool has_value = false;  // false: nothing to measure (no dials), which fails the check
+  double observed = 0;     // in the metric's base unit (seconds, ratio, count per 1000 cycles)
+  bool passed = false;
+  std::string message;  // "dial_p99 = 0.412 s, limit <= 30 s: ok"
+};
+
 enum class StopReason { Completed, Duration, Interrupted, Failed };
 std::string_view ToString(StopReason r);
 

@@ -20,6 +20,9 @@ class RunObserver {
   virtual void OnTick(Clock::time_point /*now*/, std::int64_t /*cycles_done*/) {}
   // With every tick: how many lines are in each state now.
   virtual void OnLineStates(const LineStateCounts& /*counts*/) {}
+  // A live leak estimate, from the leak watch (an observer itself, which forwards its
+  // estimates to the sinks on the same collector thread).
+  virtual void OnLeakEstimate(const LeakEstimate& /*estimate*/) {}
 };
 
 }  // namespace dialsoak
