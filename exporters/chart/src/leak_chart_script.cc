@@ -1,0 +1,297 @@
+#include "leak_chart_script.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+
+namespace dialsoak::chart::detail {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Colours: samples blue, fit red, baseline dark grey, warm-up a light grey band.
+constexpr std::string_view kSampleColour = "#1f77b4";
+constexpr std::string_view kFitColour = "#d62728";
+constexpr std::string_view kBaselineColour = "#555555";
+constexpr std::string_view kWarmupColour = "#ebebeb";
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (2 to 4), or 0.
+std::size_t Utf8Length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  unsigned char c = byte(0);
+  std::size_t len = (c >= 0xC2 && c <= 0xDF)   ? 2
+                    : (c >= 0xE0 && c <= 0xEF) ? 3
+                    : (c >= 0xF0 && c <= 0xF4) ? 4
+                                               : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(k) & 0xC0) != 0x80) return 0;
+  }
+  // No overlong forms, no surrogates, nothing past U+10FFFF.
+  if (c == 0xE0 && byte(1) < 0xA0) return 0;
+  if (c == 0xED && byte(1) >= 0xA0) return 0;
+  if (c == 0xF0 && byte(1) < 0x90) return 0;
+  if (c == 0xF4 && byte(1) >= 0x90) return 0;
+  return len;
+}
+
+// A tick step of 1, 2 or 5 times a power of ten, at least 1, giving about `ticks` ticks.
+double NiceStep(double span, int ticks) {
+  double raw = span / ticks;
+  if (raw <= 1) return 1;
+  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double norm = raw / magnitude;
+  double nice = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
+  return nice * magnitude;
+}
+
+struct Axis {
+  double low = 0;
+  double high = 1;
+  double step = 1;
+};
+
+struct FitSegment {
+  double from = 0;
+  double to = 0;
+};
+
+// The fitted line runs from the warm-up cut to the last sample; when the cut is at or past
+// the last sample (a short run), from the first sample.
+std::optional<FitSegment> FitSpan(const LeakChartInput& in) {
+  if (!in.has_fit || in.points.empty()) return std::nullopt;
+  auto [first, last] = std::minmax_element(
+      in.points.begin(), in.points.end(),
+      [](const ChartPoint& a, const ChartPoint& b) { return a.cycles < b.cycles; });
+  double to = static_cast<double>(last->cycles);
+  double from = static_cast<double>(in.warmup_cycles);
+  if (from >= to) from = static_cast<double>(first->cycles);
+  return FitSegment{from, to};
+}
+
+double FitAt(const LeakChartInput& in, double cycles) { return in.intercept + in.slope * cycles; }
+
+// Cycles: from 0 (the baseline's place) to the last sample or the warm-up cut, with a
+// little room so the points on the edges are not cut in half by the axes.
+Axis CycleAxis(const LeakChartInput& in) {
+  double low = 0;
+  double high = std::max<double>(1, static_cast<double>(in.warmup_cycles));
+  for (const auto& p : in.points) {
+    low = std::min(low, static_cast<double>(p.cycles));
+    high = std::max(high, static_cast<double>(p.cycles));
+  }
+  double pad = (high - low) * 0.015;
+  return Axis{low - pad, high + pad, NiceStep(high - low, 8)};
+}
+
+// Counts: everything drawn (samples, baseline, fit ends) plus some room, widened to at
+// least 10 so a flat line is not blown up into noise, ends rounded out to whole ticks,
+// never below 0 when nothing drawn is.
+Axis CountAxis(const LeakChartInput& in, const std::optional<FitSegment>& fit) {
+  double low = static_cast<double>(in.baseline);
+  double high = low;
+  auto take = [&](double v) {
+    if (!std::isfinite(v)) return;
+    low = std::min(low, v);
+    high = std::max(high, v);
+  };
+  for (const auto& p : in.points) take(static_cast<double>(p.count));
+  if (fit) {
+    take(FitAt(in, fit->from));
+    take(FitAt(in, fit->to));
+  }
+  const bool non_negative = low >= 0;
+  if (high - low < 10) {
+    double mid = (low + high) / 2;
+    low = mid - 5;
+    high = mid + 5;
+  }
+  double pad = (high - low) * 0.08;
+  low -= pad;
+  high += pad;
+  double step = NiceStep(high - low, 8);
+  low = std::floor(low / step) * step;
+  high = std::ceil(high / step) * step;
+  if (non_negative && low < 0) low = 0;
+  return Axis{low, high, step};
+}
+
+std::string Number(double v) { return fmt::format("{:.10g}", v); }
+
+std::string SlopeText(double slope) {
+  double magnitude = std::fabs(slope);
+  if (magnitude >= 0.1 || magnitude == 0) return fmt::format("{:+.2f}", slope);
+  if (magnitude >= 0.001) return fmt::format("{:+.2g}", slope);
+  return fmt::format("{:+.1e}", slope);
+}
+
+std::string Terminal(ChartFormat format) {
+  if (format == ChartFormat::Svg) {
+    return "set terminal svg size 900,500 dynamic enhanced font 'sans,11' "
+           "background rgb 'white'\n";
+  }
+  return "set terminal pngcairo size 900,500 enhanced font 'sans,10' background rgb 'white'\n";
+}
+
+// Title and verdict as labels placed on the canvas (terminals differ in where `set title`
+// lands), above a top margin that leaves them room.
+void AppendTitles(std::string& s, const LeakChartInput& in) {
+  if (!in.title.empty()) {
+    fmt::format_to(std::back_inserter(s),
+                   "set label 10 {} at screen 0.5, screen 0.95 center noenhanced font ',14'\n",
+                   GnuplotLiteral(in.title));
+  }
+  if (!in.subtitle.empty()) {
+    fmt::format_to(std::back_inserter(s),
+                   "set label 11 {} at screen 0.5, screen {} center noenhanced "
+                   "textcolor rgb '#333333'\n",
+                   GnuplotLiteral(in.subtitle), in.title.empty() ? "0.95" : "0.895");
+  }
+  const bool both = !in.title.empty() && !in.subtitle.empty();
+  const bool either = !in.title.empty() || !in.subtitle.empty();
+  s += both     ? "set tmargin at screen 0.85\n"
+       : either ? "set tmargin at screen 0.9\n"
+                : "set tmargin at screen 0.95\n";
+}
+
+void AppendAxes(std::string& s, const LeakChartInput& in, const Axis& x, const Axis& y) {
+  s += "set border 3 linewidth 1 linecolor rgb '#606060'\n";
+  s += "set tics nomirror out scale 0.5 textcolor rgb '#333333'\n";
+  s += "set grid xtics ytics linetype 1 linewidth 1 linecolor rgb '#e2e2e2'\n";
+  s += "set xlabel 'completed dial/hang-up cycles' textcolor rgb '#333333'\n";
+  fmt::format_to(std::back_inserter(s), "set ylabel {} noenhanced textcolor rgb '#333333'\n",
+                 GnuplotLiteral(in.y_label.empty() ? std::string_view("count") : in.y_label));
+  fmt::format_to(std::back_inserter(s), "set xrange [{}:{}]\nset yrange [{}:{}]\n", Number(x.low),
+                 Number(x.high), Number(y.low), Number(y.high));
+  fmt::format_to(std::back_inserter(s), "set xtics {}\nset ytics {}\n", Number(x.step),
+                 Number(y.step));
+  s += "set format x '%.0f'\nset format y '%.0f'\n";
+  s += "set bmargin 5.5\n";
+  s += "set key outside bottom center horizontal reverse Left noenhanced samplen 2 width 2\n";
+}
+
+void AppendData(std::string& s, std::string_view name, const std::vector<ChartPoint>& points) {
+  fmt::format_to(std::back_inserter(s), "{} << EOD\n", name);
+  for (const auto& p : points) fmt::format_to(std::back_inserter(s), "{} {}\n", p.cycles, p.count);
+  s += "EOD\n";
+}
+
+// The warm-up cycles as a light band behind everything, its end as a dotted line.
+void AppendWarmup(std::string& s, std::int64_t warmup_cycles, const Axis& x) {
+  fmt::format_to(std::back_inserter(s),
+                 "set object 1 rectangle from {}, graph 0 to {}, graph 1 behind "
+                 "fillcolor rgb '{}' fillstyle solid 1.0 noborder\n",
+                 Number(x.low), warmup_cycles, kWarmupColour);
+  fmt::format_to(std::back_inserter(s),
+                 "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead back dashtype 3 "
+                 "linecolor rgb '#999999'\n",
+                 warmup_cycles);
+}
+
+// Samples, then baseline and fit over them; the warm-up band only needs a key entry.
+void AppendPlot(std::string& s, const LeakChartInput& in, std::size_t plotted, bool fit) {
+  std::vector<std::string> parts;
+  if (plotted > 0) {
+    const bool sparse = plotted <= 200;
+    parts.push_back(fmt::format(
+        "$samples using 1:2 with {} pointtype 7 pointsize {} linewidth 1 linecolor rgb '{}' "
+        "title 'samples'",
+        sparse ? "linespoints" : "points", sparse ? "0.6" : "0.35", kSampleColour));
+  }
+  parts.push_back(
+      fmt::format("{} with lines dashtype 2 linewidth 1.5 linecolor rgb '{}' title 'baseline {}'",
+                  in.baseline, kBaselineColour, in.baseline));
+  if (fit) {
+    parts.push_back(fmt::format(
+        "$fit using 1:2 with lines linewidth 2.5 linecolor rgb '{}' title 'fit: {} per cycle'",
+        kFitColour, SlopeText(in.slope)));
+  }
+  if (in.warmup_cycles > 0) {
+    parts.push_back(fmt::format(
+        "keyentry with boxes fillcolor rgb '{}' fillstyle solid 1.0 border rgb '#bbbbbb' "
+        "title 'warm-up: {} cycles'",
+        kWarmupColour, in.warmup_cycles));
+  }
+  s += "plot ";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    s += parts[i];
+    s += i + 1 < parts.size() ? ", \\\n     " : "\n";
+  }
+}
+
+}  // namespace
+
+std::string GnuplotLiteral(std::string_view text) {
+  std::string out = "('";
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '\'') {
+        fmt::format_to(std::back_inserter(out), "' . {} . '", kQuoteVariable);
+      } else {
+        out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
+      }
+      ++i;
+    } else if (std::size_t len = Utf8Length(text, i); len != 0) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += kReplacement;
+      ++i;
+    }
+  }
+  out += "')";
+  return out;
+}
+
+std::vector<ChartPoint> Thinned(const std::vector<ChartPoint>& points) {
+  if (points.size() <= kMaxPlottedPoints) return points;
+  const std::size_t interior = points.size() - 2;
+  const std::size_t stretches = (kMaxPlottedPoints - 2) / 2;
+  const std::size_t per = (interior + stretches - 1) / stretches;
+  std::vector<ChartPoint> out;
+  out.reserve(kMaxPlottedPoints);
+  out.push_back(points.front());
+  for (std::size_t begin = 1; begin < points.size() - 1; begin += per) {
+    std::size_t end = std::min(begin + per, points.size() - 1);
+    std::size_t lo = begin, hi = begin;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (points[i].count < points[lo].count) lo = i;
+      if (points[i].count > points[hi].count) hi = i;
+    }
+    out.push_back(points[std::min(lo, hi)]);
+    if (lo != hi) out.push_back(points[std::max(lo, hi)]);
+  }
+  out.push_back(points.back());
+  return out;
+}
+
+std::string LeakChartScript(ChartFormat format, const LeakChartInput& in) {
+  const auto fit = FitSpan(in);
+  const Axis x = CycleAxis(in);
+  const Axis y = CountAxis(in, fit);
+  std::string s = Terminal(format);
+  s += "set encoding utf8\n";
+  fmt::format_to(std::back_inserter(s), "{} = \"'\"\n", kQuoteVariable);
+  AppendTitles(s, in);
+  AppendAxes(s, in, x, y);
+  if (in.warmup_cycles > 0) AppendWarmup(s, in.warmup_cycles, x);
+  if (in.points.empty()) {
+    s += "set label 12 'no samples' at graph 0.5, graph 0.75 center font ',16' "
+         "textcolor rgb '#999999'\n";
+  }
+  const auto plotted = Thinned(in.points);
+  AppendData(s, "$samples", plotted);
+  if (fit) {
+    fmt::format_to(std::back_inserter(s), "$fit << EOD\n{} {}\n{} {}\nEOD\n", Number(fit->from),
+                   Number(FitAt(in, fit->from)), Number(fit->to), Number(FitAt(in, fit->to)));
+  }
+  AppendPlot(s, in, plotted.size(), fit.has_value());
+  return s;
+}
+
+}  // namespace dialsoak::chart::detail
