@@ -29,7 +29,9 @@ constexpr std::string_view kTopKeys[] = {
     "number",       "seed",     "sample_interval", "answer_delay", "inject_leak", "watch_pid",
     "watch_name",
     "report",       "quiet",    "max_failures",    "listen",   "linger",   "per_line_metrics",
-    "push",         "defaults", "modems"};
+    "push",         "defaults", "modems",
+    "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
+    "junit"};
 constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
 constexpr std::string_view kLineKeys[] = {
     "init",         "number",         "hangup",          "dial_mode",
@@ -176,6 +178,19 @@ class Loader {
     return value;
   }
 
+  // A fraction strictly between min and max, e.g. a confidence level.
+  double Fraction(const YAML::Node& v, const Spot& at, double min, double max) const {
+    const std::string expected = fmt::format("a number from {:g} to {:g}", min, max);
+    const std::string text = Text(v, at, expected);
+    double value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ptr != end || ec != std::errc() || !(value >= min && value <= max)) {
+      Fail(at, fmt::format("expected {}, got '{}'", expected, text));
+    }
+    return value;
+  }
+
   double Percent(const YAML::Node& v, const Spot& at) const {
     constexpr std::string_view kExpected = "a percentage from 0 to 100";
     const std::string text = Text(v, at, kExpected);
@@ -290,6 +305,26 @@ class Loader {
       s.linger = Duration(v, at, false);
     } else if (key == "per_line_metrics") {
       s.per_line_metrics = Bool(v, at);
+    } else if (key == "allow_leaks") {
+      s.allow_leaks = Bool(v, at);
+    } else if (key == "settle") {
+      s.settle = Duration(v, at, false);
+    } else if (key == "leak_window") {
+      s.leak_window = Duration(v, at, true);
+    } else if (key == "leak_confidence") {
+      s.leak_confidence = Fraction(v, at, 0.5, 0.9999);
+    } else if (key == "charts") {
+      s.charts = Choice(v, at, "charts", config::kChartFormats);
+    } else if (key == "thresholds") {
+      s.thresholds.clear();
+      ForEachElement(v, at, "a threshold such as 'dial_p99<=30s' or a list of them",
+                     [&](const YAML::Node& e, const Spot& e_at) {
+                       std::string text = Text(e, e_at, "a threshold such as 'dial_p99<=30s'");
+                       Check(e_at, config::CheckThreshold(text));
+                       s.thresholds.push_back(std::move(text));
+                     });
+    } else if (key == "junit") {
+      s.junit_path = NonEmptyText(v, at, "a file name such as soak.xml");
     } else if (key == "push") {
       if (!v.IsMap()) {
         Fail(at, "expected a map such as '{url: http://127.0.0.1:9091}', got " + Describe(v));

@@ -33,6 +33,15 @@
 //   listen: 127.0.0.1:9779    # serve /metrics: PORT, ADDR:PORT or [V6ADDR]:PORT
 //   linger: 30s               # keep /metrics up this long after the run
 //   per_line_metrics: false   # also dialsoak_line_dial_attempts_total{line,result}
+//   allow_leaks: false        # report a leak without failing the run (exit code 5)
+//   settle: 1s                # wait after the last hang-up before the end sample
+//   leak_window: 5m           # > 0: span of the live leak estimate
+//   leak_confidence: 0.99     # 0.5..0.9999: level of the leak slope's interval
+//   charts: svg               # svg | png | none: charts next to the report
+//   thresholds:               # checks at the end, exit code 6 when one is breached
+//     - success_ratio>=0.99   #   (a list or a single string)
+//     - dial_p99<=30s
+//   junit: soak.xml           # JUnit XML of the checks
 //   push:                     # push the metrics to a Pushgateway
 //     url: http://127.0.0.1:9091
 //     job: dialsoak           # default dialsoak

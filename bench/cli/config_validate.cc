@@ -60,6 +60,8 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
                    {"think", {}, s.think, false},
                    {"sample_interval", {}, s.sample_interval, true},
                    {"linger", {}, s.linger, false},
+                   {"settle", {}, s.settle, false},
+                   {"leak_window", {}, s.leak_window, true},
                    {"push_interval", "push.interval", s.push_interval, true}};
   for (const auto& d : durations) {
     if (!d.value) continue;
@@ -83,6 +85,13 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
           "with --backend {} run modemsim --inject-leak and watch it with --watch-name modemsim",
           Setting("inject_leak"), s.backend));
     }
+  }
+  for (const std::string& t : s.thresholds) {
+    if (auto p = config::CheckThreshold(t)) return Error(fmt::format("{}: {}", Setting("threshold", "thresholds"), *p));
+  }
+  if (!(s.leak_confidence >= 0.5 && s.leak_confidence <= 0.9999)) {
+    return Error(fmt::format("{}: expected a number from 0.5 to 0.9999, got {}",
+                             Setting("leak_confidence"), s.leak_confidence));
   }
   if (!(s.max_failures_percent >= 0 && s.max_failures_percent <= 100)) {
     return Error(fmt::format("{}: expected a percentage from 0 to 100, got {}",

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <vector>
 
+#include "dialsoak/analysis/thresholds.h"
 #include "dialsoak/at/command.h"
 #include "dialsoak/serial/tty.h"
 #include "dialsoak/sim/distribution.h"
@@ -137,6 +138,12 @@ std::optional<std::string> CheckAnswerDelay(std::string_view distribution) {
 
 std::optional<std::string> CheckInjectLeak(std::string_view leak) {
   auto parsed = sim::ParseLeakConfig(leak);
+  if (parsed) return std::nullopt;
+  return parsed.error();
+}
+
+std::optional<std::string> CheckThreshold(std::string_view expression) {
+  auto parsed = analysis::ParseThreshold(expression);
   if (parsed) return std::nullopt;
   return parsed.error();
 }

@@ -21,6 +21,7 @@ inline constexpr std::string_view kDialModes[] = {"tone", "pulse"};
 inline constexpr int kSpeeds[] = {300,   1200,  2400,   4800,   9600,   19200,
                                   38400, 57600, 115200, 230400, 460800, 921600};
 inline constexpr int kMaxLines = 4096;
+inline constexpr std::string_view kChartFormats[] = {"svg", "png", "none"};
 
 // text with control characters written as \r, \n, \t or \xNN, for messages.
 std::string Printable(std::string_view text);
@@ -43,6 +44,8 @@ std::optional<std::string> CheckInitString(std::string_view init);
 std::optional<std::string> CheckAnswerDelay(std::string_view distribution);
 // EVERY[:KIND] of the simulator's leak injection (sim::ParseLeakConfig).
 std::optional<std::string> CheckInjectLeak(std::string_view leak);
+// A --threshold expression (analysis::ParseThreshold): what is wrong and what is allowed.
+std::optional<std::string> CheckThreshold(std::string_view expression);
 // A duration must be >= 0, or > 0 when `positive`.
 std::optional<std::string> CheckDuration(std::chrono::nanoseconds d, bool positive);
 

@@ -9,6 +9,8 @@ const char* ExitMeaning(int code) {
     case kUsage: return "usage error";
     case kSetupFailed: return "set-up failed";
     case kInternalError: return "internal error";
+    case kLeakDetected: return "leak detected";
+    case kThresholdBreached: return "threshold breached";
     case kInterrupted: return "interrupted";
     default: return "unknown";
   }

@@ -9,6 +9,8 @@ enum ExitCode : int {
   kUsage = 2,             // a bad flag, value or config file
   kSetupFailed = 3,       // a line could not be opened or initialised, the bank not started
   kInternalError = 4,     // a bug: an unexpected exception
+  kLeakDetected = 5,      // a watched process leaks (unless --allow-leaks)
+  kThresholdBreached = 6, // a --threshold was not met
   kInterrupted = 130,     // stopped by SIGINT or SIGTERM (the summary is still printed)
 };
 

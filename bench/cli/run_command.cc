@@ -26,6 +26,7 @@
 #include "dialsoak/sim/bank.h"
 #include "exit_codes.h"
 #include "line_setup.h"
+#include "run_verdicts.h"
 #include "settings_json.h"
 #include "signal_watch.h"
 
@@ -111,6 +112,7 @@ engine::EngineConfig MakeEngineConfig(const RunSettings& s, const std::vector<Li
   c.hold = s.hold;
   c.think = s.think;
   c.sample_interval = s.sample_interval;
+  c.settle = s.settle;
   c.per_cycle_probes = c.lines == 1;
   for (const LineSettings& line : lines) c.plans.push_back(ToPlan(line, s.number));
   return c;
@@ -125,21 +127,18 @@ nlohmann::json SimulatorToJson(const sim::BankStats& st) {
           {"hangups_close", st.hangups_close}, {"leaked_descriptors", st.leaked_descriptors}};
 }
 
-int ExitCodeOf(const report::Summary& summary, const RunEnd& end, double max_failures_percent) {
-  if (end.reason == StopReason::Failed) return kSetupFailed;
-  if (end.reason == StopReason::Interrupted) return kInterrupted;
-  const std::int64_t failed =
-      summary.cycles - summary.Count(CallResult::Connect) + summary.hangup_failures;
-  const double percent = summary.cycles ? 100.0 * static_cast<double>(failed) / static_cast<double>(summary.cycles) : 0;
-  return failed > 0 && percent > max_failures_percent ? kCallsFailed : kOk;
-}
-
 // Each simulated line costs two descriptors (the pty's two sides) in this process; a
 // thousand lines pass the usual soft limit of 1024, so take what the hard limit allows.
-void RaiseDescriptorLimit(int lines) {
+// A leak injected on purpose (--inject-leak, a bounded run) must not run out either: it
+// is there to be measured.
+void RaiseDescriptorLimit(const RunSettings& s) {
+  const int lines = s.backend == "sim" ? s.lines : static_cast<int>(s.devices.size());
+  rlim_t want = static_cast<rlim_t>(lines) * 2 + 256;
+  if (auto leak = sim::ParseLeakConfig(s.inject_leak); !s.inject_leak.empty() && leak && s.cycles) {
+    want += static_cast<rlim_t>(*s.cycles * lines / leak->every);
+  }
   rlimit lim{};
   if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
-  const rlim_t want = static_cast<rlim_t>(lines) * 2 + 256;
   if (lim.rlim_cur >= want) return;
   lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
   if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::warn("cannot raise the descriptor limit");
@@ -148,7 +147,7 @@ void RaiseDescriptorLimit(int lines) {
 }  // namespace
 
 int RunSoak(const RunSettings& s) {
-  RaiseDescriptorLimit(s.backend == "sim" ? s.lines : static_cast<int>(s.devices.size()));
+  RaiseDescriptorLimit(s);
   auto backend = StartBackend(s);
   if (!backend) {
     spdlog::error("{}", backend.error().message);
@@ -180,6 +179,8 @@ int RunSoak(const RunSettings& s) {
 
   report::RunSummary summary;
   engine.AddObserver(summary);
+  analysis::LeakWatch leak_watch(LeakWatchOptionsOf(s));
+  engine.AddObserver(leak_watch);
   std::unique_ptr<report::StatusLine> status;
   if (!s.quiet && ::isatty(STDOUT_FILENO)) {
     report::StatusLineOptions options;
@@ -220,6 +221,7 @@ int RunSoak(const RunSettings& s) {
       fmt::print(stderr, "dialsoak: pushing metrics to {}\n", pusher->url());
     }
     engine.AddObserver(*metrics);
+    leak_watch.Forward(*metrics);
   }
 
   RunInfo info;
@@ -248,8 +250,9 @@ int RunSoak(const RunSettings& s) {
     return kSetupFailed;
   }
 
-  const report::Summary result = summary.summary();
-  const int code = ExitCodeOf(result, end, s.max_failures_percent);
+  report::Summary result = summary.summary();
+  AddVerdicts(s, leak_watch, result);
+  const int code = end.reason == StopReason::Interrupted ? kInterrupted : VerdictExitCode(s, result);
   std::fputs(report::RenderSummary(result, code, ExitMeaning(code)).c_str(), stdout);
   std::fflush(stdout);
   if (!s.report_path.empty()) {
@@ -258,6 +261,7 @@ int RunSoak(const RunSettings& s) {
     auto written = report::WriteJsonReport(s.report_path, json);
     if (!written) spdlog::error("--report: {}", written.error().message);
   }
+  WriteJUnitFile(s, result, code);
   // The final values, after the summary is out: a gateway that is down only warns.
   if (pusher) pusher->Finish();
   if (endpoint && s.linger.count() > 0) {

@@ -1,6 +1,7 @@
 #include "run_options.h"
 
 #include "config_file.h"
+#include "scenarios.h"
 #include "dialsoak/sim/distribution.h"
 
 namespace dialsoak::cli {
@@ -171,6 +172,37 @@ RunOptions::RunOptions(CLI::App& run) {
   for (const auto& f : injected) {
     Add(run, f.flag, f.value, f.help, Copy(f.field, f.value))->check(CLI::Range(0.0, 1.0));
   }
+  scenario_option_ = Add(run, "--scenario", scenario_,
+      "A ready-made run under the other flags: q197517 (KB Q197517: one line, 1000 cycles, "
+      "one eventfd leaked per dial; the verdict must name it)",
+      [this](RunSettings& s) { return ApplyScenario(scenario_, s); })
+      ->check(CLI::IsMember(ScenarioNames()));
+  Add(run, "--threshold", thresholds_,
+      "A pass/fail check on the run's results, e.g. 'success_ratio>=0.99', 'dial_p99<=30s', "
+      "'leak_per_1000<1' (repeatable; exit code 6 when one is breached)",
+      Copy(&RunSettings::thresholds, thresholds_))
+      ->type_name("EXPR");
+  Add(run, "--junit", junit_, "Write the checks (calls, thresholds, leaks) as JUnit XML",
+      Copy(&RunSettings::junit_path, junit_));
+  Add(run, "--settle", settle_,
+      "Wait after the last hang-up before the end sample the leak check compares with the "
+      "baseline (default 1s)",
+      DurationTo("--settle", &RunSettings::settle, settle_));
+  Add(run, "--leak-window", leak_window_,
+      "Span of the live leak estimate (dialsoak_leak_*; default 5m)",
+      DurationTo("--leak-window", &RunSettings::leak_window, leak_window_));
+  Add(run, "--leak-confidence", leak_confidence_,
+      "Confidence level of the leak slope's interval (default 0.99)",
+      Copy(&RunSettings::leak_confidence, leak_confidence_))
+      ->check(CLI::Range(0.5, 0.9999));
+  Add(run, "--charts", charts_,
+      "Charts of each process's handles against cycles next to --report: svg (default), png "
+      "or none (needs gnuplot)",
+      Copy(&RunSettings::charts, charts_))
+      ->check(CLI::IsMember({"svg", "png", "none"}));
+  CLI::Option* allow_leaks = run.add_flag(
+      "--allow-leaks", allow_leaks_, "Report a leak but do not fail the run with exit code 5");
+  given_.push_back({allow_leaks, Copy(&RunSettings::allow_leaks, allow_leaks_)});
   CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_, "No live status line");
   given_.push_back({quiet, Copy(&RunSettings::quiet, quiet_)});
   CLI::Option* per_line = run.add_flag(
@@ -181,13 +213,19 @@ RunOptions::RunOptions(CLI::App& run) {
 
 tl::expected<RunSettings, std::string> RunOptions::Resolve() const {
   RunSettings s;
+  // A scenario sets defaults only: the file and the other flags override it.
+  for (const Given& g : given_) {
+    if (g.option == scenario_option_ && g.option->count() > 0) {
+      if (auto applied = g.apply(s); !applied) return tl::unexpected(applied.error());
+    }
+  }
   if (!config_path_.empty()) {
     if (auto loaded = LoadConfigFile(config_path_, s); !loaded) {
       return tl::unexpected(loaded.error().message);
     }
   }
   for (const Given& g : given_) {
-    if (g.option->count() == 0) continue;
+    if (g.option->count() == 0 || g.option == scenario_option_) continue;
     if (auto applied = g.apply(s); !applied) return tl::unexpected(applied.error());
   }
   if (auto valid = ValidateSettings(s); !valid) return tl::unexpected(valid.error().message);

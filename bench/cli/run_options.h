@@ -34,10 +34,15 @@ class RunOptions {
   };
   std::vector<Given> given_;
   std::string config_path_;
+  CLI::Option* scenario_option_ = nullptr;  // applied first, under the file and the flags
 
   // Raw flag values.
   std::string backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
-      inject_leak_, dial_timeout_, report_, listen_, linger_, push_, push_job_, push_interval_;
+      inject_leak_, dial_timeout_, report_, listen_, linger_, push_, push_job_, push_interval_,
+      settle_, leak_window_, charts_, junit_, scenario_;
+  std::vector<std::string> thresholds_;
+  bool allow_leaks_ = false;
+  double leak_confidence_ = 0;
   std::vector<std::string> push_labels_;
   bool per_line_metrics_ = false;
   int lines_ = 0;

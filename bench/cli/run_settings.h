@@ -61,6 +61,15 @@ struct RunSettings {
   // Grouping labels after the job; without an `instance` one, instance=<host name>.
   std::vector<std::pair<std::string, std::string>> push_labels;
   nanoseconds push_interval = std::chrono::seconds(15);
+  // The leak verdict (bench/analysis/leak_watch.h).
+  bool allow_leaks = false;                  // a leak is reported, not exit code 5
+  nanoseconds settle = std::chrono::seconds(1);  // after the last hang-up, before the end sample
+  nanoseconds leak_window = std::chrono::minutes(5);  // span of the live estimate
+  double leak_confidence = 0.99;             // two-sided level of the slope interval
+  std::string charts = "svg";                // svg | png | none: charts next to --report
+  std::vector<std::string> thresholds;       // --threshold expressions, checked at the end
+  std::string junit_path;                    // --junit FILE (JUnit XML)
+  std::string scenario;                      // --scenario NAME applied under the flags
   LineSettings line_defaults;                // applies to every line
   std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)
   std::string config_path;                   // the YAML file read, if any

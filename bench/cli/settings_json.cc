@@ -68,6 +68,14 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                  {"interval_seconds", Seconds(s.push_interval)},
                  {"labels", labels}};
   }
+  j["leak"] = {{"allow_leaks", s.allow_leaks},
+               {"settle_seconds", Seconds(s.settle)},
+               {"window_seconds", Seconds(s.leak_window)},
+               {"confidence", s.leak_confidence}};
+  j["charts"] = s.charts;
+  j["thresholds"] = s.thresholds;
+  j["junit"] = s.junit_path;
+  j["scenario"] = s.scenario.empty() ? nlohmann::json() : nlohmann::json(s.scenario);
   j["config_file"] = s.config_path;
   j["line_defaults"] = LineToJson(s.line_defaults);
   j["modems"] = nlohmann::json::array();

@@ -2,12 +2,13 @@
 # e2e: `dialsoak run --inject-leak EVERY[:KIND]` on the embedded simulator, whose bank runs
 # inside dialsoak, so what it leaks is a leak of the dialing process (as RasDial's was, KB
 # Q197517), seen in the report's own handle counts.
-#   1. --lines 1 --cycles 200 --inject-leak 1:eventfd: exits 0; the process's handles at
+#   1. --lines 1 --cycles 200 --inject-leak 1:eventfd: exits 5 (the leak verdict, see
+#      dialsoak_leak_verdict_test.sh); the process's handles at
 #      the end are 200 above its baseline; simulator.leaked_descriptors is 200; the
 #      report's config says 1:eventfd.
-#   2. --inject-leak 10 (eventfd by default): 20 leaked, end - baseline 20.
+#   2. --inject-leak 10 (eventfd by default) --allow-leaks: exits 0, 20 leaked, end - baseline 20.
 #   3. a clean run (no --inject-leak): end == baseline, leaked_descriptors 0, config null.
-#   4. the YAML key: inject_leak: 50:socket in a --config file leaks 4.
+#   4. the YAML keys: inject_leak: 50:socket and allow_leaks: true leak 4, exit 0.
 #   5. --backend serial --inject-leak 1 exits 2, saying it is for the sim backend only;
 #      a bad value (--inject-leak 0:fifo) exits 2 with what is allowed.
 # Usage: dialsoak_inject_leak_test.sh <path to dialsoak>
@@ -34,13 +35,13 @@ check_leak() {
 
 # 1. One eventfd per dial.
 dialsoak_run every1 30 "${common[@]}" --inject-leak 1:eventfd --report "$R/every1.json"
-assert_exit every1 0 "a leak alone does not fail the run here"
+assert_exit every1 5 "a leak is caught by the verdict"
 check_leak every1 200
 assert_jq "every1: the report's config must carry the leak" "$R/every1.json" \
   '.config.inject_leak == "1:eventfd"'
 
 # 2. One per ten dials, the kind by default.
-dialsoak_run every10 30 "${common[@]}" --inject-leak 10 --report "$R/every10.json"
+dialsoak_run every10 30 "${common[@]}" --inject-leak 10 --allow-leaks --report "$R/every10.json"
 assert_exit every10 0
 check_leak every10 20
 
@@ -51,7 +52,7 @@ check_leak clean 0
 assert_jq "clean: the report's config must say no leak" "$R/clean.json" '.config.inject_leak == null'
 
 # 4. From the config file.
-printf 'lines: 1\ncycles: 200\ninject_leak: 50:socket\n' >"$R/leak.yaml"
+printf 'lines: 1\ncycles: 200\ninject_leak: 50:socket\nallow_leaks: true\n' >"$R/leak.yaml"
 dialsoak_run yaml 30 run --config "$R/leak.yaml" --quiet --report "$R/yaml.json"
 assert_exit yaml 0
 check_leak yaml 4

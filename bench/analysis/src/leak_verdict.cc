@@ -11,27 +11,10 @@
 namespace dialsoak::analysis {
 namespace {
 
-double Threshold(const LeakThresholds& t, Resource r) {
-  switch (r) {
-    case Resource::Handles:
-      return t.handles_per_cycle;
-    case Resource::Threads:
-      return t.threads_per_cycle;
-    case Resource::ResidentMemory:
-      return t.memory_bytes_per_cycle;
-  }
-  return 0;
-}
-
 std::int64_t WarmupCut(const Warmup& w, std::span<const Sample> samples) {
-  if (w.skip_cycles < 0 || !(w.skip_fraction >= 0 && w.skip_fraction < 1)) {
-    throw std::invalid_argument("warm-up: skip_cycles must be >= 0 and skip_fraction in [0, 1)");
-  }
   std::int64_t last = 0;
   for (const Sample& s : samples) last = std::max(last, s.cycles);
-  const auto by_fraction =
-      static_cast<std::int64_t>(std::ceil(w.skip_fraction * static_cast<double>(last)));
-  return std::max(w.skip_cycles, by_fraction);
+  return WarmupCut(w, last);
 }
 
 Projection Project(std::int64_t limit, std::int64_t end, double slope, double upper,
@@ -49,6 +32,31 @@ Projection Project(std::int64_t limit, std::int64_t end, double slope, double up
 }
 
 }  // namespace
+
+double ThresholdOf(const LeakThresholds& t, Resource r) {
+  switch (r) {
+    case Resource::Handles:
+      return t.handles_per_cycle;
+    case Resource::Threads:
+      return t.threads_per_cycle;
+    case Resource::ResidentMemory:
+      return t.memory_bytes_per_cycle;
+  }
+  return 0;
+}
+
+std::int64_t ReturnToleranceOf(const LeakThresholds& t, Resource r) {
+  return r == Resource::ResidentMemory ? t.memory_return_tolerance_bytes : t.return_tolerance;
+}
+
+std::int64_t WarmupCut(const Warmup& w, std::int64_t last_cycles) {
+  if (w.skip_cycles < 0 || !(w.skip_fraction >= 0 && w.skip_fraction < 1)) {
+    throw std::invalid_argument("warm-up: skip_cycles must be >= 0 and skip_fraction in [0, 1)");
+  }
+  const auto by_fraction =
+      static_cast<std::int64_t>(std::ceil(w.skip_fraction * static_cast<double>(last_cycles)));
+  return std::max(w.skip_cycles, by_fraction);
+}
 
 std::string_view ResourceName(Resource r) {
   switch (r) {
@@ -80,7 +88,7 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   v.baseline = in.baseline;
   v.end = in.end;
   v.growth = in.end - in.baseline;
-  v.threshold_per_cycle = Threshold(in.thresholds, in.resource);
+  v.threshold_per_cycle = ThresholdOf(in.thresholds, in.resource);
   v.warmup_cycles = WarmupCut(in.warmup, in.samples);
 
   std::vector<Point> pts;
@@ -112,7 +120,8 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   }
 
   const bool rising = est.lower > v.threshold_per_cycle;
-  const bool returned = in.end <= in.baseline + in.thresholds.return_tolerance;
+  const std::int64_t tolerance = ReturnToleranceOf(in.thresholds, in.resource);
+  const bool returned = in.end <= in.baseline + tolerance;
   const std::string slope_text =
       fmt::format("slope {:.4g}/cycle ({:.0f}% interval {:.4g} to {:.4g})", est.slope,
                   est.confidence * 100, est.lower, est.upper);
@@ -128,8 +137,9 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
     }
   } else {
     v.verdict = Verdict::Ok;
-    v.reason = rising ? fmt::format("{} {}, but the end count {} returned to the baseline {}",
-                                    ResourceName(in.resource), slope_text, in.end, in.baseline)
+    v.reason = rising ? fmt::format("{} {}, but the end count {} returned to the baseline {}{}",
+                                    ResourceName(in.resource), slope_text, in.end, in.baseline,
+                                    tolerance > 0 ? fmt::format(" (within {})", tolerance) : "")
                       : fmt::format(
                             "{} {}: lower bound not above {:.4g}/cycle (end {}, "
                             "baseline {})",

@@ -1,1 +1,222 @@
-// (being written)
+#include "dialsoak/analysis/leak_watch.h"
+
+#include <algorithm>
+
+#include "dialsoak/analysis/proc_limits.h"
+
+namespace dialsoak::analysis {
+namespace {
+
+constexpr Resource kAll[] = {Resource::Handles, Resource::Threads, Resource::ResidentMemory};
+
+std::int64_t CountOf(const ProbeSample& s, Resource r) {
+  switch (r) {
+    case Resource::Handles:
+      return s.handles;
+    case Resource::Threads:
+      return s.threads;
+    case Resource::ResidentMemory:
+      return s.resident_bytes;
+  }
+  return 0;
+}
+
+bool Good(const ProbeSample& s) { return s.alive && s.error.empty(); }
+
+// This process's own probe is labelled "self" (probes::MakeSelfProbe).
+bool IsSelf(const ProbeSample& s) { return s.process == "self"; }
+
+std::vector<FdKindGrowth> Changed(const std::vector<FdKindChange>& changes) {
+  std::vector<FdKindGrowth> out;
+  for (const FdKindChange& c : changes) {
+    if (c.growth == 0) continue;
+    out.push_back({c.kind, c.baseline, c.end, c.growth, c.examples});
+  }
+  return out;
+}
+
+}  // namespace
+
+void ThinnedSeries::Add(Sample s) {
+  if (seen_++ % stride_ != 0) return;
+  kept_.push_back(s);
+  if (kept_.size() < max_) return;
+  // Full: keep every other sample, and from now on every other one of what was kept.
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < kept_.size(); i += 2) kept_[out++] = kept_[i];
+  kept_.resize(out);
+  stride_ *= 2;
+}
+
+LeakWatch::LeakWatch(LeakWatchOptions options) : options_(std::move(options)) {}
+
+LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
+  auto [it, added] = index_.try_emplace(s.process, tracked_.size());
+  if (added) {
+    Tracked t;
+    t.name = s.process;
+    for (int r = 0; r < kResources; ++r) t.series.emplace_back(options_.max_points);
+    t.window.resize(kResources);
+    t.first_suspected.resize(kResources);
+    tracked_.push_back(std::move(t));
+  }
+  return tracked_[it->second];
+}
+
+void LeakWatch::Snapshot(Tracked& t, const ProbeSample& s, bool at_end) {
+  if (!options_.snapshot_fds) return;
+  auto fds = IsSelf(s) ? SnapshotSelfFds() : SnapshotFds(s.pid);
+  if (!fds) {
+    t.fd_error = fds.error().message;
+    return;
+  }
+  (at_end ? t.fds_end : t.fds_baseline) = std::move(*fds);
+  // The limit a descriptor leak runs into; read again at the end, where it matters.
+  auto limits = IsSelf(s) ? ReadSelfLimits() : ReadProcessLimits(s.pid);
+  if (limits && limits->max_open_files) t.nofile_limit = limits->max_open_files->AsLimit();
+}
+
+void LeakWatch::OnProbe(const ProbeSample& s) {
+  Tracked& t = Track(s);
+  ++t.samples;
+  if (!Good(s)) {
+    t.last_error = s.alive ? s.error : "process not found";
+    return;
+  }
+  t.pid = s.pid;
+  const bool is_baseline = s.kind == SampleKind::Baseline;
+  if (!t.baseline || (is_baseline && t.baseline->kind != SampleKind::Baseline)) {
+    t.baseline = s;
+    if (is_baseline) Snapshot(t, s, /*at_end=*/false);
+  }
+  if (s.kind == SampleKind::End) {
+    t.end = s;
+    t.end_was_sampled = true;
+    Snapshot(t, s, /*at_end=*/true);
+  } else if (!t.end_was_sampled) {
+    t.end = s;
+  }
+  for (int r = 0; r < kResources; ++r) {
+    t.series[static_cast<std::size_t>(r)].Add({s.cycles_done, CountOf(s, kAll[r])});
+  }
+  // The live window takes a sample at most every window / window_points.
+  const auto spacing = options_.window / static_cast<std::int64_t>(std::max<std::size_t>(options_.window_points, 1));
+  if (t.last_windowed && s.at - *t.last_windowed < spacing) return;
+  t.last_windowed = s.at;
+  for (int r = 0; r < kResources; ++r) {
+    auto& w = t.window[static_cast<std::size_t>(r)];
+    w.push_back({s.at, {s.cycles_done, CountOf(s, kAll[r])}});
+    while (!w.empty() && w.front().at < s.at - options_.window) w.pop_front();
+  }
+}
+
+void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
+  if (!t.baseline || !t.end) return;
+  const std::int64_t cut = WarmupCut(options_.warmup, cycles_done);
+  SlopeOptions slope = options_.slope;
+  slope.max_points = std::max<std::size_t>(3, options_.window_points);
+  for (int r = 0; r < kResources; ++r) {
+    const auto ri = static_cast<std::size_t>(r);
+    std::vector<Point> points;
+    for (const WindowPoint& p : t.window[ri]) {
+      if (p.sample.cycles < cut) continue;
+      points.push_back({static_cast<double>(p.sample.cycles), static_cast<double>(p.sample.count)});
+    }
+    const SlopeEstimate fit = TheilSen(points, slope);
+    const std::int64_t latest = CountOf(*t.end, kAll[r]);
+    const bool suspected = fit.valid && fit.lower > ThresholdOf(options_.thresholds, kAll[r]) &&
+                           latest > CountOf(*t.baseline, kAll[r]) + ReturnToleranceOf(options_.thresholds, kAll[r]);
+    if (suspected && !t.first_suspected[ri]) t.first_suspected[ri] = cycles_done;
+    const LeakEstimate e{t.name, std::string(ResourceName(kAll[r])), fit.valid ? fit.slope : 0,
+                         suspected, cycles_done};
+    for (RunObserver* sink : sinks_) sink->OnLeakEstimate(e);
+  }
+}
+
+void LeakWatch::OnTick(Clock::time_point now, std::int64_t cycles_done) {
+  if (last_live_ && now - *last_live_ < options_.live_interval) return;
+  last_live_ = now;
+  for (Tracked& t : tracked_) Estimate(t, cycles_done);
+}
+
+void LeakWatch::OnRunEnd(const RunEnd& end) {
+  const double seconds = std::chrono::duration<double>(end.elapsed).count();
+  if (seconds > 0 && end.cycles_done > 0) {
+    cycles_per_second_ = static_cast<double>(end.cycles_done) / seconds;
+  }
+  for (Tracked& t : tracked_) Estimate(t, end.cycles_done);  // the gauges' final values
+}
+
+LeakCheck LeakWatch::Check(const Tracked& t, Resource r) const {
+  const auto ri = static_cast<std::size_t>(r);
+  LeakCheck c;
+  c.process = t.name;
+  c.pid = t.pid;
+  c.resource = std::string(ResourceName(r));
+  if (!t.baseline || !t.end) {
+    c.verdict = std::string(VerdictName(Verdict::InsufficientData));
+    c.reason = "no good sample of the process" + (t.last_error.empty() ? "" : ": " + t.last_error);
+    return c;
+  }
+  LeakInput in;
+  in.resource = r;
+  in.samples = t.series[ri].samples();
+  in.baseline = CountOf(*t.baseline, r);
+  in.end = CountOf(*t.end, r);
+  in.warmup = options_.warmup;
+  in.thresholds = options_.thresholds;
+  in.slope = options_.slope;
+  if (r == Resource::Handles) in.limit = t.nofile_limit;
+  in.cycles_per_second = cycles_per_second_;
+  const LeakVerdict v = JudgeLeak(in);
+
+  c.verdict = std::string(VerdictName(v.verdict));
+  c.slope_per_cycle = v.slope_per_cycle;
+  c.slope_per_1000_cycles = v.slope_per_1000_cycles;
+  c.lower_per_cycle = v.lower_per_cycle;
+  c.upper_per_cycle = v.upper_per_cycle;
+  c.confidence = v.confidence;
+  c.intercept = v.intercept;
+  c.threshold_per_cycle = v.threshold_per_cycle;
+  c.baseline = v.baseline;
+  c.end = v.end;
+  c.growth = v.growth;
+  c.warmup_cycles = v.warmup_cycles;
+  c.points_used = v.points_used;
+  c.reason = v.reason;
+  if (!t.end_was_sampled) c.reason += " (no end sample: the last sample stands in)";
+  if (v.projection) {
+    c.limit = v.projection->limit;
+    c.cycles_to_limit = v.projection->cycles_to_limit;
+    c.earliest_cycles_to_limit = v.projection->earliest_cycles_to_limit;
+    c.seconds_to_limit = v.projection->seconds_to_limit;
+    c.earliest_seconds_to_limit = v.projection->earliest_seconds_to_limit;
+  }
+  c.first_suspected_cycle = t.first_suspected[ri];
+  if (r == Resource::Handles) {
+    if (t.fds_baseline && t.fds_end) {
+      const auto changes = CompareFdSnapshots(*t.fds_baseline, *t.fds_end);
+      c.fd_summary = DescribeFdGrowth(changes);
+      c.fd_growth = Changed(changes);
+    } else if (!t.fd_error.empty()) {
+      c.fd_summary = "fd table not read: " + t.fd_error;
+    }
+  }
+  return c;
+}
+
+std::vector<LeakCheck> LeakWatch::Checks() const {
+  std::vector<LeakCheck> out;
+  for (const Tracked& t : tracked_) {
+    for (Resource r : kAll) out.push_back(Check(t, r));
+  }
+  return out;
+}
+
+std::vector<Sample> LeakWatch::Series(const std::string& process, Resource resource) const {
+  const auto it = index_.find(process);
+  if (it == index_.end()) return {};
+  return tracked_[it->second].series[static_cast<std::size_t>(resource)].samples();
+}
+
+}  // namespace dialsoak::analysis

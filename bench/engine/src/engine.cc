@@ -140,6 +140,7 @@ RunEnd Engine::Run(RunInfo info) {
 
   // Every line is on hook, still open, its thread still up: comparable with the baseline.
   for (RunObserver* o : observers_) o->OnLineStates(line_states());
+  if (config_.settle.count() > 0 && !interrupted_.load()) clock_.WaitUntil(clock_.Now() + config_.settle);
   SampleAll(SampleKind::End);
   join_all();
   end.elapsed = last_finish_ - start_;

@@ -72,6 +72,17 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                              .Name("dialsoak_process_resident_memory_bytes_baseline")
                              .Help("Resident memory of the process at its first sample in this run")
                              .Register(*registry_)),
+      leak_per_cycle_(prometheus::BuildGauge()
+                          .Name("dialsoak_leak_handles_per_cycle")
+                          .Help("Growth per dial/hang-up cycle of a process's resource over the "
+                                "last window (Theil-Sen slope): handles, threads, or bytes for "
+                                "resident_memory")
+                          .Register(*registry_)),
+      leak_suspected_(prometheus::BuildGauge()
+                          .Name("dialsoak_leak_suspected")
+                          .Help("1 while the window's slope is surely above the threshold and "
+                                "the count is above its baseline: a leak developing")
+                          .Register(*registry_)),
       options_(options) {
   prometheus::BuildGauge()
       .Name("dialsoak_build_info")
@@ -165,6 +176,19 @@ void MetricsSink::OnLineStates(const LineStateCounts& counts) {
   for (int st = 0; st < kLineStateCount; ++st) {
     lines_[static_cast<size_t>(st)]->Set(counts[static_cast<size_t>(st)]);
   }
+}
+
+void MetricsSink::OnLeakEstimate(const LeakEstimate& e) {
+  auto key = std::make_pair(e.process, e.resource);
+  auto it = leaks_.find(key);
+  if (it == leaks_.end()) {
+    const prometheus::Labels labels{{"process", e.process}, {"resource", e.resource}};
+    it = leaks_.emplace(std::move(key), LeakGauges{&leak_per_cycle_.Add(labels),
+                                                   &leak_suspected_.Add(labels)})
+             .first;
+  }
+  it->second.per_cycle->Set(e.per_cycle);
+  it->second.suspected->Set(e.suspected ? 1 : 0);
 }
 
 }  // namespace dialsoak::prometheus_export

@@ -2,6 +2,7 @@
 
 #include "dialsoak/report/atomic_file.h"
 #include "text.h"
+#include "verdict_json.h"
 
 namespace dialsoak::report {
 namespace {
@@ -107,6 +108,8 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"processes", processes},
       {"failures", Failures(s)},
       {"other_failures", s.other_failures},
+      {"leaks", LeaksToJson(s)},
+      {"thresholds", ThresholdsToJson(s)},
       {"exit_code", exit_code},
       {"config", config},
   };

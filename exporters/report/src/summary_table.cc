@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "text.h"
+#include "verdict_text.h"
 
 namespace dialsoak::report {
 namespace {
@@ -129,6 +130,9 @@ std::string RenderSummary(const Summary& s, int exit_code, std::string_view exit
   out += Processes(s);
   std::string failures = Failures(s);
   if (!failures.empty()) out += '\n' + failures;
+  for (const std::string& section : {LeakSection(s), ThresholdSection(s)}) {
+    if (!section.empty()) out += '\n' + section;
+  }
   out += '\n';
   out += fmt::format("exit code {}{}\n", exit_code,
                      exit_meaning.empty() ? "" : ": " + std::string(exit_meaning));

@@ -146,10 +146,21 @@ TEST(LeakVerdictTest, MemoryGrowthBelowTheByteThresholdIsOk) {
 }
 
 TEST(LeakVerdictTest, MemoryGrowthAboveTheByteThresholdIsALeak) {
-  const auto s = Samples(1000, [](int c) { return 8'000'000 + 4096 * c; });
-  const auto v = JudgeLeak(Input(Resource::ResidentMemory, s, 8'000'000, 8'000'000 + 4096 * 1000));
+  const auto s = Samples(3000, [](int c) { return 8'000'000 + 4096 * c; });
+  const auto v = JudgeLeak(Input(Resource::ResidentMemory, s, 8'000'000, 8'000'000 + 4096 * 3000));
   EXPECT_EQ(v.verdict, Verdict::Leak) << v.reason;
   EXPECT_EQ(v.slope_per_cycle, 4096);
+}
+
+TEST(LeakVerdictTest, MemoryGrowthWithinTheMemoryToleranceIsAYoungHeapNotALeak) {
+  // 4 KiB per cycle over 1000 cycles: 4 MB, under the 8 MiB a young heap may grow by.
+  const auto s = Samples(1000, [](int c) { return 8'000'000 + 4096 * c; });
+  const auto v = JudgeLeak(Input(Resource::ResidentMemory, s, 8'000'000, 8'000'000 + 4096 * 1000));
+  EXPECT_EQ(v.verdict, Verdict::Ok) << v.reason;
+  EXPECT_NE(v.reason.find("within 8388608"), std::string::npos) << v.reason;
+  auto strict = Input(Resource::ResidentMemory, s, 8'000'000, 8'000'000 + 4096 * 1000);
+  strict.thresholds.memory_return_tolerance_bytes = 0;
+  EXPECT_EQ(JudgeLeak(strict).verdict, Verdict::Leak);
 }
 
 TEST(LeakVerdictTest, TooFewSamplesAreInsufficientData) {

@@ -1,1 +1,227 @@
-// (being written)
+#include "dialsoak/analysis/leak_watch.h"
+
+#include <gtest/gtest.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <random>
+#include <vector>
+
+namespace dialsoak::analysis {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Feeds a watch the way the engine does: a baseline, samples with the cycles done, an end.
+class Feeder {
+ public:
+  explicit Feeder(LeakWatch& w, std::string process = "dialer", int pid = 4242)
+      : w_(w), process_(std::move(process)), pid_(pid) {}
+
+  void Sample(SampleKind kind, std::int64_t cycles, std::int64_t handles,
+              std::int64_t threads = 4, std::int64_t resident = 10 << 20) {
+    now_ += 100ms;
+    ProbeSample s{process_, pid_, kind, now_, cycles, true, handles, threads, resident, ""};
+    w_.OnProbe(s);
+    w_.OnTick(now_, cycles);
+  }
+  void End(std::int64_t cycles) {
+    RunEnd e;
+    e.cycles_done = cycles;
+    e.elapsed = 10s;
+    w_.OnRunEnd(e);
+  }
+
+ private:
+  LeakWatch& w_;
+  std::string process_;
+  int pid_;
+  Clock::time_point now_{};
+};
+
+class RecordingSink : public RunObserver {
+ public:
+  void OnLeakEstimate(const LeakEstimate& e) override { estimates.push_back(e); }
+  std::vector<LeakEstimate> estimates;
+};
+
+LeakWatchOptions Synthetic() {
+  LeakWatchOptions o;
+  o.snapshot_fds = false;  // counts are made up here; /proc would not match them
+  o.live_interval = 0s;    // an estimate at every tick
+  o.window = 30s;          // 300 samples of the feeder, every one in the window
+  return o;
+}
+
+const LeakCheck& Find(const std::vector<LeakCheck>& checks, std::string_view resource) {
+  for (const LeakCheck& c : checks) {
+    if (c.resource == resource) return c;
+  }
+  ADD_FAILURE() << "no check for " << resource;
+  return checks.front();
+}
+
+TEST(ThinnedSeriesTest, StaysBoundedAndKeepsOrderAndTheFirstSample) {
+  ThinnedSeries s(100);
+  for (std::int64_t i = 0; i < 100000; ++i) s.Add({i, i * 2});
+  EXPECT_EQ(s.seen(), 100000);
+  ASSERT_LE(s.samples().size(), 100u);
+  EXPECT_GE(s.samples().size(), 50u);
+  EXPECT_EQ(s.samples().front().cycles, 0);
+  for (std::size_t i = 1; i < s.samples().size(); ++i) {
+    EXPECT_LT(s.samples()[i - 1].cycles, s.samples()[i].cycles);
+  }
+  // Evenly spread: the kept samples reach into the last part of the series.
+  EXPECT_GT(s.samples().back().cycles, 100000 - 100000 / 50);
+}
+
+TEST(LeakWatchTest, OneHandlePerCycleIsALeakThatNeverCameBack) {
+  LeakWatch w(Synthetic());
+  Feeder f(w);
+  f.Sample(SampleKind::Baseline, 0, 20);
+  for (int c = 1; c <= 300; ++c) f.Sample(SampleKind::Periodic, c, 20 + c);
+  f.Sample(SampleKind::End, 300, 320);
+  f.End(300);
+  const auto checks = w.Checks();
+  ASSERT_EQ(checks.size(), 3u);
+  const LeakCheck& h = Find(checks, "handles");
+  EXPECT_EQ(h.process, "dialer");
+  EXPECT_EQ(h.pid, 4242);
+  EXPECT_EQ(h.verdict, "leak");
+  EXPECT_NEAR(h.slope_per_cycle, 1.0, 1e-9);
+  EXPECT_NEAR(h.slope_per_1000_cycles, 1000.0, 1e-6);
+  EXPECT_EQ(h.baseline, 20);
+  EXPECT_EQ(h.end, 320);
+  EXPECT_EQ(h.growth, 300);
+  EXPECT_TRUE(h.first_suspected_cycle.has_value());
+  EXPECT_EQ(Find(checks, "threads").verdict, "ok");
+  EXPECT_EQ(Find(checks, "resident_memory").verdict, "ok");
+}
+
+TEST(LeakWatchTest, CountBackAtBaselineAfterTheSettleIsNotALeak) {
+  LeakWatch w(Synthetic());
+  Feeder f(w);
+  f.Sample(SampleKind::Baseline, 0, 20);
+  for (int c = 1; c <= 300; ++c) f.Sample(SampleKind::Periodic, c, 20 + c / 10);
+  f.Sample(SampleKind::End, 300, 20);  // a pool emptied at the end: the KB's test passes
+  f.End(300);
+  const auto checks = w.Checks();
+  EXPECT_EQ(Find(checks, "handles").verdict, "ok");
+}
+
+TEST(LeakWatchTest, TransientBurstsOfDescriptorsAreNotALeak) {
+  LeakWatchOptions o = Synthetic();
+  o.live_interval = 1s;  // every 10th sample: 2000 fits would only make the test slow
+  LeakWatch w(o);
+  Feeder f(w);
+  std::mt19937 rng(7);
+  f.Sample(SampleKind::Baseline, 0, 20);
+  for (int c = 1; c <= 2000; ++c) {
+    // Every 50 cycles a burst of up to 40 descriptors, gone a few cycles later.
+    const bool in_burst = c % 50 < 4;
+    f.Sample(SampleKind::Periodic, c, 20 + (in_burst ? static_cast<int>(rng() % 40) : 0));
+  }
+  f.Sample(SampleKind::End, 2000, 20);
+  f.End(2000);
+  const auto checks = w.Checks();
+  const LeakCheck& h = Find(checks, "handles");
+  EXPECT_EQ(h.verdict, "ok") << h.reason;
+  EXPECT_FALSE(h.first_suspected_cycle.has_value());
+}
+
+TEST(LeakWatchTest, LiveEstimatesReachTheSinksWithTheSlopeAndTheSuspicion) {
+  LeakWatch w(Synthetic());
+  RecordingSink sink;
+  w.Forward(sink);
+  Feeder f(w, "self", 1);
+  f.Sample(SampleKind::Baseline, 0, 10);
+  for (int c = 1; c <= 100; ++c) f.Sample(SampleKind::Periodic, c, 10 + c / 2);
+  ASSERT_FALSE(sink.estimates.empty());
+  const LeakEstimate& last_handles = [&]() -> const LeakEstimate& {
+    for (auto it = sink.estimates.rbegin(); it != sink.estimates.rend(); ++it) {
+      if (it->resource == "handles") return *it;
+    }
+    return sink.estimates.back();
+  }();
+  EXPECT_EQ(last_handles.process, "self");
+  EXPECT_EQ(last_handles.resource, "handles");
+  EXPECT_NEAR(last_handles.per_cycle, 0.5, 0.01);
+  EXPECT_TRUE(last_handles.suspected);
+  EXPECT_EQ(last_handles.cycles_done, 100);
+  for (const LeakEstimate& e : sink.estimates) {
+    if (e.resource != "handles") {
+      EXPECT_FALSE(e.suspected) << e.resource;
+    }
+  }
+}
+
+TEST(LeakWatchTest, TheLiveWindowForgetsAnOldLeak) {
+  LeakWatchOptions o = Synthetic();
+  o.window = 10s;  // 100 samples of the feeder
+  LeakWatch w(o);
+  RecordingSink sink;
+  w.Forward(sink);
+  Feeder f(w);
+  f.Sample(SampleKind::Baseline, 0, 10);
+  for (int c = 1; c <= 200; ++c) f.Sample(SampleKind::Periodic, c, 10 + c);  // leaking
+  for (int c = 201; c <= 600; ++c) f.Sample(SampleKind::Periodic, c, 210);  // fixed, flat
+  const LeakEstimate& last = sink.estimates[sink.estimates.size() - 3];  // handles come first
+  ASSERT_EQ(last.resource, "handles");
+  EXPECT_EQ(last.per_cycle, 0);
+  EXPECT_FALSE(last.suspected);
+}
+
+TEST(LeakWatchTest, AProcessNeverFoundHasTooFewSamplesAndSaysWhy) {
+  LeakWatch w(Synthetic());
+  ProbeSample gone{"pppd", 0, SampleKind::Baseline, {}, 0, false, 0, 0, 0, ""};
+  w.OnProbe(gone);
+  gone.kind = SampleKind::End;
+  w.OnProbe(gone);
+  const auto checks = w.Checks();
+  ASSERT_EQ(checks.size(), 3u);
+  for (const LeakCheck& c : checks) {
+    EXPECT_EQ(c.verdict, "insufficient_data");
+    EXPECT_NE(c.reason.find("process not found"), std::string::npos) << c.reason;
+  }
+}
+
+TEST(LeakWatchTest, NamesWhatGrewInThisProcessFdTable) {
+  LeakWatchOptions o = Synthetic();
+  o.snapshot_fds = true;
+  LeakWatch w(o);
+  Feeder f(w, "self", static_cast<int>(::getpid()));
+  f.Sample(SampleKind::Baseline, 0, 10);
+  std::vector<int> leaked;
+  for (int c = 1; c <= 50; ++c) {
+    leaked.push_back(::eventfd(0, EFD_CLOEXEC));
+    f.Sample(SampleKind::Periodic, c, 10 + c);
+  }
+  f.Sample(SampleKind::End, 50, 60);
+  for (int fd : leaked) ::close(fd);
+  f.End(50);
+  const auto checks = w.Checks();
+  const LeakCheck& h = Find(checks, "handles");
+  EXPECT_EQ(h.verdict, "leak");
+  EXPECT_EQ(h.fd_summary, "50 more descriptors, all anon_inode:[eventfd]");
+  ASSERT_FALSE(h.fd_growth.empty());
+  EXPECT_EQ(h.fd_growth.front().kind, "anon_inode:[eventfd]");
+  EXPECT_EQ(h.fd_growth.front().growth, 50);
+  ASSERT_TRUE(h.limit.has_value()) << "the soft RLIMIT_NOFILE of this process";
+  ASSERT_TRUE(h.cycles_to_limit.has_value());
+  EXPECT_NEAR(*h.cycles_to_limit, static_cast<double>(*h.limit - 60), 1.0);
+}
+
+TEST(LeakWatchTest, SeriesAreKeptForTheChart) {
+  LeakWatch w(Synthetic());
+  Feeder f(w);
+  f.Sample(SampleKind::Baseline, 0, 5);
+  f.Sample(SampleKind::Periodic, 10, 6);
+  const auto series = w.Series("dialer", Resource::Handles);
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series[1].cycles, 10);
+  EXPECT_EQ(series[1].count, 6);
+  EXPECT_TRUE(w.Series("nobody", Resource::Handles).empty());
+}
+
+}  // namespace
+}  // namespace dialsoak::analysis

@@ -58,9 +58,21 @@ struct LeakThresholds {
   double handles_per_cycle = 0;
   double threads_per_cycle = 0;
   double memory_bytes_per_cycle = 64;
-  // The end count is back at the baseline when end <= baseline + return_tolerance.
+  // The end count is back at the baseline when end <= baseline + return_tolerance
+  // (handles, threads), or + memory_return_tolerance_bytes (resident memory: it moves by
+  // pages and allocator arenas, and a young process's heap grows for a while whatever it
+  // does, so a memory leak must outgrow this before it is called one).
   std::int64_t return_tolerance = 0;
+  std::int64_t memory_return_tolerance_bytes = 8 << 20;
 };
+
+// The threshold (count per cycle) of a resource.
+double ThresholdOf(const LeakThresholds& t, Resource r);
+// How far above the baseline the end count may be and still count as returned.
+std::int64_t ReturnToleranceOf(const LeakThresholds& t, Resource r);
+// The warm-up cut for a series whose last sample is at last_cycles: samples before it are
+// dropped. Throws std::invalid_argument for a negative skip_cycles or a fraction outside [0, 1).
+std::int64_t WarmupCut(const Warmup& w, std::int64_t last_cycles);
 
 struct LeakInput {
   Resource resource = Resource::Handles;

@@ -26,6 +26,10 @@ struct EngineConfig {
   std::chrono::nanoseconds think{0};           // pause after the hang-up
   std::chrono::nanoseconds stop_timeout = std::chrono::seconds(10);  // hang-ups at a stop
   std::chrono::nanoseconds sample_interval = std::chrono::seconds(1);
+  // After the last hang-up, wait this long before the end sample, so that a process
+  // (the modem server, a dialer's helper) has finished releasing what the calls used:
+  // the end count is compared with the baseline. A stop request cuts it short.
+  std::chrono::nanoseconds settle{0};
   // Sample this process around every cycle (the KB's own check); meaningful with 1 line.
   bool per_cycle_probes = false;
 };

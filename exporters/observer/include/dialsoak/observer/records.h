@@ -114,6 +114,8 @@ struct LeakCheck {
   // Handles only: what grew in the fd table, baseline -> end, largest growth first.
   std::string fd_summary;  // "37 more descriptors, all anon_inode:[eventfd]"; empty: no snapshots
   std::vector<FdKindGrowth> fd_growth;
+  // When the live window first suspected a leak (cycles done then), if it ever did.
+  std::optional<std::int64_t> first_suspected_cycle;
   std::string chart;  // the chart written for it, if any
 
   bool leaking() const { return verdict == "leak"; }

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dialsoak/observer/run_observer.h"
@@ -48,6 +49,9 @@ class MetricsSink final : public RunObserver {
   void OnCycle(const CycleRecord& c) override;
   void OnProbe(const ProbeSample& s) override;
   void OnLineStates(const LineStateCounts& counts) override;
+  // dialsoak_leak_handles_per_cycle and dialsoak_leak_suspected{process,resource}; each
+  // pair of series is created at its first estimate.
+  void OnLeakEstimate(const LeakEstimate& e) override;
 
  private:
   struct ProcessGauges {
@@ -71,6 +75,13 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& baseline_threads_;
   prometheus::Family<prometheus::Gauge>& baseline_resident_;
   std::map<std::string, ProcessGauges> processes_;
+  struct LeakGauges {
+    prometheus::Gauge* per_cycle;
+    prometheus::Gauge* suspected;
+  };
+  prometheus::Family<prometheus::Gauge>& leak_per_cycle_;
+  prometheus::Family<prometheus::Gauge>& leak_suspected_;
+  std::map<std::pair<std::string, std::string>, LeakGauges> leaks_;  // by (process, resource)
   std::array<prometheus::Gauge*, kLineStateCount> lines_{};
   Options options_;
   // Per line (opt-in): [line][result], created at the run's start.

@@ -19,8 +19,23 @@
 //                              "threads": { ... }, "resident_bytes": { ... } } },
 //     "failures": [ { "what": "busy", "detail": "BUSY", "count": 10,
 //                     "first_line": 2, "first_cycle": 17 } ],
-//     "other_failures": 0, "exit_code": 1, "config": { ...as given... } }
+//     "other_failures": 0,
+//     "leaks": [ { "process": "self", "pid": 4242, "resource": "handles", "verdict": "leak",
+//                  "slope_per_cycle": 1.0, "slope_per_1000_cycles": 1000.0,
+//                  "lower_per_cycle": 1.0, "upper_per_cycle": 1.0, "confidence": 0.95,
+//                  "intercept": 11.0, "threshold_per_cycle": 0, "baseline": 11, "end": 1011,
+//                  "growth": 1000, "warmup_cycles": 100, "points": 1801,
+//                  "first_suspected_cycle": 210 | null,
+//                  "projection": { "limit": 1024, "cycles_to_limit": 13, ... } | null,
+//                  "reason": "...", "fd_growth": { "summary": "1000 more descriptors, all
+//                  anon_inode:[eventfd]", "kinds": [ { "kind": "anon_inode:[eventfd]",
+//                  "baseline": 0, "end": 1000, "growth": 1000, "examples": [...] } ] },
+//                  "chart": "run.self.handles.svg" | null } ],   // one per process and resource
+//     "thresholds": [ { "expression": "dial_p99<=30s", "metric": "dial_p99",
+//                       "observed": 0.41 | null, "passed": true, "message": "..." } ],
+//     "exit_code": 5, "config": { ...as given... } }
 //
+// Unbounded interval ends and other non-finite numbers are null.
 // Latencies are in seconds (doubles, nanosecond resolution). Invalid UTF-8 in modem text
 // is replaced (U+FFFD) when written, never an exception.
 //

@@ -95,6 +95,9 @@ struct Summary {
   std::vector<FailureDetail> failures;    // first kMaxFailureDetails distinct, in order
   std::int64_t other_failures = 0;        // failures with a detail not kept
   std::vector<ProcessSummary> processes;  // in order of first sample
+  // Computed after the run by bench/analysis and set by the program, not by RunSummary.
+  std::vector<LeakCheck> leaks;            // per watched process and resource
+  std::vector<ThresholdCheck> thresholds;  // per --threshold, in the order given
 
   std::int64_t Count(CallResult r) const { return outcomes[static_cast<std::size_t>(r)]; }
   std::int64_t Count(HangupMethod m) const { return hangup_methods[static_cast<std::size_t>(m)]; }

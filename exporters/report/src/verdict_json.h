@@ -1,0 +1,15 @@
+// The leak verdicts and threshold checks of a summary as JSON (private to exporters/report;
+// json_report.cc puts them into the report as "leaks" and "thresholds"). Pure functions;
+// never throw (except std::bad_alloc).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "dialsoak/report/summary.h"
+
+namespace dialsoak::report {
+
+nlohmann::json LeaksToJson(const Summary& s);
+nlohmann::json ThresholdsToJson(const Summary& s);
+
+}  // namespace dialsoak::report
