@@ -247,6 +247,7 @@ int RunSoak(const RunSettings& s) {
   const RunEnd end = engine.Run(info);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
+    WriteJUnitFile(s, summary.summary(), kSetupFailed);  // a CI shows the run as failed
     return kSetupFailed;
   }
 

@@ -73,7 +73,16 @@ constexpr const char* kFullFile =
     "  url: http://127.0.0.1:9091\n"          // 48
     "  job: soak\n"                           // 49
     "  interval: 5s\n"                        // 50
-    "  labels: {instance: bank1, site: lab2}\n";  // 51
+    "  labels: {instance: bank1, site: lab2}\n"  // 51
+    "allow_leaks: true\n"                     // 52
+    "settle: 2s\n"                            // 53
+    "leak_window: 10m\n"                      // 54
+    "leak_confidence: 0.95\n"                 // 55
+    "charts: png\n"                           // 56
+    "thresholds:\n"                           // 57
+    "  - success_ratio>=0.99\n"               // 58
+    "  - dial_p99 <= 30s\n"                   // 59
+    "junit: soak.xml\n";                      // 60
 
 class ConfigFileTest : public ::testing::Test {
  protected:
@@ -112,6 +121,13 @@ TEST_F(ConfigFileTest, FullFileFillsEveryField) {
   EXPECT_EQ(s.listen, "127.0.0.1:9780");
   EXPECT_EQ(s.linger, 30s);
   EXPECT_TRUE(s.per_line_metrics);
+  EXPECT_TRUE(s.allow_leaks);
+  EXPECT_EQ(s.settle, 2s);
+  EXPECT_EQ(s.leak_window, 10min);
+  EXPECT_DOUBLE_EQ(s.leak_confidence, 0.95);
+  EXPECT_EQ(s.charts, "png");
+  EXPECT_THAT(s.thresholds, ElementsAre("success_ratio>=0.99", "dial_p99 <= 30s"));
+  EXPECT_EQ(s.junit_path, "soak.xml");
   EXPECT_EQ(s.push_url, "http://127.0.0.1:9091");
   EXPECT_EQ(s.push_job, "soak");
   EXPECT_EQ(s.push_interval, 5s);
@@ -331,6 +347,13 @@ const BadCase kBadCases[] = {
     {"NegativeLines", "lines: -3\n", 1, "lines",
      "-3 is out of range: expected a whole number from 1 to 4096"},
     {"TooManyLines", "lines: 5000\n", 1, "lines", "5000 is out of range"},
+    {"UnknownChartFormat", "charts: gif\n", 1, "charts", "expected svg, png or none"},
+    {"ConfidenceOutOfRange", "leak_confidence: 1\n", 1, "leak_confidence",
+     "expected a number from 0.5 to 0.9999, got '1'"},
+    {"NegativeSettle", "settle: -1s\n", 1, "settle", "-1s"},
+    {"BadThresholdNamesItsEntry", "thresholds:\n  - dial_p99<=30s\n  - dial_p42<1s\n", 3,
+     "thresholds[1]", "unknown metric \"dial_p42\"; metrics: success_ratio"},
+    {"ThresholdAsAMap", "thresholds: {dial_p99: 30s}\n", 1, "thresholds", "expected"},
     {"ZeroCycles", "cycles: 0\n", 1, "cycles",
      "0 is out of range: expected a whole number >= 1 or 'unlimited'"},
     {"WordCycles", "cycles: forever\n", 1, "cycles",
