@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   dialsoak::gbench::RegisterAtParseBenchmarks();
   dialsoak::gbench::RegisterProbeBenchmarks();
   dialsoak::gbench::RegisterMetricsBenchmarks();
+  dialsoak::gbench::RegisterLeakWatchBenchmarks();
 
   int code = 0;
   if (*push) {

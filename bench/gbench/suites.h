@@ -16,5 +16,7 @@ void RegisterAtParseBenchmarks();
 void RegisterProbeBenchmarks();
 // BM_MetricsSinkCycle, BM_MetricsExposition: the Prometheus sink per cycle, one scrape.
 void RegisterMetricsBenchmarks();
+// BM_LeakWatchLiveEstimate, BM_LeakWatchSample: the leak watch's live fit and per-sample cost.
+void RegisterLeakWatchBenchmarks();
 
 }  // namespace dialsoak::gbench

@@ -6,7 +6,8 @@
 #   2. Its control fields: Package dialsoak, Version VERSION, Architecture ARCH, Section
 #      comm, a Maintainer and a Description; Depends, computed by dpkg-shlibdeps, names
 #      libc6, libstdc++6, prometheus-cpp and yaml-cpp, and every package it names is one
-#      installed here (the programs were linked against them); postinst and postrm are
+#      installed here (the programs were linked against them); Recommends gnuplot-nox (the
+#      leak charts); postinst and postrm are
 #      executable control scripts.
 #   3. Its files (dpkg-deb -c): the three programs in /usr/bin, every dashboard and
 #      provisioning file of the source's grafana/ in /usr/share/dialsoak/grafana, the
@@ -59,7 +60,9 @@ for d in "${deps[@]}"; do
   grep -qxF "$name" "$PKG_TMP/provided.txt" ||
     fail "Depends names $name, which no installed package is or provides"
 done
-pass "control fields; Depends: $depends"
+grep -q 'gnuplot-nox' <<<"$(field Recommends)" ||
+  fail "Recommends: '$(field Recommends)', expected gnuplot-nox (the leak charts)"
+pass "control fields; Depends: $depends; Recommends: $(field Recommends)"
 
 dpkg-deb -I "$deb" >"$PKG_TMP/info.txt"
 for script in postinst postrm; do

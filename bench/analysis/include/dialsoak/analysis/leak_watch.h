@@ -46,7 +46,7 @@ struct LeakWatchOptions {
   SlopeOptions slope;
   std::chrono::nanoseconds window = std::chrono::minutes(5);  // the live estimate's span
   std::chrono::nanoseconds live_interval = std::chrono::seconds(1);
-  std::size_t window_points = 500;  // at most this many samples in the live window
+  std::size_t window_points = 300;  // at most this many samples in the live window
   std::size_t max_points = 8192;    // per series, for the end verdict and the chart
   bool snapshot_fds = true;         // attribution: read /proc/<pid>/fd at baseline and end
 };
