@@ -7,7 +7,7 @@
 #   2. the same with --allow-leaks exits 0 and still reports the leak.
 #   3. a clean run of 2000 cycles with thresholds that hold exits 0: no check says leak,
 #      the JUnit file has no failure.
-#   4. a threshold that cannot hold (dial_p99<=0.001ms) exits 6 and says BREACHED.
+#   4. a threshold that cannot hold (dial_p99<=1us) exits 6 and says BREACHED.
 #   5. a bad threshold exits 2 and lists what is allowed; a bad one in YAML names the line.
 #   6. live: during a leaking run, /metrics shows dialsoak_leak_suspected{process="self",
 #      resource="handles"} 1 and a slope near 1 per cycle.
@@ -73,9 +73,9 @@ cases=$(xmllint --xpath 'count(//testcase)' "$R/clean.xml")
 ((cases >= 7)) || fail "clean: expected the calls check, 3 thresholds and 3 leak checks, got $cases test cases"
 
 # 4. A threshold breached.
-dialsoak_run breach 30 run --lines 1 --cycles 100 --quiet --threshold 'dial_p99<=0.001ms' --report "$R/breach.json"
+dialsoak_run breach 30 run --lines 1 --cycles 100 --quiet --threshold 'dial_p99<=1us' --report "$R/breach.json"
 assert_exit breach 6 "a breached threshold"
-assert_grep "breach: the summary must say BREACHED" "$R/breach.out" "BREACHED +dial_p99<=0.001ms"
+assert_grep "breach: the summary must say BREACHED" "$R/breach.out" "BREACHED +dial_p99<=1us"
 assert_jq "breach: the report must say it failed" "$R/breach.json" '.thresholds[0].passed == false'
 
 # 5. Usage errors.

@@ -53,7 +53,8 @@ struct Unit {
 
 std::span<const Unit> UnitsOf(Kind kind) {
   static constexpr Unit kRatio[] = {{"", 1}, {"%", 0.01}};
-  static constexpr Unit kDuration[] = {{"", 1}, {"ms", 1e-3}, {"s", 1}, {"m", 60}};
+  static constexpr Unit kDuration[] = {{"", 1},   {"us", 1e-6}, {"ms", 1e-3},
+                                        {"s", 1},  {"m", 60},    {"h", 3600}};
   static constexpr Unit kMemory[] = {{"", 1}, {"B", 1}, {"KiB", 1024}, {"MiB", 1024 * 1024}};
   static constexpr Unit kBare[] = {{"", 1}};
   switch (kind) {
@@ -77,7 +78,7 @@ std::string_view UnitsAllowed(Kind kind) {
     case Kind::Ratio:
       return "a ratio takes a bare number in 0..1 or a percent (99%)";
     case Kind::Duration:
-      return "a duration takes ms, s or m (a bare number is seconds)";
+      return "a duration takes us, ms, s, m or h (a bare number is seconds)";
     case Kind::Memory:
       return "memory takes B, KiB or MiB (a bare number is bytes)";
     case Kind::Rate:

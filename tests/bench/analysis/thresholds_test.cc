@@ -117,6 +117,8 @@ TEST(ThresholdParseTest, AllowsSpacesAroundTheOperatorAndBeforeTheUnit) {
 TEST(ThresholdParseTest, DurationsTakeMillisecondsSecondsOrMinutesAndBareIsSeconds) {
   EXPECT_DOUBLE_EQ(Parsed("dial_p99<=500ms").limit, 0.5);
   EXPECT_EQ(Parsed("dial_p99<=500ms").unit, "ms");
+  EXPECT_DOUBLE_EQ(Parsed("dial_p99<=250us").limit, 250e-6);
+  EXPECT_DOUBLE_EQ(Parsed("dial_max<2h").limit, 7200);
   EXPECT_DOUBLE_EQ(Parsed("dial_p99<=30s").limit, 30.0);
   EXPECT_DOUBLE_EQ(Parsed("hangup_p99<=5s").limit, 5.0);
   EXPECT_DOUBLE_EQ(Parsed("dial_max<=2m").limit, 120.0);
@@ -167,9 +169,9 @@ TEST(ThresholdParseTest, BadExpressionsSayWhatIsWrongAndWhatIsAllowed) {
       {"dial_p99 30s", {"no operator after dial_p99", "use <, <=, > or >="}},
       {"dial_p99", {"no operator after dial_p99"}},
       {"dial_p99<=", {"no limit after <=", "METRIC OP NUMBER[UNIT]"}},
-      {"dial_p99<=30h",
-       {"unknown unit \"h\" for dial_p99", "ms, s or m", "bare number is seconds"}},
-      {"dial_p99<=30sec", {"unknown unit \"sec\" for dial_p99", "ms, s or m"}},
+      {"dial_p99<=30d",
+       {"unknown unit \"d\" for dial_p99", "us, ms, s, m or h", "bare number is seconds"}},
+      {"dial_p99<=30sec", {"unknown unit \"sec\" for dial_p99", "us, ms, s, m or h"}},
       {"dial_p99<=-1s", {"negative limit \"-1s\"", "below zero"}},
       {"dial_p99<=+1s", {"\"+1s\"", "without a sign"}},
       {"dial_p99<=nan", {"\"nan\" is not a number", "no exponent, inf or nan"}},

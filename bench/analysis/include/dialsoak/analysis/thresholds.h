@@ -24,7 +24,7 @@
 //   threads_per_1000   the same over resource "threads".           threads per 1000 cycles
 //   memory_per_1000    the same over resource "resident_memory".   bytes per 1000 cycles
 //
-// Units: durations take ms, s or m (a bare number is seconds); ratios a bare number in
+// Units: durations take us, ms, s, m or h (a bare number is seconds); ratios a bare number in
 // [0, 1] or a percent in [0%, 100%] ("99%" is 0.99); memory_per_1000 takes B, KiB or MiB
 // (a bare number is bytes); the other metrics a bare number only. Numbers are decimal
 // (digits, optionally a point and more digits): no sign, no exponent, no inf or NaN, so
