@@ -188,6 +188,7 @@ int RunSoak(const RunSettings& s) {
     if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) options.max_width = ws.ws_col;
     status = std::make_unique<report::StatusLine>(stdout, options);
     engine.AddObserver(*status);
+    leak_watch.Forward(*status);
   }
 
   std::unique_ptr<prometheus_export::MetricsSink> metrics;

@@ -39,6 +39,10 @@ std::string FormatStatus(const StatusSnapshot& s) {
   }
   out += s.dial_p99 ? "  dial p99 " + FormatMs(*s.dial_p99) + " ms" : "  dial p99 -";
   out += "  " + Handles(s);
+  if (!s.leak_suspected.empty()) {
+    out += "  leak?";
+    for (const std::string& what : s.leak_suspected) out += " " + what;
+  }
   return out;
 }
 
@@ -77,8 +81,21 @@ void StatusLine::OnProbe(const ProbeSample& s) {
   base_.handles_now = s.handles;
 }
 
+void StatusLine::OnLeakEstimate(const LeakEstimate& e) {
+  const std::string what = Printable(e.process) + " " + e.resource;
+  auto it = std::find_if(leaks_.begin(), leaks_.end(), [&](const auto& l) { return l.first == what; });
+  if (it == leaks_.end()) {
+    leaks_.emplace_back(what, e.suspected);
+  } else {
+    it->second = e.suspected;
+  }
+}
+
 StatusSnapshot StatusLine::Snapshot(Clock::time_point now, std::int64_t cycles_done) const {
   StatusSnapshot s = base_;
+  for (const auto& [what, suspected] : leaks_) {
+    if (suspected) s.leak_suspected.push_back(what);
+  }
   s.cycles_done = cycles_done;
   Clock::time_point start = start_ ? std::min(*start_, now) : now;
   s.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - start);

@@ -178,3 +178,24 @@ TEST(ReportStatusLineTest, CutToTheTerminalWidth) {
 
 }  // namespace
 }  // namespace dialsoak::report
+
+namespace dialsoak::report {
+namespace {
+
+TEST(ReportStatusLineTest, SaysWhichLeaksTheLiveEstimateSuspectsNow) {
+  StatusLine line(stdout);
+  EXPECT_TRUE(line.Snapshot(Clock::time_point{}, 0).leak_suspected.empty());
+  line.OnLeakEstimate({"self", "handles", 1.0, true, 100});
+  line.OnLeakEstimate({"self", "threads", 0.0, false, 100});
+  line.OnLeakEstimate({"pppd", "handles", 0.5, true, 100});
+  StatusSnapshot s = line.Snapshot(Clock::time_point{}, 100);
+  EXPECT_EQ(s.leak_suspected, (std::vector<std::string>{"self handles", "pppd handles"}));
+  EXPECT_NE(FormatStatus(s).find("  leak? self handles pppd handles"), std::string::npos)
+      << FormatStatus(s);
+  line.OnLeakEstimate({"self", "handles", 0.0, false, 200});  // no longer suspected
+  s = line.Snapshot(Clock::time_point{}, 200);
+  EXPECT_EQ(s.leak_suspected, std::vector<std::string>{"pppd handles"});
+}
+
+}  // namespace
+}  // namespace dialsoak::report

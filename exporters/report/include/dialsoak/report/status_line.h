@@ -1,7 +1,7 @@
 // The live status line of a run on a terminal, rewritten in place about once a second:
 //
 //   elapsed 00:01:23/01:00:00  cycles 1234/100000  81.2/s  success 99.10%
-//   dial p99 52.125 ms  handles 12 (baseline 11, +1)            (all on one line)
+//   dial p99 52.125 ms  handles 12 (baseline 11, +1)  leak? self handles   (all on one line)
 //
 // FormatStatus renders a StatusSnapshot (pure, testable); StatusLine is the observer that
 // keeps the snapshot and writes it to a FILE* with '\r' and clear-to-end-of-line (ESC [K),
@@ -12,7 +12,8 @@
 // or the first tick, within a tick of the start); cycles/s over the last refresh
 // interval; success = CONNECT / cycles recorded; dial p99 (nearest rank) over the last
 // `p99_window` dials, so it is live, not exact; handles of the process "self": the latest
-// good sample against its first Baseline sample.
+// good sample against its first Baseline sample; "leak?" lists the processes and
+// resources the live leak estimate suspects now (LeakEstimate::suspected).
 //
 // Thread safety: none; fed from the engine's one collector thread. Never throws (except
 // std::bad_alloc); write errors on the FILE* are ignored (a status line is best effort).
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dialsoak/observer/run_observer.h"
@@ -40,6 +42,7 @@ struct StatusSnapshot {
   std::optional<std::chrono::nanoseconds> dial_p99;
   std::optional<std::int64_t> handles_now;
   std::optional<std::int64_t> handles_baseline;
+  std::vector<std::string> leak_suspected;  // "self handles", in order of first estimate
 };
 
 // One line, no '\r' or newline. Missing figures show as "-".
@@ -61,6 +64,7 @@ class StatusLine : public RunObserver {
   void OnProbe(const ProbeSample& s) override;
   void OnRunEnd(const RunEnd& end) override;
   void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
+  void OnLeakEstimate(const LeakEstimate& e) override;
 
   // The figures as they would be shown at `now` (no side effects).
   StatusSnapshot Snapshot(Clock::time_point now, std::int64_t cycles_done) const;
@@ -80,6 +84,7 @@ class StatusLine : public RunObserver {
   std::int64_t cycles_at_last_refresh_ = 0;
   double last_rate_ = 0;
   int refreshes_ = 0;
+  std::vector<std::pair<std::string, bool>> leaks_;  // "process resource" -> suspected now
 };
 
 }  // namespace dialsoak::report
