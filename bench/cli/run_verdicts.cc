@@ -15,6 +15,13 @@
 namespace dialsoak::cli {
 namespace {
 
+// GCC and Clang define __SANITIZE_ADDRESS__ under -fsanitize=address (scripts/test --sanitize).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kBuiltWithAddressSanitizer = true;
+#else
+constexpr bool kBuiltWithAddressSanitizer = false;
+#endif
+
 // A process name as part of a file name: "pppd", "1234", "my_dialer".
 std::string FileSafe(std::string_view name) {
   std::string out;
@@ -68,6 +75,7 @@ void DrawChart(const RunSettings& s, const analysis::LeakWatch& watch, LeakCheck
 
 analysis::LeakWatchOptions LeakWatchOptionsOf(const RunSettings& s) {
   analysis::LeakWatchOptions o;
+  o.judge_self_memory = !kBuiltWithAddressSanitizer;
   o.window = s.leak_window;
   o.slope.confidence = s.leak_confidence;
   return o;

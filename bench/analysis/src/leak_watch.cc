@@ -110,6 +110,10 @@ void LeakWatch::OnProbe(const ProbeSample& s) {
   }
 }
 
+bool LeakWatch::Judged(const Tracked& t, Resource r) const {
+  return options_.judge_self_memory || r != Resource::ResidentMemory || t.name != "self";
+}
+
 void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
   if (!t.baseline || !t.end) return;
   const std::int64_t cut = WarmupCut(options_.warmup, cycles_done);
@@ -124,7 +128,8 @@ void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
     }
     const SlopeEstimate fit = TheilSen(points, slope);
     const std::int64_t latest = CountOf(*t.end, kAll[r]);
-    const bool suspected = fit.valid && fit.lower > ThresholdOf(options_.thresholds, kAll[r]) &&
+    const bool suspected = Judged(t, kAll[r]) && fit.valid &&
+                           fit.lower > ThresholdOf(options_.thresholds, kAll[r]) &&
                            latest > CountOf(*t.baseline, kAll[r]) + ReturnToleranceOf(options_.thresholds, kAll[r]);
     if (suspected && !t.first_suspected[ri]) t.first_suspected[ri] = cycles_done;
     const LeakEstimate e{t.name, std::string(ResourceName(kAll[r])), fit.valid ? fit.slope : 0,
@@ -156,6 +161,15 @@ LeakCheck LeakWatch::Check(const Tracked& t, Resource r) const {
   if (!t.baseline || !t.end) {
     c.verdict = std::string(VerdictName(Verdict::InsufficientData));
     c.reason = "no good sample of the process" + (t.last_error.empty() ? "" : ": " + t.last_error);
+    return c;
+  }
+  if (!Judged(t, r)) {
+    c.verdict = std::string(VerdictName(Verdict::InsufficientData));
+    c.baseline = CountOf(*t.baseline, r);
+    c.end = CountOf(*t.end, r);
+    c.growth = c.end - c.baseline;
+    c.reason = "not judged: this dialsoak is built with AddressSanitizer, whose quarantine "
+               "keeps freed memory, so its own resident memory grows whatever the code does";
     return c;
   }
   LeakInput in;

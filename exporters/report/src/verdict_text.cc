@@ -32,8 +32,11 @@ std::string Count(const LeakCheck& c, std::int64_t n) {
   return std::to_string(n);
 }
 
+bool NotJudged(const LeakCheck& c) { return c.reason.starts_with("not judged"); }
+
 std::string Verdict(const LeakCheck& c) {
   if (c.verdict == "leak") return "LEAK";
+  if (NotJudged(c)) return "not judged";
   if (c.verdict == "insufficient_data") return "too few samples";
   return c.verdict;
 }
@@ -105,7 +108,8 @@ std::string LeakSection(const Summary& s) {
   std::string short_of_samples;  // the processes with too few samples, said once each
   for (const LeakCheck& c : s.leaks) {
     if (c.leaking()) out += Details(c);
-    if (c.verdict == "insufficient_data" && short_of_samples.find(" " + c.process + ":") == std::string::npos) {
+    if (NotJudged(c)) out += fmt::format("  {} {}: {}\n", Printable(c.process), c.resource, c.reason);
+    if (c.verdict == "insufficient_data" && !NotJudged(c) && short_of_samples.find(" " + c.process + ":") == std::string::npos) {
       short_of_samples += fmt::format("  {}: {}\n", Printable(c.process), Printable(c.reason));
     }
   }

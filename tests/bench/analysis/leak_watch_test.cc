@@ -211,6 +211,40 @@ TEST(LeakWatchTest, NamesWhatGrewInThisProcessFdTable) {
   EXPECT_NEAR(*h.cycles_to_limit, static_cast<double>(*h.limit - 60), 1.0);
 }
 
+TEST(LeakWatchTest, SelfMemoryCanBeLeftUnjudgedAndSaysWhy) {
+  LeakWatchOptions o = Synthetic();
+  o.judge_self_memory = false;
+  LeakWatch w(o);
+  RecordingSink sink;
+  w.Forward(sink);
+  Feeder self(w, "self", 1);
+  Feeder other(w, "pppd", 2);
+  self.Sample(SampleKind::Baseline, 0, 10, 4, 10 << 20);
+  other.Sample(SampleKind::Baseline, 0, 10, 4, 10 << 20);
+  for (int c = 1; c <= 300; ++c) {  // both grow 64 KiB a cycle: 19 MiB
+    self.Sample(SampleKind::Periodic, c, 10, 4, (10 << 20) + c * 65536);
+    other.Sample(SampleKind::Periodic, c, 10, 4, (10 << 20) + c * 65536);
+  }
+  self.Sample(SampleKind::End, 300, 10, 4, (10 << 20) + 300 * 65536);
+  other.Sample(SampleKind::End, 300, 10, 4, (10 << 20) + 300 * 65536);
+  self.End(300);
+  const auto checks = w.Checks();
+  ASSERT_EQ(checks.size(), 6u);
+  const LeakCheck& mine = checks[2];
+  ASSERT_EQ(mine.process, "self");
+  ASSERT_EQ(mine.resource, "resident_memory");
+  EXPECT_EQ(mine.verdict, "insufficient_data");
+  EXPECT_NE(mine.reason.find("AddressSanitizer"), std::string::npos) << mine.reason;
+  EXPECT_EQ(mine.growth, 300 * 65536);
+  EXPECT_EQ(checks[5].process, "pppd");
+  EXPECT_EQ(checks[5].verdict, "leak") << "another process's memory is still judged";
+  for (const LeakEstimate& e : sink.estimates) {
+    if (e.process == "self") {
+      EXPECT_FALSE(e.suspected) << e.resource;
+    }
+  }
+}
+
 TEST(LeakWatchTest, SeriesAreKeptForTheChart) {
   LeakWatch w(Synthetic());
   Feeder f(w);

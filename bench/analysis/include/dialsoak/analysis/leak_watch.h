@@ -49,6 +49,10 @@ struct LeakWatchOptions {
   std::size_t window_points = 300;  // at most this many samples in the live window
   std::size_t max_points = 8192;    // per series, for the end verdict and the chart
   bool snapshot_fds = true;         // attribution: read /proc/<pid>/fd at baseline and end
+  // Whether this process's ("self") resident memory means anything. Not under
+  // AddressSanitizer: its quarantine holds freed memory, so the heap grows with every
+  // cycle whatever the code does. Unjudged, the check says so (insufficient_data).
+  bool judge_self_memory = true;
 };
 
 // A bounded series: keeps every stride-th sample given, doubling the stride when full.
@@ -110,6 +114,7 @@ class LeakWatch final : public RunObserver {
   void Snapshot(Tracked& t, const ProbeSample& s, bool at_end);
   void Estimate(Tracked& t, std::int64_t cycles_done);
   LeakCheck Check(const Tracked& t, Resource r) const;
+  bool Judged(const Tracked& t, Resource r) const;
 
   LeakWatchOptions options_;
   std::vector<RunObserver*> sinks_;
