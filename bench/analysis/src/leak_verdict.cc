@@ -1,6 +1,7 @@
 #include "dialsoak/analysis/leak_verdict.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -82,6 +83,35 @@ std::string_view VerdictName(Verdict v) {
   return "unknown";
 }
 
+SpanMedians SteadyRises(std::span<const Sample> samples, std::int64_t cut) {
+  SpanMedians out;
+  std::int64_t last = cut;
+  for (const Sample& s : samples) last = std::max(last, s.cycles);
+  const double width = static_cast<double>(last - cut) / kSpans;
+  if (width <= 0) return out;
+  std::vector<std::vector<std::int64_t>> spans(kSpans);
+  for (const Sample& s : samples) {
+    if (s.cycles < cut) continue;
+    const auto i = std::min<std::size_t>(
+        kSpans - 1, static_cast<std::size_t>(static_cast<double>(s.cycles - cut) / width));
+    spans[i].push_back(s.count);
+  }
+  for (auto& span : spans) {
+    if (span.empty()) continue;
+    const auto mid = span.begin() + static_cast<std::ptrdiff_t>(span.size() / 2);
+    std::nth_element(span.begin(), mid, span.end());
+    double median = static_cast<double>(*mid);
+    if (span.size() % 2 == 0) {
+      median = (median + static_cast<double>(*std::max_element(span.begin(), mid))) / 2;
+    }
+    out.medians.push_back(median);
+  }
+  for (std::size_t i = 1; i < out.medians.size(); ++i) {
+    if (out.medians[i] > out.medians[i - 1]) ++out.rises;
+  }
+  return out;
+}
+
 LeakVerdict JudgeLeak(const LeakInput& in) {
   LeakVerdict v;
   v.resource = in.resource;
@@ -119,12 +149,25 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
     return v;
   }
 
+  v.spans = SteadyRises(in.samples, v.warmup_cycles);
+  const bool steady = v.spans.rises >= kRisesForALeak;
   const bool rising = est.lower > v.threshold_per_cycle;
   const std::int64_t tolerance = ReturnToleranceOf(in.thresholds, in.resource);
   const bool returned = in.end <= in.baseline + tolerance;
   const std::string slope_text =
       fmt::format("slope {:.4g}/cycle ({:.0f}% interval {:.4g} to {:.4g})", est.slope,
                   est.confidence * 100, est.lower, est.upper);
+  if (rising && !steady) {
+    v.verdict = Verdict::Ok;
+    v.reason = fmt::format(
+        "{} {}, but it grew in a step, not steadily: the median count rose in {} of the "
+        "run's {} steps between quarters ({}), so a pool or cache filled once (end {}, "
+        "baseline {})",
+        ResourceName(in.resource), slope_text, v.spans.rises,
+        v.spans.medians.empty() ? 0 : v.spans.medians.size() - 1,
+        fmt::join(v.spans.medians, " -> "), in.end, in.baseline);
+    return v;
+  }
   if (rising && !returned) {
     v.verdict = Verdict::Leak;
     v.reason = fmt::format(

@@ -122,13 +122,16 @@ void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
   for (int r = 0; r < kResources; ++r) {
     const auto ri = static_cast<std::size_t>(r);
     std::vector<Point> points;
+    std::vector<Sample> samples;
     for (const WindowPoint& p : t.window[ri]) {
       if (p.sample.cycles < cut) continue;
       points.push_back({static_cast<double>(p.sample.cycles), static_cast<double>(p.sample.count)});
+      samples.push_back(p.sample);
     }
+    const bool steady = SteadyRises(samples, cut).rises >= kRisesForALeak;
     const SlopeEstimate fit = TheilSen(points, slope);
     const std::int64_t latest = CountOf(*t.end, kAll[r]);
-    const bool suspected = Judged(t, kAll[r]) && fit.valid &&
+    const bool suspected = Judged(t, kAll[r]) && fit.valid && steady &&
                            fit.lower > ThresholdOf(options_.thresholds, kAll[r]) &&
                            latest > CountOf(*t.baseline, kAll[r]) + ReturnToleranceOf(options_.thresholds, kAll[r]);
     if (suspected && !t.first_suspected[ri]) t.first_suspected[ri] = cycles_done;

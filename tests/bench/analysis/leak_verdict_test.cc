@@ -118,6 +118,47 @@ TEST(LeakVerdictTest, StepAfterWarmupThatReturnsIsOk) {
   EXPECT_EQ(v.growth, 0);
 }
 
+// Found by bench/leak_detector.sh: a process with bursts of descriptors coming and going
+// that opens a pool of 16 once, mid-run, and keeps it. The bursts make the pairs around
+// the step pull Theil-Sen's slope above 0 with a positive lower bound; the end stays 16
+// above the baseline. One step is not a leak: the span medians rise once, not steadily.
+TEST(LeakVerdictTest, BurstsAroundAStepThatStaysAreNotALeak) {
+  int leaks = 0;
+  for (unsigned seed = 1; seed <= 30; ++seed) {
+    std::mt19937 rng(seed);
+    const int step_at = 300 + static_cast<int>(rng() % 1500);
+    const auto s = Samples(2000, [&](int c) {
+      const bool in_burst = rng() % 100 < 35;
+      return 5 + (c >= step_at ? 16 : 0) + (in_burst ? static_cast<int>(rng() % 40) : 0);
+    });
+    const auto v = JudgeLeak(Input(Resource::Handles, s, 5, 21));
+    if (v.verdict == Verdict::Leak) ++leaks;
+    if (v.lower_per_cycle > 0) {
+      EXPECT_NE(v.reason.find("grew in a step, not steadily"), std::string::npos) << v.reason;
+    }
+  }
+  EXPECT_EQ(leaks, 0);
+}
+
+TEST(LeakVerdictTest, SpanMediansCountTheSteps) {
+  const auto steady = Samples(2000, [](int c) { return c / 100; });
+  EXPECT_EQ(SteadyRises(steady, 200).rises, 3);
+  ASSERT_EQ(SteadyRises(steady, 200).medians.size(), 4u);
+  const auto step = Samples(2000, [](int c) { return c < 1000 ? 5 : 21; });
+  EXPECT_EQ(SteadyRises(step, 200).rises, 1);
+  const auto flat = Samples(2000, [](int) { return 7; });
+  EXPECT_EQ(SteadyRises(flat, 200).rises, 0);
+  // One leak per 1,000 cycles: over 2,500 cycles two steps, a rise in two spans only,
+  // not yet a leak; over 6,000 every span rises.
+  const auto slow = Samples(2500, [](int c) { return 10 + c / 1000; });
+  EXPECT_EQ(SteadyRises(slow, 250).rises, 2);
+  EXPECT_EQ(JudgeLeak(Input(Resource::Handles, slow, 10, 12)).verdict, Verdict::Ok);
+  const auto longer = Samples(6000, [](int c) { return 10 + c / 1000; });
+  EXPECT_EQ(SteadyRises(longer, 600).rises, 3);
+  EXPECT_EQ(JudgeLeak(Input(Resource::Handles, longer, 10, 16)).verdict, Verdict::Leak);
+  EXPECT_TRUE(SteadyRises({}, 0).medians.empty());
+}
+
 TEST(LeakVerdictTest, NoisyFlatIsNeverALeakOverSeeds) {
   for (unsigned seed = 1; seed <= 6; ++seed) {
     std::mt19937 rng(seed);

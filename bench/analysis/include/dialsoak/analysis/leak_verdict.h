@@ -3,15 +3,21 @@
 // cycle and fail to come back?", answered from the samples of a run.
 //
 // Method. Samples taken before the warm-up cut are dropped; the rest are fitted with
-// Theil-Sen (theil_sen.h) against completed cycles. The verdict is Leak only when both
+// Theil-Sen (theil_sen.h) against completed cycles. The verdict is Leak only when all of
 //   1. the slope's lower confidence bound is above the resource's threshold (handles and
 //      threads: > 0 per cycle; resident memory: > 64 bytes per cycle by default, so that
-//      allocator noise is not a leak), and
-//   2. the end count (re-sampled after the last hang-up and a settle period) did not return
+//      allocator noise is not a leak),
+//   2. the growth is steady, not one step: the cycles after the warm-up are cut into four
+//      equal spans, and the median count rises from each span to the next (SteadyRises;
+//      so a slow leak needs about four leaked handles after the warm-up to be called
+//      one), and
+//   3. the end count (re-sampled after the last hang-up and a settle period) did not return
 //      to the baseline taken before the first dial: end > baseline + return_tolerance.
-// A one-time step (a pool warming up, a log file opened) is not a trend: Theil-Sen's
-// slope stays at 0 because at most half the pairs straddle a single step, so it is Ok
-// even when the end count stays above the baseline (growth says by how much).
+// A one-time step (a pool warming up, a log file opened) is not a trend. Theil-Sen alone
+// gives it slope 0 only when the count is otherwise flat: with bursts of descriptors
+// coming and going around it, the pairs straddling the step pull the median slope up,
+// which is why rule 2 is there (found by bench/leak_detector.sh). It is Ok even when the
+// end count stays above the baseline (growth says by how much).
 // InsufficientData when fewer than 3 samples remain, they share one cycle count, or they
 // are too few to bound the slope at the asked confidence (5 or fewer at 95%).
 // When leaking and a limit is given (RLIMIT_NOFILE for handles, see proc_limits.h), the
@@ -27,6 +33,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dialsoak/analysis/theil_sen.h"
 
@@ -74,6 +81,19 @@ std::int64_t ReturnToleranceOf(const LeakThresholds& t, Resource r);
 // dropped. Throws std::invalid_argument for a negative skip_cycles or a fraction outside [0, 1).
 std::int64_t WarmupCut(const Warmup& w, std::int64_t last_cycles);
 
+// Rule 2 of the verdict: the medians of the counts in four equal spans of cycles from
+// `cut` to the last sample, and how many of the three steps between them rise. Spans
+// without a sample are left out (then fewer steps are compared).
+struct SpanMedians {
+  std::vector<double> medians;  // per span that has samples, in order
+  int rises = 0;                // steps to a strictly higher median
+};
+SpanMedians SteadyRises(std::span<const Sample> samples, std::int64_t cut);
+inline constexpr int kSpans = 4;
+// Every step must rise: a single step that falls inside a span, with bursts around it,
+// gives that span a median between the two levels, so it rises twice.
+inline constexpr int kRisesForALeak = kSpans - 1;
+
 struct LeakInput {
   Resource resource = Resource::Handles;
   std::span<const Sample> samples;  // in the order taken
@@ -110,6 +130,7 @@ struct LeakVerdict {
   std::int64_t growth = 0;               // end - baseline
   std::int64_t warmup_cycles = 0;        // the cut: samples before this many cycles were dropped
   std::size_t points_used = 0;           // samples fitted (after warm-up and thinning)
+  SpanMedians spans;                     // rule 2: the medians of the four spans
   std::optional<Projection> projection;  // only for a leak with a limit
   std::string reason;                    // one line: why this verdict, with the numbers
 };

@@ -4,9 +4,10 @@
 // Live: every live_interval it fits the samples of the last `window` (Theil-Sen, see
 // theil_sen.h) per process and resource, and hands a LeakEstimate (slope per cycle,
 // suspected or not) to the sinks given to Forward(), which export it
-// (dialsoak_leak_handles_per_cycle, dialsoak_leak_suspected). Suspected means: the window's
-// lower confidence bound is above the resource's threshold and the latest count is above
-// the baseline. The cycle of the first suspicion is kept for the final record.
+// (dialsoak_leak_handles_per_cycle, dialsoak_leak_suspected). Suspected means, as for the
+// end verdict but over the window: the lower confidence bound is above the resource's
+// threshold, the count rose steadily (SteadyRises), and the latest count is above the
+// baseline. The cycle of the first suspicion is kept for the final record.
 //
 // At the end: Checks() judges every process and resource with JudgeLeak (leak_verdict.h)
 // on the whole run's samples, the baseline sample (before the first dial) and the end
