@@ -121,8 +121,12 @@ RunEnd Engine::Run(RunInfo info) {
   for (;;) {
     bool all_done = false;
     {
+      // Wake for the next sample when it is due before the next collect period, so a
+      // --sample-interval below 100 ms is honoured.
+      const auto until_sample = std::max<Clock::duration>(next_sample - clock_.Now(), {});
       std::unique_lock<std::mutex> lock(done_mu_);
-      all_done = done_cv_.wait_for(lock, kCollectPeriod, [this] { return running_ == 0; });
+      all_done = done_cv_.wait_for(lock, std::min<Clock::duration>(kCollectPeriod, until_sample),
+                                   [this] { return running_ == 0; });
     }
     Drain();
     if (all_done) break;
