@@ -40,6 +40,13 @@ struct CycleRecord {
   std::string hangup_detail;
 };
 
+// An open-loop call that found no idle line at its arrival time: dropped at origin (like
+// k6's dropped_iterations), never dialed; not a BUSY, which is the far end's answer.
+struct DroppedCall {
+  std::int64_t arrival = 0;  // 0-based index in the run's arrival schedule
+  Clock::time_point due;     // when it arrived
+};
+
 enum class SampleKind { Baseline, Periodic, BeforeCycle, AfterCycle, End };
 std::string_view ToString(SampleKind k);
 
@@ -139,6 +146,7 @@ struct RunEnd {
   std::chrono::nanoseconds elapsed{};
   std::int64_t cycles_done = 0;
   std::string message;                    // what went wrong, for Failed
+  std::int64_t dropped = 0;               // open loop: calls dropped at origin
 };
 
 }  // namespace dialsoak

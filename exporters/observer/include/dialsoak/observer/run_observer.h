@@ -13,6 +13,8 @@ class RunObserver {
   virtual ~RunObserver() = default;
   virtual void OnRunStart(const RunInfo&) {}
   virtual void OnCycle(const CycleRecord&) {}
+  // Open loop: a call that found no idle line when it arrived (never dialed).
+  virtual void OnDropped(const DroppedCall&) {}
   virtual void OnProbe(const ProbeSample&) {}
   virtual void OnRunEnd(const RunEnd&) {}
   // Called by the collector about every 100 ms, with the run's progress, so an observer
