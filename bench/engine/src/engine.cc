@@ -7,6 +7,8 @@
 #include <thread>
 #include <utility>
 
+#include "call_step.h"
+
 namespace dialsoak::engine {
 namespace {
 
@@ -173,9 +175,7 @@ void Engine::WorkerMain(Worker& w, int index) {
 }
 
 void Engine::RunCycles(Worker& w, int index) {
-  const LinePlan plan = config_.plans.empty()
-                           ? LinePlan{}
-                           : config_.plans[std::min(static_cast<size_t>(index), config_.plans.size() - 1)];
+  const LinePlan plan = detail::PlanFor(config_.plans, index);
   auto sample_self = [&](SampleKind kind) {
     if (!w.self_probe) return;
     probes::ResourceCounts c = w.self_probe->SampleHandles();
@@ -193,34 +193,12 @@ void Engine::RunCycles(Worker& w, int index) {
     if (!clock_.WaitUntil(due)) break;
 
     sample_self(SampleKind::BeforeCycle);
-    CycleRecord r;
+    Clock::time_point hung_up;
+    CycleRecord r = detail::PlaceCall(*w.line, plan, clock_,
+                                      {due, config_.hold, end_, config_.stop_timeout}, w.state,
+                                      hung_up);
     r.line = index;
     r.cycle = cycle;
-    r.due = due;
-    w.SetState(LineState::Dialing);
-    DialOutcome d = w.line->dial(plan.number, Deadline::After(plan.dial_timeout));
-    const auto dialed = clock_.Now();
-    r.result = d.result;
-    r.dial_latency = dialed - due;
-    r.detail = std::move(d.detail);
-
-    if (d.result == CallResult::Connect) {
-      w.SetState(LineState::Connected);
-      clock_.WaitUntil(std::min(dialed + config_.hold, end_));  // a stop cuts the hold short
-    }
-    // Always asked: after a timeout the modem may still be dialing and must be stopped.
-    w.SetState(LineState::HangingUp);
-    const auto hangup_timeout =
-        clock_.stopped() ? std::min(plan.hangup_timeout, config_.stop_timeout) : plan.hangup_timeout;
-    const auto hangup_start = clock_.Now();
-    HangupOutcome h = w.line->hangup(Deadline::After(hangup_timeout));
-    const auto hung_up = clock_.Now();
-    r.hung_up = h.method != HangupMethod::None;
-    r.hangup_ok = h.ok;
-    r.hangup_latency = r.hung_up ? hung_up - hangup_start : std::chrono::nanoseconds{0};
-    r.hangup_method = h.method;
-    r.hangup_detail = std::move(h.detail);
-    w.SetState(LineState::Idle);
     {
       std::lock_guard<std::mutex> lock(w.mu);
       w.records.push_back(std::move(r));
@@ -252,13 +230,7 @@ void Engine::Drain() {
 }
 
 void Engine::SampleAll(SampleKind kind) {
-  const std::int64_t done = cycles_done();
-  for (auto& p : probes_) {
-    probes::ResourceCounts c = p->Sample();
-    ProbeSample s{p->label(), c.pid, kind, clock_.Now(), done, c.alive,
-                  c.handles, c.threads, c.resident_bytes, c.error};
-    for (RunObserver* o : observers_) o->OnProbe(s);
-  }
+  detail::SampleProbes(probes_, kind, cycles_done(), clock_, observers_);
 }
 
 }  // namespace dialsoak::engine

@@ -145,8 +145,11 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   for (;;) {
     bool done = false;
     {
+      // As Engine: wake for the next sample when it is due before the next collect period.
+      const auto until_sample = std::max<Clock::duration>(next_sample - clock_.Now(), {});
       std::unique_lock<std::mutex> lock(pool_mu_);
-      done = pool_cv_.wait_for(lock, kCollectPeriod, [this] { return finished_; });
+      done = pool_cv_.wait_for(lock, std::min<Clock::duration>(kCollectPeriod, until_sample),
+                               [this] { return finished_; });
     }
     Drain();
     if (done) break;

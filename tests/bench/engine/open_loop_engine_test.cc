@@ -215,6 +215,19 @@ TEST(OpenLoopEngineTest, NoDropsWhenTheLinesSuffice) {
   for (const CycleRecord& r : rig.rec.cycles) EXPECT_EQ(r.dial_latency, 20ms);
 }
 
+TEST(OpenLoopEngineTest, TheRunLastsTheWholeScheduleQuietTailIncluded) {
+  Rig rig;  // 5 s at 2 calls/s, then 5 s at 0: a cool-down with nothing arriving
+  auto engine = rig.Engine(1, ArrivalSchedule({{0s, 2}, {5s, 2}, {0s, 0}, {5s, 0}},
+                                              Arrivals::Uniform, 1),
+                           100ms);
+  RunEnd end = engine->Run(RunInfo{});
+  EXPECT_EQ(end.reason, StopReason::Completed);
+  EXPECT_EQ(end.cycles_done, 10);
+  EXPECT_EQ(end.dropped, 0);
+  EXPECT_EQ(end.elapsed, 10s);
+  EXPECT_EQ(rig.rec.info.duration, 10s);
+}
+
 TEST(OpenLoopEngineTest, LatencyCountsFromTheScheduledArrival) {
   Rig rig;
   rig.dial_time = 3s;  // a line slow to answer the dial
