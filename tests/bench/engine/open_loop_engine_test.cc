@@ -353,6 +353,29 @@ TEST(OpenLoopEngineTest, HoldTimesComeFromASimDistribution) {
   EXPECT_GE(end.elapsed, 100s);
 }
 
+TEST(OpenLoopEngineTest, RunsInRealTime) {
+  SteadyEngineClock clock;
+  OpenLoopConfig c;
+  c.lines = 4;
+  c.hold = [](std::mt19937_64&) { return 5ms; };
+  Recorder rec;
+  OpenLoopEngine engine(
+      c, ArrivalSchedule::Constant(100, 300ms, Arrivals::Poisson, 2),
+      [](int) -> io::Result<std::unique_ptr<Line>> {
+        return std::unique_ptr<Line>(std::make_unique<testing_fakes::ScriptedLine>(
+            nullptr, CallResult::Connect, 0ns, 0ns));
+      },
+      clock);
+  engine.AddObserver(rec);
+  const auto t0 = Clock::now();
+  RunEnd end = engine.Run(RunInfo{});
+  EXPECT_GE(Clock::now() - t0, 300ms);
+  EXPECT_EQ(end.reason, StopReason::Completed);
+  EXPECT_GT(end.cycles_done + end.dropped, 5);
+  EXPECT_EQ(static_cast<std::int64_t>(rec.cycles.size()), end.cycles_done);
+  for (const CycleRecord& r : rec.cycles) EXPECT_GE(r.dial_latency, 0ns);
+}
+
 TEST(OpenLoopEngineTest, ALineThatFailsToOpenFailsTheRun) {
   EventClock clock;
   OpenLoopConfig c;
