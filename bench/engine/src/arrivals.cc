@@ -39,8 +39,8 @@ tl::expected<Stage, std::string> ParseStage(std::string_view text) {
   const char* end = r.data() + r.size();
   auto [ptr, ec] = std::from_chars(r.data(), end, rate);
   if (ec != std::errc() || ptr != end || !std::isfinite(rate) || rate < 0) {
-    return tl::unexpected(what + "rate '" + std::string(r) +
-                          "' is not a number of calls/s >= 0; " + form);
+    return tl::unexpected(what + "rate '" + std::string(r) + "' is not a number of calls/s >= 0; " +
+                          form);
   }
   return Stage{*duration, rate};
 }
@@ -127,7 +127,8 @@ std::optional<std::chrono::nanoseconds> ArrivalSchedule::Next() {
       if (!std::isinf(s.seconds)) tau = std::min(tau, s.seconds);
       std::int64_t off = s.start_ns + static_cast<std::int64_t>(std::llround(tau * 1e9));
       if (!std::isinf(s.seconds)) {
-        const std::int64_t seg_end = s.start_ns + static_cast<std::int64_t>(std::llround(s.seconds * 1e9));
+        const std::int64_t seg_end =
+            s.start_ns + static_cast<std::int64_t>(std::llround(s.seconds * 1e9));
         off = std::min(off, seg_end - 1);
       }
       ++index_;

@@ -35,9 +35,8 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
   }
   // Always asked: after a timeout the modem may still be dialing and must be stopped.
   Set(state, LineState::HangingUp);
-  const auto hangup_timeout = clock.stopped()
-                                  ? std::min(plan.hangup_timeout, timing.stop_timeout)
-                                  : plan.hangup_timeout;
+  const auto hangup_timeout =
+      clock.stopped() ? std::min(plan.hangup_timeout, timing.stop_timeout) : plan.hangup_timeout;
   const auto hangup_start = clock.Now();
   HangupOutcome h = line.hangup(Deadline::After(hangup_timeout));
   hung_up_at = clock.Now();
@@ -50,13 +49,13 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
   return r;
 }
 
-void SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes,
-                  SampleKind kind, std::int64_t cycles_done, EngineClock& clock,
+void SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes, SampleKind kind,
+                  std::int64_t cycles_done, EngineClock& clock,
                   const std::vector<RunObserver*>& observers) {
   for (const auto& p : probes) {
     probes::ResourceCounts c = p->Sample();
-    ProbeSample s{p->label(), c.pid, kind, clock.Now(), cycles_done, c.alive,
-                  c.handles, c.threads, c.resident_bytes, c.error};
+    ProbeSample s{p->label(), c.pid,     kind,      clock.Now(),      cycles_done,
+                  c.alive,    c.handles, c.threads, c.resident_bytes, c.error};
     for (RunObserver* o : observers) o->OnProbe(s);
   }
 }

@@ -21,10 +21,10 @@ namespace dialsoak::engine::detail {
 LinePlan PlanFor(const std::vector<LinePlan>& plans, int index);
 
 struct CallTiming {
-  Clock::time_point due;                              // latency counts from here
-  std::chrono::nanoseconds hold{0};                   // after the connect
+  Clock::time_point due;                                  // latency counts from here
+  std::chrono::nanoseconds hold{0};                       // after the connect
   Clock::time_point hold_cap = Clock::time_point::max();  // no hold past this (run's end)
-  std::chrono::nanoseconds stop_timeout{0};           // caps the hang-up after a stop
+  std::chrono::nanoseconds stop_timeout{0};               // caps the hang-up after a stop
 };
 
 // One call: dial, hold while connected (a stop cuts it short), and always hang up (after a
@@ -36,8 +36,8 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
                       Clock::time_point& hung_up_at);
 
 // Samples every probe once and hands the samples to every observer.
-void SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes,
-                  SampleKind kind, std::int64_t cycles_done, EngineClock& clock,
+void SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes, SampleKind kind,
+                  std::int64_t cycles_done, EngineClock& clock,
                   const std::vector<RunObserver*>& observers);
 
 }  // namespace dialsoak::engine::detail

@@ -31,8 +31,8 @@ struct alignas(64) OpenLoopEngine::Worker {
   void SetState(LineState s) { state.store(static_cast<int>(s), std::memory_order_relaxed); }
 };
 
-OpenLoopEngine::OpenLoopEngine(OpenLoopConfig config, ArrivalSchedule schedule,
-                               LineFactory lines, EngineClock& clock)
+OpenLoopEngine::OpenLoopEngine(OpenLoopConfig config, ArrivalSchedule schedule, LineFactory lines,
+                               EngineClock& clock)
     : config_(std::move(config)),
       schedule_(std::move(schedule)),
       make_line_(std::move(lines)),
@@ -230,10 +230,9 @@ void OpenLoopEngine::RunCall(Worker& w, int index, const Call& call) {
     return;
   }
   Clock::time_point hung_up;
-  CycleRecord r = detail::PlaceCall(*w.line, detail::PlanFor(config_.plans, index), clock_,
-                                    {call.due, call.hold, Clock::time_point::max(),
-                                     config_.stop_timeout},
-                                    w.state, hung_up);
+  CycleRecord r = detail::PlaceCall(
+      *w.line, detail::PlanFor(config_.plans, index), clock_,
+      {call.due, call.hold, Clock::time_point::max(), config_.stop_timeout}, w.state, hung_up);
   r.line = index;
   r.cycle = w.calls.load(std::memory_order_relaxed);
   {

@@ -40,7 +40,8 @@ TEST(ParseStageTest, ReadsDurationAndRate) {
 }
 
 TEST(ParseStageTest, RefusesBadStagesWithMessages) {
-  for (const char* bad : {"5m", "5m:", ":2", "5m:2:3", "5x:2", "5m:-1", "5m:fast", "5m:nan", "", "-5m:2"}) {
+  for (const char* bad :
+       {"5m", "5m:", ":2", "5m:2:3", "5x:2", "5m:-1", "5m:fast", "5m:nan", "", "-5m:2"}) {
     auto s = ParseStage(bad);
     ASSERT_FALSE(s) << bad;
     EXPECT_THAT(s.error(), HasSubstr("bad stage '" + std::string(bad) + "'")) << s.error();

@@ -1,14 +1,14 @@
 #include "dialsoak/engine/open_loop_engine.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "dialsoak/sim/distribution.h"
 #include "fakes.h"
@@ -30,9 +30,7 @@ class EventClock final : public EngineClock {
     std::lock_guard<std::mutex> lock(mu_);
     participants_ = std::move(participants);
   }
-  Clock::time_point Now() const override {
-    return Clock::time_point(Clock::duration(now_.load()));
-  }
+  Clock::time_point Now() const override { return Clock::time_point(Clock::duration(now_.load())); }
   bool WaitUntil(Clock::time_point t) override {
     std::unique_lock<std::mutex> lock(mu_);
     const Clock::rep target = t.time_since_epoch().count();
@@ -112,11 +110,26 @@ class ForwardingLine final : public Line {
 // Records everything, as fakes.h's RecordingObserver, plus drops and the order of events.
 class Recorder final : public RunObserver {
  public:
-  void OnRunStart(const RunInfo& i) override { Note('S'); info = i; }
-  void OnCycle(const CycleRecord& r) override { Note('C'); cycles.push_back(r); }
-  void OnDropped(const DroppedCall& d) override { Note('D'); drops.push_back(d); }
-  void OnProbe(const ProbeSample& s) override { Note('P'); samples.push_back(s); }
-  void OnRunEnd(const RunEnd& e) override { Note('E'); end = e; }
+  void OnRunStart(const RunInfo& i) override {
+    Note('S');
+    info = i;
+  }
+  void OnCycle(const CycleRecord& r) override {
+    Note('C');
+    cycles.push_back(r);
+  }
+  void OnDropped(const DroppedCall& d) override {
+    Note('D');
+    drops.push_back(d);
+  }
+  void OnProbe(const ProbeSample& s) override {
+    Note('P');
+    samples.push_back(s);
+  }
+  void OnRunEnd(const RunEnd& e) override {
+    Note('E');
+    end = e;
+  }
   void OnTick(Clock::time_point, std::int64_t) override { Note('T'); }
   void OnLineStates(const LineStateCounts& c) override {
     Note('L');
@@ -188,7 +201,8 @@ TEST(OpenLoopEngineTest, TwoLinesAtTenCallsASecondCarryTwoASecondAndDropTheRest)
   for (size_t i = 0; i < rig.rec.cycles.size(); ++i) {
     const CycleRecord& r = rig.rec.cycles[i];
     const auto offset = r.due - rig.Start();
-    EXPECT_EQ(offset, std::chrono::milliseconds(1000 * static_cast<int>(i / 2) + (i % 2 ? 150 : 50)));
+    EXPECT_EQ(offset,
+              std::chrono::milliseconds(1000 * static_cast<int>(i / 2) + (i % 2 ? 150 : 50)));
     EXPECT_EQ(r.line, static_cast<int>(i % 2));
     EXPECT_EQ(r.cycle, static_cast<std::int64_t>(i / 2));
     EXPECT_EQ(r.dial_latency, 20ms);
@@ -217,9 +231,8 @@ TEST(OpenLoopEngineTest, NoDropsWhenTheLinesSuffice) {
 
 TEST(OpenLoopEngineTest, TheRunLastsTheWholeScheduleQuietTailIncluded) {
   Rig rig;  // 5 s at 2 calls/s, then 5 s at 0: a cool-down with nothing arriving
-  auto engine = rig.Engine(1, ArrivalSchedule({{0s, 2}, {5s, 2}, {0s, 0}, {5s, 0}},
-                                              Arrivals::Uniform, 1),
-                           100ms);
+  auto engine = rig.Engine(
+      1, ArrivalSchedule({{0s, 2}, {5s, 2}, {0s, 0}, {5s, 0}}, Arrivals::Uniform, 1), 100ms);
   RunEnd end = engine->Run(RunInfo{});
   EXPECT_EQ(end.reason, StopReason::Completed);
   EXPECT_EQ(end.cycles_done, 10);
@@ -267,7 +280,8 @@ TEST(OpenLoopEngineTest, BusyIsAResultNotADrop) {
 
 TEST(OpenLoopEngineTest, StopRequestMidRunHangsUpEveryLine) {
   Rig rig;
-  auto engine = rig.Engine(4, ArrivalSchedule::Constant(100, std::nullopt, Arrivals::Poisson, 3), 1000h);
+  auto engine =
+      rig.Engine(4, ArrivalSchedule::Constant(100, std::nullopt, Arrivals::Poisson, 3), 1000h);
   std::thread stopper([&] {
     // Wait until all four lines hold a call (long holds: they stay connected).
     while (engine->line_states()[static_cast<size_t>(LineState::Connected)] < 4) {
@@ -336,10 +350,9 @@ TEST(OpenLoopEngineTest, HoldTimesComeFromASimDistribution) {
   c.lines = 200;  // 40 erlangs offered: nothing is dropped
   c.hold = [d = *dist](std::mt19937_64& rng) { return d.Draw(rng); };
   c.seed = 5;
-  OpenLoopEngine engine(c, ArrivalSchedule::Constant(20, 100s, Arrivals::Poisson, 5),
-                        rig.Factory(), rig.clock);
+  OpenLoopEngine engine(c, ArrivalSchedule::Constant(20, 100s, Arrivals::Poisson, 5), rig.Factory(),
+                        rig.clock);
   rig.clock.Watch([&] { return (engine.arrivals_pending() ? 1 : 0) + engine.calls_in_flight(); });
-  // Measure each call's hold from the line states' view: connected time = hold here.
   struct Holds : RunObserver {
     void OnCycle(const CycleRecord&) override { ++n; }
     int n = 0;
@@ -362,8 +375,8 @@ TEST(OpenLoopEngineTest, RunsInRealTime) {
   OpenLoopEngine engine(
       c, ArrivalSchedule::Constant(100, 300ms, Arrivals::Poisson, 2),
       [](int) -> io::Result<std::unique_ptr<Line>> {
-        return std::unique_ptr<Line>(std::make_unique<testing_fakes::ScriptedLine>(
-            nullptr, CallResult::Connect, 0ns, 0ns));
+        return std::unique_ptr<Line>(
+            std::make_unique<testing_fakes::ScriptedLine>(nullptr, CallResult::Connect, 0ns, 0ns));
       },
       clock);
   engine.AddObserver(rec);

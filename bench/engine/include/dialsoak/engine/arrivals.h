@@ -68,11 +68,11 @@ class ArrivalSchedule {
  private:
   struct Segment {
     std::int64_t start_ns = 0;
-    double seconds = 0;     // length; +inf for an endless constant rate
-    double r0 = 0, r1 = 0;  // rate at the start and at the end
-    double lambda0 = 0;     // integrated rate before this segment
-    double integral = 0;    // integrated rate over this segment
-    double Slope() const;   // (r1 - r0) / seconds, 0 when endless
+    double seconds = 0;                   // length; +inf for an endless constant rate
+    double r0 = 0, r1 = 0;                // rate at the start and at the end
+    double lambda0 = 0;                   // integrated rate before this segment
+    double integral = 0;                  // integrated rate over this segment
+    double Slope() const;                 // (r1 - r0) / seconds, 0 when endless
     double IntegralTo(double tau) const;  // integrated rate from the start to start + tau
   };
   ArrivalSchedule() = default;
