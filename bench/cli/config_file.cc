@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config_values.h"
+#include "dialsoak/engine/arrivals.h"
 #include "dialsoak/sim/distribution.h"
 
 namespace dialsoak::cli {
@@ -31,7 +32,7 @@ constexpr std::string_view kTopKeys[] = {
     "report",       "quiet",    "max_failures",    "listen",   "linger",   "per_line_metrics",
     "push",         "defaults", "modems",
     "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
-    "junit"};
+    "junit",        "rate",     "stages",          "arrivals",        "hold_dist"};
 constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
 constexpr std::string_view kLineKeys[] = {
     "init",         "number",         "hangup",          "dial_mode",
@@ -323,6 +324,21 @@ class Loader {
                        Check(e_at, config::CheckThreshold(text));
                        s.thresholds.push_back(std::move(text));
                      });
+    } else if (key == "rate") {
+      s.rate = Fraction(v, at, 1e-9, 1e6);
+    } else if (key == "stages") {
+      s.stages.clear();
+      ForEachElement(v, at, "a stage such as '5m:10' or a list of them",
+                     [&](const YAML::Node& e, const Spot& e_at) {
+                       std::string text = Text(e, e_at, "a stage such as '5m:10'");
+                       if (auto stage = engine::ParseStage(text); !stage) Fail(e_at, stage.error());
+                       s.stages.push_back(std::move(text));
+                     });
+    } else if (key == "arrivals") {
+      s.arrivals = Choice(v, at, "arrivals", config::kArrivals);
+    } else if (key == "hold_dist") {
+      s.hold_dist = Text(v, at, "a distribution such as exp:90s");
+      Check(at, config::CheckAnswerDelay(s.hold_dist));
     } else if (key == "junit") {
       s.junit_path = NonEmptyText(v, at, "a file name such as soak.xml");
     } else if (key == "push") {

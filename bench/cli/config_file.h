@@ -42,6 +42,10 @@
 //     - success_ratio>=0.99   #   (a list or a single string)
 //     - dial_p99<=30s
 //   junit: soak.xml           # JUnit XML of the checks
+//   rate: 2.5                 # open loop: calls arriving per second (not with stages)
+//   stages: [5m:10, 1h:10, 5m:0]  # open loop: DURATION:RATE ramps (not with rate/duration)
+//   arrivals: poisson         # poisson | uniform
+//   hold_dist: exp:90s        # open loop: hold time distribution (default: fixed hold)
 //   push:                     # push the metrics to a Pushgateway
 //     url: http://127.0.0.1:9091
 //     job: dialsoak           # default dialsoak

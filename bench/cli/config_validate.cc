@@ -6,11 +6,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <cmath>
 #include <map>
+#include <optional>
 
 #include "config_file.h"
 #include "config_values.h"
+#include "dialsoak/engine/arrivals.h"
 #include "dialsoak/prometheus/pushgateway.h"
+#include "dialsoak/sim/distribution.h"
 
 namespace dialsoak::cli {
 namespace {
@@ -37,6 +41,39 @@ std::string Setting(std::string_view key, std::string_view config_key = {}) {
   std::string flag(key);
   std::replace(flag.begin(), flag.end(), '_', '-');
   return fmt::format("--{} (config key '{}')", flag, config_key.empty() ? key : config_key);
+}
+
+// The open-loop settings: one of --rate and --stage, each stage and the arrivals parse,
+// the stages set the run's length, --hold-dist only in open loop.
+std::optional<std::string> CheckOpenLoop(const RunSettings& s) {
+  if (s.rate && !s.stages.empty()) {
+    return "--rate and --stage both given: use --rate for a constant rate or --stage for ramps";
+  }
+  if (s.rate && !(std::isfinite(*s.rate) && *s.rate > 0)) {
+    return fmt::format("{}: expected calls per second > 0, got {}", Setting("rate"), *s.rate);
+  }
+  for (const std::string& text : s.stages) {
+    if (auto stage = engine::ParseStage(text); !stage) {
+      return fmt::format("{}: {}", Setting("stage", "stages"), stage.error());
+    }
+  }
+  if (auto kind = engine::ParseArrivals(s.arrivals); !kind) {
+    return fmt::format("{}: {}", Setting("arrivals"), kind.error());
+  }
+  if (!s.hold_dist.empty()) {
+    if (auto d = sim::Distribution::Parse(s.hold_dist); !d) {
+      return fmt::format("{}: {}", Setting("hold_dist"), d.error());
+    }
+    if (!s.rate && s.stages.empty()) {
+      return fmt::format("{}: only with --rate or --stage (open loop); a closed-loop run holds "
+                         "each call for --hold",
+                         Setting("hold_dist"));
+    }
+  }
+  if (!s.stages.empty() && s.duration) {
+    return "--duration with --stage: the stages set the run's length (drop --duration)";
+  }
+  return std::nullopt;
 }
 
 tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
@@ -86,6 +123,7 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
           Setting("inject_leak"), s.backend));
     }
   }
+  if (auto p = CheckOpenLoop(s)) return Error(*p);
   for (const std::string& t : s.thresholds) {
     if (auto p = config::CheckThreshold(t)) return Error(fmt::format("{}: {}", Setting("threshold", "thresholds"), *p));
   }

@@ -27,6 +27,7 @@
 #include "exit_codes.h"
 #include "line_setup.h"
 #include "run_verdicts.h"
+#include "soak_engine.h"
 #include "settings_json.h"
 #include "signal_watch.h"
 
@@ -162,20 +163,23 @@ int RunSoak(const RunSettings& s) {
     lines.push_back(EffectiveLineSettings(s, static_cast<int>(i), devices[i]));
   }
   engine::EngineConfig config = MakeEngineConfig(s, lines);
-  engine::Engine engine(
-      config,
-      [&](int i) -> io::Result<std::unique_ptr<Line>> {
-        const std::string& device = devices[static_cast<size_t>(i)];
-        auto line = serial::SerialLine::Open(ToSerialConfig(lines[static_cast<size_t>(i)], device));
-        if (!line) return io::Fail(line.error());
-        return std::unique_ptr<Line>(std::move(*line));
-      },
-      clock);
+  engine::LineFactory open_line = [&](int i) -> io::Result<std::unique_ptr<Line>> {
+    const std::string& device = devices[static_cast<size_t>(i)];
+    auto line = serial::SerialLine::Open(ToSerialConfig(lines[static_cast<size_t>(i)], device));
+    if (!line) return io::Fail(line.error());
+    return std::unique_ptr<Line>(std::move(*line));
+  };
+  const bool open_loop = IsOpenLoop(s);
+  std::optional<engine::ArrivalSchedule> schedule;
+  if (open_loop) schedule = ArrivalScheduleOf(s);
+  std::unique_ptr<SoakEngine> soak =
+      open_loop ? MakeOpenLoop(OpenLoopConfigOf(s, config.plans), *schedule, open_line, clock)
+                : MakeClosedLoop(config, open_line, clock);
+  SoakEngine& engine = *soak;
 
   engine.AddProbe(probes::MakeSelfProbe());
   for (int pid : s.watch_pids) engine.AddProbe(probes::MakePidProbe(pid));
   for (const std::string& name : s.watch_names) engine.AddProbe(probes::MakeNameProbe(name));
-  if (config.per_cycle_probes) engine.SetPerCycleProbe([] { return probes::MakeSelfProbe(); });
 
   report::RunSummary summary;
   engine.AddObserver(summary);
@@ -230,8 +234,8 @@ int RunSoak(const RunSettings& s) {
   info.version = DIALSOAK_VERSION;
   info.backend = s.backend;
   info.lines = config.lines;
-  info.cycles_per_line = s.cycles;
-  info.duration = s.duration;
+  info.cycles_per_line = open_loop ? std::nullopt : s.cycles;
+  info.duration = open_loop ? schedule->duration() : s.duration;
   info.started = std::chrono::system_clock::now();
 
   std::mutex stop_mu;

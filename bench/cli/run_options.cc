@@ -172,6 +172,27 @@ RunOptions::RunOptions(CLI::App& run) {
   for (const auto& f : injected) {
     Add(run, f.flag, f.value, f.help, Copy(f.field, f.value))->check(CLI::Range(0.0, 1.0));
   }
+  Add(run, "--rate", rate_,
+      "Open loop: calls arrive at R calls/s across the lines, whatever they are doing "
+      "(stops with --duration, or at Ctrl-C); --cycles and --think do not apply",
+      [this](RunSettings& s) -> Ok {
+        s.rate = rate_;
+        return {};
+      })
+      ->type_name("R");
+  Add(run, "--stage", stages_,
+      "Open loop: DURATION:RATE, the rate reached at the end of the stage, ramping from the "
+      "previous one (the first from 0), e.g. --stage 5m:10 --stage 1h:10 --stage 5m:0 "
+      "(repeatable)",
+      Copy(&RunSettings::stages, stages_))
+      ->type_name("DURATION:RATE");
+  Add(run, "--arrivals", arrivals_, "Open loop: poisson (default) or uniform arrivals",
+      Copy(&RunSettings::arrivals, arrivals_))
+      ->check(CLI::IsMember({"poisson", "uniform"}));
+  Add(run, "--hold-dist", hold_dist_,
+      "Open loop: each call's hold time, fixed:D, uniform:MIN,MAX, exp:MEAN, "
+      "lognormal:MEDIAN,SIGMA (default: fixed --hold)",
+      Copy(&RunSettings::hold_dist, hold_dist_));
   scenario_option_ = Add(run, "--scenario", scenario_,
       "A ready-made run under the other flags: q197517 (KB Q197517: one line, 1000 cycles, "
       "one eventfd leaked per dial; the verdict must name it)",

@@ -61,6 +61,13 @@ struct RunSettings {
   // Grouping labels after the job; without an `instance` one, instance=<host name>.
   std::vector<std::pair<std::string, std::string>> push_labels;
   nanoseconds push_interval = std::chrono::seconds(15);
+  // Open loop (bench/engine/open_loop_engine.h): calls arrive at --rate calls/s, or along
+  // --stage DURATION:RATE ramps, whatever the lines are doing; --cycles and --think do not
+  // apply then. Empty rate and stages: the closed loop.
+  std::optional<double> rate;
+  std::vector<std::string> stages;           // "5m:10", in order
+  std::string arrivals = "poisson";          // poisson | uniform
+  std::string hold_dist;                     // a distribution; empty: fixed --hold
   // The leak verdict (bench/analysis/leak_watch.h).
   bool allow_leaks = false;                  // a leak is reported, not exit code 5
   nanoseconds settle = std::chrono::seconds(1);  // after the last hang-up, before the end sample

@@ -68,6 +68,12 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                  {"interval_seconds", Seconds(s.push_interval)},
                  {"labels", labels}};
   }
+  if (s.rate || !s.stages.empty()) {
+    j["open_loop"] = {{"rate", s.rate ? nlohmann::json(*s.rate) : nlohmann::json()},
+                      {"stages", s.stages},
+                      {"arrivals", s.arrivals},
+                      {"hold_dist", s.hold_dist.empty() ? nlohmann::json() : nlohmann::json(s.hold_dist)}};
+  }
   j["leak"] = {{"allow_leaks", s.allow_leaks},
                {"settle_seconds", Seconds(s.settle)},
                {"window_seconds", Seconds(s.leak_window)},
