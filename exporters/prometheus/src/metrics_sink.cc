@@ -46,6 +46,12 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                            .Help("Hang-ups the modem did not confirm before the deadline")
                            .Register(*registry_)
                            .Add({})),
+      dropped_(prometheus::BuildCounter()
+                   .Name("dialsoak_calls_dropped_total")
+                   .Help("Calls of an open-loop run dropped at origin: every line was busy at "
+                         "their arrival time")
+                   .Register(*registry_)
+                   .Add({})),
       handles_(
           prometheus::BuildGauge()
               .Name("dialsoak_process_open_handles")
@@ -143,6 +149,8 @@ void MetricsSink::OnCycle(const CycleRecord& c) {
   }
   cycles_.Increment();
 }
+
+void MetricsSink::OnDropped(const DroppedCall& /*d*/) { dropped_.Increment(); }
 
 void MetricsSink::OnProbe(const ProbeSample& s) {
   auto it = processes_.find(s.process);

@@ -104,6 +104,7 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"cycles_per_second", s.cycles_per_second},
       {"outcomes", Outcomes(s)},
       {"hangups", Hangups(s)},
+      {"dropped_at_origin", s.dropped_at_origin},
       {"latency_seconds", {{"dial", Latency(s.dial)}, {"hangup", Latency(s.hangup)}}},
       {"processes", processes},
       {"failures", Failures(s)},

@@ -108,6 +108,11 @@ void RunSummary::OnCycle(const CycleRecord& c) {
   }
 }
 
+void RunSummary::OnDropped(const DroppedCall& d) {
+  Seen(d.due);
+  ++s_.dropped_at_origin;
+}
+
 void RunSummary::OnProbe(const ProbeSample& s) {
   Seen(s.at);
   auto [it, added] = process_index_.try_emplace(s.process, s_.processes.size());

@@ -55,6 +55,15 @@ std::string Hangups(const Summary& s) {
                      methods.empty() ? "" : "; methods: " + methods);
 }
 
+// Open loop only: calls never dialled because every line was busy; empty when there were none.
+std::string DroppedAtOrigin(const Summary& s) {
+  if (s.dropped_at_origin <= 0) return {};
+  const std::int64_t arrivals = s.cycles + s.dropped_at_origin;
+  const double share =
+      100.0 * static_cast<double>(s.dropped_at_origin) / static_cast<double>(arrivals);
+  return fmt::format("dropped at origin: {} ({:.2f}% of arrivals)\n", s.dropped_at_origin, share);
+}
+
 std::vector<std::string> LatencyRow(std::string name, const LatencyStats& l) {
   if (l.count == 0) return {std::move(name), "0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
   return {std::move(name), std::to_string(l.count), FormatMs(l.min),  FormatMs(l.p50),
@@ -124,6 +133,7 @@ std::string RenderSummary(const Summary& s, int exit_code, std::string_view exit
   out += '\n';
   out += Outcomes(s);
   out += Hangups(s);
+  out += DroppedAtOrigin(s);
   out += '\n';
   out += Latencies(s);
   out += '\n';

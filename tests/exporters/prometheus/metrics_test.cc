@@ -100,6 +100,23 @@ TEST(PrometheusMetricsTest, ScrapeShowsCyclesOutcomesLatencyAndProcesses) {
   EXPECT_THAT(text, HasSubstr("dialsoak_run_info{backend=\"sim\",run_id=\"run-42\"} 1"));
 }
 
+TEST(PrometheusMetricsTest, DroppedCallsCounterIsZeroFromTheStartThenCounts) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  const std::string before = Scrape((*endpoint)->port());
+  EXPECT_THAT(before, HasSubstr("# HELP dialsoak_calls_dropped_total Calls of an open-loop run "
+                                "dropped at origin: every line was busy at their arrival time"));
+  EXPECT_THAT(before, HasSubstr("# TYPE dialsoak_calls_dropped_total counter"));
+  EXPECT_THAT(before, HasSubstr("\ndialsoak_calls_dropped_total 0\n"));
+  for (std::int64_t a = 0; a < 3; ++a) sink.OnDropped(DroppedCall{a, Clock::time_point{}});
+  sink.OnCycle(Cycle(CallResult::Connect, 30ms, true));
+  const std::string after = Scrape((*endpoint)->port());
+  EXPECT_THAT(after, HasSubstr("\ndialsoak_calls_dropped_total 3\n"));
+  EXPECT_THAT(after, HasSubstr("\ndialsoak_cycles_total 1\n")) << "drops are not cycles";
+}
+
 TEST(PrometheusMetricsTest, VanishedProcessKeepsItsLastValues) {
   auto registry = std::make_shared<prometheus::Registry>();
   MetricsSink sink(registry, "1");

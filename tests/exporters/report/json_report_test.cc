@@ -92,6 +92,17 @@ TEST(ReportJsonTest, HangupsWithEveryMethod) {
   EXPECT_EQ(h["methods"].size(), static_cast<std::size_t>(kHangupMethodCount));
 }
 
+TEST(ReportJsonTest, DroppedAtOriginAlwaysPresent) {
+  EXPECT_EQ(SummaryToJson(Sample1(), Config(), 0).at("dropped_at_origin"), 0);
+  RunSummary rs;
+  rs.OnCycle(Cycle(CallResult::Connect, milliseconds(1)));
+  rs.OnDropped(DroppedCall{1, T0()});
+  rs.OnDropped(DroppedCall{2, T0()});
+  json j = SummaryToJson(rs.summary(), Config(), 0);
+  EXPECT_EQ(j.at("dropped_at_origin"), 2);
+  EXPECT_EQ(j.at("cycles"), 1);
+}
+
 TEST(ReportJsonTest, ProcessesBaselineEndMax) {
   json p = SummaryToJson(Sample1(), Config(), 0)["processes"]["self"];
   EXPECT_EQ(p["pid"], 4242);

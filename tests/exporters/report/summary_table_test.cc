@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -139,6 +140,23 @@ TEST(ReportSummaryTableTest, HangupMethodsAndFailuresSummarised) {
   std::string text = RenderSummary(rs.summary(), 1, "");
   EXPECT_THAT(text, HasSubstr("hang-ups: 2 attempted, 1 failed; methods: dtr 1, escape 1\n"));
   EXPECT_THAT(text, HasSubstr("  hang-up failed  1x  first line 0 cycle 0:  no OK after ATH0\n"));
+}
+
+TEST(ReportSummaryTableTest, DroppedAtOriginLineOnlyWhenThereWereDrops) {
+  RunSummary rs;
+  for (int i = 0; i < 3; ++i) rs.OnCycle(Connected(milliseconds(1), milliseconds(1)));
+  std::string none = RenderSummary(rs.summary(), 0, "");
+  EXPECT_THAT(none, Not(HasSubstr("dropped"))) << none;
+
+  rs.OnDropped(DroppedCall{3, T0()});
+  std::string text = RenderSummary(rs.summary(), 0, "");
+  // 1 of 4 arrivals (3 cycles + 1 drop), on the line after the hang-ups.
+  const std::vector<std::string> lines = Lines(text);
+  auto hangups = std::find_if(lines.begin(), lines.end(),
+                              [](const std::string& l) { return l.rfind("hang-ups:", 0) == 0; });
+  ASSERT_NE(hangups, lines.end()) << text;
+  ASSERT_NE(hangups + 1, lines.end()) << text;
+  EXPECT_EQ(*(hangups + 1), "dropped at origin: 1 (25.00% of arrivals)") << text;
 }
 
 }  // namespace

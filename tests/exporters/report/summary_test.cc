@@ -266,5 +266,20 @@ TEST(ReportSummaryTest, BeforeTheEndElapsedSpansTheTimePointsSeen) {
   EXPECT_DOUBLE_EQ(s.cycles_per_second, 0.25);
 }
 
+TEST(ReportSummaryTest, DroppedAtOriginCountedApartFromCyclesAndOutcomes) {
+  RunSummary rs;
+  EXPECT_EQ(rs.summary().dropped_at_origin, 0);
+  for (int i = 0; i < 3; ++i) rs.OnCycle(Cycle(CallResult::Connect, milliseconds(1)));
+  for (std::int64_t a = 0; a < 5; ++a) rs.OnDropped(DroppedCall{a, T0() + seconds(a)});
+  Summary s = rs.summary();
+  EXPECT_EQ(s.dropped_at_origin, 5);
+  EXPECT_EQ(s.cycles, 3) << "a dropped call is not a cycle";
+  std::int64_t outcomes = 0;
+  for (std::int64_t n : s.outcomes) outcomes += n;
+  EXPECT_EQ(outcomes, 3) << "a dropped call has no outcome";
+  EXPECT_EQ(s.dial.count, 3u) << "a dropped call was never dialled";
+  EXPECT_EQ(s.elapsed, seconds(4)) << "a drop's arrival is a time point of the run";
+}
+
 }  // namespace
 }  // namespace dialsoak::report

@@ -47,6 +47,8 @@ class MetricsSink final : public RunObserver {
 
   void OnRunStart(const RunInfo& info) override;
   void OnCycle(const CycleRecord& c) override;
+  // dialsoak_calls_dropped_total: open-loop calls dropped at origin (0 from construction).
+  void OnDropped(const DroppedCall& d) override;
   void OnProbe(const ProbeSample& s) override;
   void OnLineStates(const LineStateCounts& counts) override;
   // dialsoak_leak_handles_per_cycle and dialsoak_leak_suspected{process,resource}; each
@@ -68,6 +70,7 @@ class MetricsSink final : public RunObserver {
   prometheus::Histogram& hangup_duration_;
   prometheus::Counter& cycles_;
   prometheus::Counter& hangup_failures_;
+  prometheus::Counter& dropped_;
   prometheus::Family<prometheus::Gauge>& handles_;
   prometheus::Family<prometheus::Gauge>& threads_;
   prometheus::Family<prometheus::Gauge>& resident_;

@@ -9,6 +9,7 @@
 //     "elapsed_seconds": 12.3, "cycles": 1000, "cycles_per_second": 81.3,
 //     "outcomes": { "connect": 990, "busy": 10, ... every ToString(CallResult) },
 //     "hangups": { "attempted": 990, "failed": 0, "methods": { "none": 0, "dtr": 990, ... } },
+//     "dropped_at_origin": 0,   // open loop: calls never dialled, every line busy (not cycles)
 //     "latency_seconds": { "dial": { "count": 1000, "min": ..., "p50": ..., "p90": ...,
 //                                    "p99": ..., "p99_9": ..., "max": ..., "mean": ... },
 //                          "hangup": { ... } },          // no samples: count 0, others null

@@ -1,4 +1,5 @@
-// RunSummary: the observer that aggregates a whole run into a Summary — counts per outcome,
+// RunSummary: the observer that aggregates a whole run into a Summary — counts per outcome
+// (and, for an open-loop run, of calls dropped at origin),
 // exact dial and hang-up latency percentiles, hang-up failures and methods, the first
 // distinct failure details, and per watched process its resource counts at the baseline,
 // at the end and at their extremes. summary_table.h renders it for a terminal,
@@ -90,10 +91,13 @@ struct Summary {
   std::int64_t hangups = 0;                               // cycles that needed a hang-up
   std::int64_t hangup_failures = 0;
   std::array<std::int64_t, kHangupMethodCount> hangup_methods{};  // indexed by HangupMethod
-  LatencyStats dial;                      // every dial, whatever its outcome
-  LatencyStats hangup;                    // every hang-up attempted, failed ones included
-  std::vector<FailureDetail> failures;    // first kMaxFailureDetails distinct, in order
-  std::int64_t other_failures = 0;        // failures with a detail not kept
+  LatencyStats dial;                    // every dial, whatever its outcome
+  LatencyStats hangup;                  // every hang-up attempted, failed ones included
+  std::vector<FailureDetail> failures;  // first kMaxFailureDetails distinct, in order
+  std::int64_t other_failures = 0;      // failures with a detail not kept
+  // Open loop: calls that were never dialled because every line was busy at their arrival
+  // time (OnDropped). Not cycles, not counted in outcomes; arrivals = cycles + this.
+  std::int64_t dropped_at_origin = 0;
   std::vector<ProcessSummary> processes;  // in order of first sample
   // Computed after the run by bench/analysis and set by the program, not by RunSummary.
   std::vector<LeakCheck> leaks;            // per watched process and resource
@@ -109,6 +113,7 @@ class RunSummary : public RunObserver {
  public:
   void OnRunStart(const RunInfo& info) override;
   void OnCycle(const CycleRecord& c) override;
+  void OnDropped(const DroppedCall& d) override;
   void OnProbe(const ProbeSample& s) override;
   void OnRunEnd(const RunEnd& end) override;
   void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
