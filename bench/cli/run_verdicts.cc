@@ -97,11 +97,7 @@ void AddVerdicts(const RunSettings& s, const analysis::LeakWatch& watch, report:
 }
 
 bool CallsFailed(const RunSettings& s, const report::Summary& summary) {
-  const std::int64_t failed =
-      summary.cycles - summary.Count(CallResult::Connect) + summary.hangup_failures;
-  const double percent =
-      summary.cycles ? 100.0 * static_cast<double>(failed) / static_cast<double>(summary.cycles) : 0;
-  return failed > 0 && percent > s.max_failures_percent;
+  return summary.FailedCalls() > 0 && summary.FailedPercent() > s.max_failures_percent;
 }
 
 int VerdictExitCode(const RunSettings& s, const report::Summary& summary) {

@@ -213,7 +213,7 @@ Observed Measure(std::string_view metric, const report::Summary& s,
     if (s.cycles == 0) return {std::nullopt, "no cycle ran"};
     const std::int64_t connects = s.Count(CallResult::Connect);
     if (metric == "success_ratio") return {static_cast<double>(connects) / cycles, ""};
-    return {static_cast<double>(s.cycles - connects + s.hangup_failures) / cycles, ""};
+    return {static_cast<double>(s.FailedCalls()) / cycles, ""};
   }
   if (metric.starts_with("dial_")) {
     return Latency(s.dial, metric.substr(5), "no dial was made");

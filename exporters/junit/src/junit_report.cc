@@ -68,10 +68,8 @@ Case CallsCase(const JUnitInput& in) {
   c.classname = "dialsoak.calls";
   c.name = fmt::format("failed calls <= {}%", Num(in.max_failures_percent));
   c.seconds = Seconds(s.elapsed);
-  const std::int64_t connects = s.Count(CallResult::Connect);
-  const std::int64_t failed = s.cycles - connects + s.hangup_failures;
-  const double percent =
-      s.cycles ? 100.0 * static_cast<double>(failed) / static_cast<double>(s.cycles) : 0;
+  const std::int64_t failed = s.FailedCalls();
+  const double percent = s.FailedPercent();
   const std::string headline = fmt::format("{} of {} calls failed ({}%), limit {}%", failed,
                                            s.cycles, Num(percent), Num(in.max_failures_percent));
 

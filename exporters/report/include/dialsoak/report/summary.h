@@ -104,6 +104,12 @@ struct Summary {
   std::vector<ThresholdCheck> thresholds;  // per --threshold, in the order given
 
   std::int64_t Count(CallResult r) const { return outcomes[static_cast<std::size_t>(r)]; }
+  // Failed calls as --max-failures counts them: dials that did not CONNECT, plus hang-ups
+  // the modem did not confirm; and that as a percent of the cycles (0 without cycles).
+  std::int64_t FailedCalls() const { return cycles - Count(CallResult::Connect) + hangup_failures; }
+  double FailedPercent() const {
+    return cycles ? 100.0 * static_cast<double>(FailedCalls()) / static_cast<double>(cycles) : 0;
+  }
   std::int64_t Count(HangupMethod m) const { return hangup_methods[static_cast<std::size_t>(m)]; }
   // The process of that name, or nullptr.
   const ProcessSummary* FindProcess(std::string_view name) const;
