@@ -32,7 +32,8 @@ constexpr std::string_view kTopKeys[] = {
     "report",       "quiet",    "max_failures",    "listen",   "linger",   "per_line_metrics",
     "push",         "defaults", "modems",
     "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
-    "junit",        "rate",     "stages",          "arrivals",        "hold_dist"};
+    "junit",        "rate",     "stages",          "arrivals",        "hold_dist",
+    "ports",        "pools"};
 constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
 constexpr std::string_view kLineKeys[] = {
     "init",         "number",         "hangup",          "dial_mode",
@@ -339,6 +340,16 @@ class Loader {
     } else if (key == "hold_dist") {
       s.hold_dist = Text(v, at, "a distribution such as exp:90s");
       Check(at, config::CheckAnswerDelay(s.hold_dist));
+    } else if (key == "ports") {
+      s.ports = Integer<int>(v, at, 1, config::kMaxLines);
+    } else if (key == "pools") {
+      s.pools.clear();
+      ForEachElement(v, at, "a pool such as '5551234:40' or a list of them",
+                     [&](const YAML::Node& e, const Spot& e_at) {
+                       std::string text = Text(e, e_at, "a pool such as '5551234:40'");
+                       Check(e_at, config::CheckPool(text));
+                       s.pools.push_back(std::move(text));
+                     });
     } else if (key == "junit") {
       s.junit_path = NonEmptyText(v, at, "a file name such as soak.xml");
     } else if (key == "push") {

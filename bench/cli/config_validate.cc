@@ -76,6 +76,27 @@ std::optional<std::string> CheckOpenLoop(const RunSettings& s) {
   return std::nullopt;
 }
 
+// The simulated far end: --ports or --pool (not both), each pool well formed, sim only.
+std::optional<std::string> CheckFarEnd(const RunSettings& s) {
+  if (s.ports && !s.pools.empty()) {
+    return "--ports and --pool both given: --ports C is one pool of C ports for any number, "
+           "--pool NUMBER:C one pool per number; use one of them";
+  }
+  if (s.ports && (*s.ports < 1 || *s.ports > config::kMaxLines)) {
+    return fmt::format("{}: expected a whole number from 1 to {}, got {}", Setting("ports"),
+                       config::kMaxLines, *s.ports);
+  }
+  for (const std::string& pool : s.pools) {
+    if (auto p = config::CheckPool(pool)) return fmt::format("{}: {}", Setting("pool", "pools"), *p);
+  }
+  if ((s.ports || !s.pools.empty()) && s.backend != "sim") {
+    return fmt::format("{}: the sim backend only (the embedded bank's far end); real lines "
+                       "reach whatever ports the exchange has",
+                       Setting(s.ports ? "ports" : "pool", s.ports ? "ports" : "pools"));
+  }
+  return std::nullopt;
+}
+
 tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
   if (auto p = config::CheckChoice("backend", s.backend, config::kBackends)) {
     return Error(fmt::format("{}: {}", Setting("backend"), *p));
@@ -124,6 +145,7 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
     }
   }
   if (auto p = CheckOpenLoop(s)) return Error(*p);
+  if (auto p = CheckFarEnd(s)) return Error(*p);
   for (const std::string& t : s.thresholds) {
     if (auto p = config::CheckThreshold(t)) return Error(fmt::format("{}: {}", Setting("threshold", "thresholds"), *p));
   }

@@ -10,6 +10,7 @@
 #include "dialsoak/analysis/thresholds.h"
 #include "dialsoak/at/command.h"
 #include "dialsoak/serial/tty.h"
+#include "dialsoak/sim/bank.h"
 #include "dialsoak/sim/distribution.h"
 #include "dialsoak/sim/leak.h"
 
@@ -140,6 +141,22 @@ std::optional<std::string> CheckInjectLeak(std::string_view leak) {
   auto parsed = sim::ParseLeakConfig(leak);
   if (parsed) return std::nullopt;
   return parsed.error();
+}
+
+std::optional<std::string> CheckPool(std::string_view pool) {
+  auto parsed = sim::ParsePoolConfig(pool);
+  if (!parsed) return parsed.error();
+  if (parsed->capacity == 0) {
+    return fmt::format("pool '{}': C must be at least 1 here (leave the pools out for an "
+                       "unlimited far end)",
+                       pool);
+  }
+  if (parsed->answer_ptys) {
+    return fmt::format("pool '{}': ':pty' answering ports are for modemsim, where a program "
+                       "such as mgetty can answer them; use NUMBER:C",
+                       pool);
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> CheckThreshold(std::string_view expression) {

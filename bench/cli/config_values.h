@@ -45,6 +45,9 @@ std::optional<std::string> CheckInitString(std::string_view init);
 std::optional<std::string> CheckAnswerDelay(std::string_view distribution);
 // EVERY[:KIND] of the simulator's leak injection (sim::ParseLeakConfig).
 std::optional<std::string> CheckInjectLeak(std::string_view leak);
+// A far-end pool of the embedded bank, NUMBER:C (sim::ParsePoolConfig) without ':pty'
+// (answering ptys are for modemsim, where a program such as mgetty can hold them).
+std::optional<std::string> CheckPool(std::string_view pool);
 // A --threshold expression (analysis::ParseThreshold): what is wrong and what is allowed.
 std::optional<std::string> CheckThreshold(std::string_view expression);
 // A duration must be >= 0, or > 0 when `positive`.

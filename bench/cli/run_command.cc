@@ -79,6 +79,11 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
   config.call.p_no_answer = s.sim_no_answer;
   config.call.p_no_dialtone = s.sim_no_dialtone;
   config.call.p_no_carrier = s.sim_no_carrier;
+  if (s.ports) config.pools = {sim::PoolConfig{"*", *s.ports, false}};
+  if (!s.pools.empty()) {
+    config.pools.clear();
+    for (const std::string& text : s.pools) config.pools.push_back(*sim::ParsePoolConfig(text));  // validated
+  }
   if (!s.inject_leak.empty()) config.leak = *sim::ParseLeakConfig(s.inject_leak);  // validated
   if (const double sum = s.sim_busy + s.sim_no_answer + s.sim_no_dialtone + s.sim_no_carrier;
       sum > 1) {
@@ -125,7 +130,8 @@ nlohmann::json SimulatorToJson(const sim::BankStats& st) {
           {"busy", st.busy},             {"no_answer", st.no_answer},
           {"no_dialtone", st.no_dialtone}, {"no_carrier", st.no_carrier},
           {"hangups_dtr", st.hangups_dtr}, {"hangups_ath", st.hangups_ath},
-          {"hangups_close", st.hangups_close}, {"leaked_descriptors", st.leaked_descriptors}};
+          {"hangups_close", st.hangups_close}, {"leaked_descriptors", st.leaked_descriptors},
+          {"blocked", st.blocked}};
 }
 
 // Each simulated line costs two descriptors (the pty's two sides) in this process; a

@@ -172,6 +172,20 @@ RunOptions::RunOptions(CLI::App& run) {
   for (const auto& f : injected) {
     Add(run, f.flag, f.value, f.help, Copy(f.field, f.value))->check(CLI::Range(0.0, 1.0));
   }
+  Add(run, "--ports", ports_,
+      "Sim backend: the far end has C answering ports (a concentrator); a call while all C "
+      "are in use gets BUSY at once (default: unlimited)",
+      [this](RunSettings& s) -> Ok {
+        s.ports = ports_;
+        return {};
+      })
+      ->type_name("C")
+      ->check(CLI::Range(1, 4096));
+  Add(run, "--pool", pools_,
+      "Sim backend: an answering pool NUMBER:C, calls to NUMBER ('*' = any) reach its C ports "
+      "(repeatable: split banks; a number no pool matches gets NO ANSWER)",
+      Copy(&RunSettings::pools, pools_))
+      ->type_name("NUMBER:C");
   Add(run, "--rate", rate_,
       "Open loop: calls arrive at R calls/s across the lines, whatever they are doing "
       "(stops with --duration, or at Ctrl-C); --cycles and --think do not apply",

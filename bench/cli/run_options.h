@@ -55,6 +55,8 @@ class RunOptions {
   bool quiet_ = false;
   double max_failures_ = 0;
   double sim_busy_ = 0, sim_no_answer_ = 0, sim_no_dialtone_ = 0, sim_no_carrier_ = 0;
+  int ports_ = 0;
+  std::vector<std::string> pools_;
 };
 
 }  // namespace dialsoak::cli

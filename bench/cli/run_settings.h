@@ -50,6 +50,11 @@ struct RunSettings {
   std::string inject_leak;
   // Sim backend: probability per call of each failure the simulator injects.
   double sim_busy = 0, sim_no_answer = 0, sim_no_dialtone = 0, sim_no_carrier = 0;
+  // Sim backend: the far end's answering ports (a concentrator). `ports` C is one pool
+  // reached by any number; `pools` are NUMBER:C pools (sim::ParsePoolConfig, no :pty).
+  // Neither: unlimited, never BUSY for want of a port. At most one of the two is set.
+  std::optional<int> ports;
+  std::vector<std::string> pools;
   bool quiet = false;
   double max_failures_percent = 0;           // failed calls allowed before exit code 1
   std::string report_path;                   // --report FILE (JSON)

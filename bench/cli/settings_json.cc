@@ -56,6 +56,8 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                        {"no_answer", s.sim_no_answer},
                        {"no_dialtone", s.sim_no_dialtone},
                        {"no_carrier", s.sim_no_carrier}};
+  j["ports"] = s.ports ? nlohmann::json(*s.ports) : nlohmann::json();
+  j["pools"] = s.pools;
   j["max_failures_percent"] = s.max_failures_percent;
   j["listen"] = s.listen;
   j["linger_seconds"] = Seconds(s.linger);

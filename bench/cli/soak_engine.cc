@@ -47,6 +47,7 @@ engine::OpenLoopConfig OpenLoopConfigOf(const RunSettings& s, std::vector<engine
                                      ? sim::Distribution::Fixed(s.hold)
                                      : *sim::Distribution::Parse(s.hold_dist);  // validated
   c.hold = [hold](std::mt19937_64& rng) { return hold.Draw(rng); };
+  c.mean_hold = hold.Mean();
   return c;
 }
 

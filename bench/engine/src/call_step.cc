@@ -23,6 +23,7 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
   CycleRecord r;
   r.due = timing.due;
   Set(state, LineState::Dialing);
+  r.start_lag = std::max(clock.Now() - timing.due, Clock::duration::zero());
   DialOutcome d = line.dial(plan.number, Deadline::After(plan.dial_timeout));
   const auto dialed = clock.Now();
   r.result = d.result;
@@ -38,6 +39,7 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
   const auto hangup_timeout =
       clock.stopped() ? std::min(plan.hangup_timeout, timing.stop_timeout) : plan.hangup_timeout;
   const auto hangup_start = clock.Now();
+  if (d.result == CallResult::Connect) r.held = hangup_start - dialed;
   HangupOutcome h = line.hangup(Deadline::After(hangup_timeout));
   hung_up_at = clock.Now();
   r.hung_up = h.method != HangupMethod::None;

@@ -112,6 +112,7 @@ RunEnd Engine::Run(RunInfo info) {
     return end;
   }
 
+  info.start = clock_.Now();
   for (RunObserver* o : observers_) o->OnRunStart(info);
   SampleAll(SampleKind::Baseline);
   start_ = clock_.Now();

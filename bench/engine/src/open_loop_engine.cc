@@ -128,10 +128,12 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
 
   if (!info.duration) info.duration = schedule_.duration();
   info.lines = n;
-  for (RunObserver* o : observers_) o->OnRunStart(info);
-  SampleAll(SampleKind::Baseline);
+  // The schedule counts from here; the baseline sample comes out of the first gap.
   start_ = clock_.Now();
   last_finish_ = start_;
+  info.start = start_;
+  for (RunObserver* o : observers_) o->OnRunStart(info);
+  SampleAll(SampleKind::Baseline);
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
     idle_.clear();
@@ -159,9 +161,11 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
       next_sample = std::max(next_sample + config_.sample_interval, now);
     }
     const LineStateCounts states = line_states();
+    const OfferedLoad load = OfferedNow(now);
     for (RunObserver* o : observers_) {
       o->OnTick(now, calls_done());
       o->OnLineStates(states);
+      o->OnOfferedLoad(load);
     }
   }
 
@@ -267,6 +271,13 @@ void OpenLoopEngine::Drain() {
   for (; d < drops.size(); ++d) {
     for (RunObserver* o : observers_) o->OnDropped(drops[d]);
   }
+}
+
+OfferedLoad OpenLoopEngine::OfferedNow(Clock::time_point now) const {
+  OfferedLoad load;
+  load.rate = schedule_.RateAt(now - start_);
+  load.erlangs = load.rate * std::chrono::duration<double>(config_.mean_hold).count();
+  return load;
 }
 
 void OpenLoopEngine::SampleAll(SampleKind kind) {

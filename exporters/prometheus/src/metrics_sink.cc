@@ -89,6 +89,15 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                           .Help("1 while the window's slope is surely above the threshold and "
                                 "the count is above its baseline: a leak developing")
                           .Register(*registry_)),
+      offered_erlangs_family_(prometheus::BuildGauge()
+                                  .Name("dialsoak_offered_load_erlangs")
+                                  .Help("Open loop: the traffic offered now, in Erlangs (call "
+                                        "rate x mean hold time)")
+                                  .Register(*registry_)),
+      offered_rate_family_(prometheus::BuildGauge()
+                               .Name("dialsoak_offered_calls_per_second")
+                               .Help("Open loop: the call arrival rate the schedule offers now")
+                               .Register(*registry_)),
       options_(options) {
   prometheus::BuildGauge()
       .Name("dialsoak_build_info")
@@ -197,6 +206,15 @@ void MetricsSink::OnLeakEstimate(const LeakEstimate& e) {
   }
   it->second.per_cycle->Set(e.per_cycle);
   it->second.suspected->Set(e.suspected ? 1 : 0);
+}
+
+void MetricsSink::OnOfferedLoad(const OfferedLoad& load) {
+  if (!offered_erlangs_) {
+    offered_erlangs_ = &offered_erlangs_family_.Add({});
+    offered_rate_ = &offered_rate_family_.Add({});
+  }
+  offered_erlangs_->Set(load.erlangs);
+  offered_rate_->Set(load.rate);
 }
 
 }  // namespace dialsoak::prometheus_export

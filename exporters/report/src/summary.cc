@@ -96,6 +96,7 @@ void RunSummary::OnCycle(const CycleRecord& c) {
   auto r = static_cast<std::size_t>(c.result);
   if (r < s_.outcomes.size()) ++s_.outcomes[r];
   dial_ns_.push_back(c.dial_latency.count());
+  start_lag_ns_.push_back(c.start_lag.count());
   if (c.result != CallResult::Connect) NoteFailure(ToString(c.result), c.detail, c);
   if (!c.hung_up) return;
   ++s_.hangups;
@@ -143,6 +144,7 @@ Summary RunSummary::summary() const {
   }
   out.dial = ComputeLatencyStats(std::span<std::int64_t>(dial_ns_));
   out.hangup = ComputeLatencyStats(std::span<std::int64_t>(hangup_ns_));
+  out.start_lag = ComputeLatencyStats(std::span<std::int64_t>(start_lag_ns_));
   return out;
 }
 

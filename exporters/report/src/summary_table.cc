@@ -74,6 +74,7 @@ std::string Latencies(const Summary& s) {
   Rows rows{{"latency (ms)", "count", "min", "p50", "p90", "p99", "p99.9", "max"}};
   rows.push_back(LatencyRow("dial", s.dial));
   rows.push_back(LatencyRow("hang-up", s.hangup));
+  rows.push_back(LatencyRow("start lag", s.start_lag));
   return AlignRows(rows, "lrrrrrrr");
 }
 

@@ -170,7 +170,7 @@ BankStats BankImpl::stats() const {
   return BankStats{get(c.calls),        get(c.connects),       get(c.busy),
                    get(c.no_answer),    get(c.no_dialtone),    get(c.no_carrier),
                    get(c.hangups_dtr),  get(c.hangups_ath),    get(c.hangups_close),
-                   get(c.hangups_remote), get(c.leaked_descriptors)};
+                   get(c.hangups_remote), get(c.leaked_descriptors), get(c.blocked)};
 }
 
 }  // namespace dialsoak::sim

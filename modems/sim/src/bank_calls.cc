@@ -79,7 +79,10 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
   std::function<bool(int)> prefer;
   if (!answer_ports.empty()) prefer = [&](int s) { return ProgramAttached(answer_port(s)); };
   auto slot = concentrator_.Acquire(*pool, prefer);
-  if (!slot) return Finish(p, ResultCode::Busy, now);
+  if (!slot) {
+    counters_.blocked.fetch_add(1, std::memory_order_relaxed);
+    return Finish(p, ResultCode::Busy, now);
+  }
   c.pool = *pool;
   c.slot = *slot;
   c.seized = true;

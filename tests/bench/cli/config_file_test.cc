@@ -264,6 +264,15 @@ TEST_F(ConfigFileTest, InjectLeakTakesEveryAndAnOptionalKind) {
   EXPECT_TRUE(ValidateSettings(settings_).has_value()) << ValidateSettings(settings_).error().message;
 }
 
+TEST_F(ConfigFileTest, PortsAndPoolsDescribeTheFarEnd) {
+  ASSERT_EQ(Load("ports: 24\n"), "");
+  EXPECT_EQ(settings_.ports, 24);
+  ASSERT_EQ(Load("pools: ['5551234:40', '5559999:40']\n"), "");
+  EXPECT_THAT(settings_.pools, ElementsAre("5551234:40", "5559999:40"));
+  ASSERT_EQ(Load("pools: '*:8'\n"), "");
+  EXPECT_THAT(settings_.pools, ElementsAre("*:8"));  // a single pool, replacing the list
+}
+
 TEST_F(ConfigFileTest, BareNumberKeepsItsDigitsAndDurationIsSeconds) {
   ASSERT_EQ(Load("number: 0115551234\nhold: 2\nquiet: no\n"), "");
   EXPECT_EQ(settings_.number, "0115551234");
@@ -323,6 +332,11 @@ const BadCase kBadCases[] = {
      "number, seed, sample_interval, answer_delay, inject_leak, watch_pid, watch_name, report, "
      "quiet, "
      "max_failures, listen, linger, per_line_metrics, push, defaults, modems"},
+    {"PoolWithoutCapacity", "pools: ['5551234']\n", 1, "pools[0]",
+     "bad pool '5551234': no capacity; expected NUMBER:C"},
+    {"PtyPoolIsForModemsim", "pools: ['*:4:pty']\n", 1, "pools[0]",
+     "':pty' answering ports are for modemsim"},
+    {"ZeroPorts", "ports: 0\n", 1, "ports", "0 is out of range: expected a whole number from 1 to 4096"},
     {"LineSettingAtTopLevelSaysWhereItGoes", "quiet: false\nspeed: 9600\n", 2, "speed",
      "unknown key here ('speed' is a line setting: put it under 'defaults:' for every line, or "
      "in a 'modems' entry)"},

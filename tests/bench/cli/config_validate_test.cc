@@ -58,6 +58,20 @@ TEST_F(ConfigValidateTest, InjectLeakIsForTheSimBackendOnly) {
             "--inject-leak and watch it with --watch-name modemsim");
 }
 
+TEST_F(ConfigValidateTest, PortsOrPoolsButNotBothAndOnlyOnTheSimBackend) {
+  settings_.ports = 24;
+  EXPECT_EQ(Problem(settings_), "");
+  settings_.pools = {"5551234:40"};
+  EXPECT_THAT(Problem(settings_), StartsWith("--ports and --pool both given"));
+  settings_.ports.reset();
+  EXPECT_EQ(Problem(settings_), "");
+  settings_.backend = "serial";
+  settings_.devices = {"/dev/null"};
+  EXPECT_EQ(Problem(settings_),
+            "--pool (config key 'pools'): the sim backend only (the embedded bank's far end); "
+            "real lines reach whatever ports the exchange has");
+}
+
 TEST_F(ConfigValidateTest, CharacterDeviceAndSymlinkToOneAreAccepted) {
   const std::string link = dir_.Path("modem0");
   std::filesystem::create_symlink("/dev/null", link);

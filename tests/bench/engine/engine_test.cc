@@ -146,6 +146,10 @@ TEST(EngineTest, LatencyCountsFromWhenTheCycleWasDueNotWhenTheWorkerGotToIt) {
   // Each cycle is due think after the previous hang-up ended.
   EXPECT_EQ(obs.cycles[1].due - obs.cycles[0].due, 5ms + 2ms + 10ms);
   EXPECT_EQ(obs.cycles[0].hangup_latency, 2ms);
+  // The lateness itself, apart: how long after its due time each dial began.
+  EXPECT_EQ(obs.cycles[0].start_lag, 0ms);
+  EXPECT_EQ(obs.cycles[1].start_lag, 3ms);
+  EXPECT_EQ(obs.cycles[0].held, 0ms);  // no hold asked
 }
 
 TEST(EngineTest, HoldKeepsTheCallUpBeforeTheHangup) {
@@ -163,6 +167,7 @@ TEST(EngineTest, HoldKeepsTheCallUpBeforeTheHangup) {
   ASSERT_EQ(obs.cycles.size(), 2u);
   // Hang-up started hold after the dial's result: due + dial latency + hold.
   EXPECT_EQ(lines.made[0]->hangup_started[0], obs.cycles[0].due + obs.cycles[0].dial_latency + 90s);
+  EXPECT_EQ(obs.cycles[0].held, 90s);
 }
 
 TEST(EngineTest, FailedDialIsRecordedWithoutAHangup) {

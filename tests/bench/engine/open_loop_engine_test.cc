@@ -131,6 +131,7 @@ class Recorder final : public RunObserver {
     end = e;
   }
   void OnTick(Clock::time_point, std::int64_t) override { Note('T'); }
+  void OnOfferedLoad(const OfferedLoad& l) override { loads.push_back(l); }
   void OnLineStates(const LineStateCounts& c) override {
     Note('L');
     max_connected = std::max(max_connected, c[static_cast<size_t>(LineState::Connected)]);
@@ -141,6 +142,7 @@ class Recorder final : public RunObserver {
   std::vector<CycleRecord> cycles;
   std::vector<DroppedCall> drops;
   std::vector<ProbeSample> samples;
+  std::vector<OfferedLoad> loads;
   std::string events;  // one letter per call, in order
   int max_connected = 0;
   LineStateCounts last_states{};
@@ -252,6 +254,56 @@ TEST(OpenLoopEngineTest, LatencyCountsFromTheScheduledArrival) {
     EXPECT_EQ(r.due - rig.Start(), std::chrono::seconds(5 + 10 * static_cast<int>(i)));
     EXPECT_EQ(r.dial_latency, 3s);
   }
+}
+
+TEST(OpenLoopEngineTest, RecordsStartLagAndHeldTimeAndTheScheduleOrigin) {
+  Rig rig;  // the event clock has no scheduling delay: a dial starts at its arrival
+  auto engine = rig.Engine(1, ArrivalSchedule::Constant(0.5, 10s, Arrivals::Uniform, 1), 700ms);
+  RunEnd end = engine->Run(RunInfo{});
+  ASSERT_EQ(end.cycles_done, 5);
+  EXPECT_EQ(rig.rec.info.start, rig.Start());
+  for (const CycleRecord& r : rig.rec.cycles) {
+    EXPECT_EQ(r.start_lag, 0ns);
+    EXPECT_EQ(r.held, 700ms);
+    EXPECT_EQ(r.dial_latency, 20ms);
+  }
+}
+
+TEST(OpenLoopEngineTest, BusyCallsHoldNothing) {
+  Rig rig;
+  rig.result = CallResult::Busy;
+  auto engine = rig.Engine(1, ArrivalSchedule::Constant(1, 3s, Arrivals::Uniform, 1), 700ms);
+  engine->Run(RunInfo{});
+  ASSERT_EQ(rig.rec.cycles.size(), 3u);
+  for (const CycleRecord& r : rig.rec.cycles) EXPECT_EQ(r.held, 0ns);
+}
+
+TEST(OpenLoopEngineTest, TicksCarryTheOfferedLoadInErlangs) {
+  // Ticks come from the collector's real-time period, so this runs on the steady clock: a
+  // step to 40 calls/s held 50 ms on average offers 2 Erlangs for the whole 600 ms.
+  SteadyEngineClock clock;
+  OpenLoopConfig c;
+  c.lines = 8;
+  c.hold = [](std::mt19937_64&) { return 5ms; };
+  c.mean_hold = 50ms;
+  Recorder rec;
+  OpenLoopEngine engine(
+      c, ArrivalSchedule({Stage{0s, 40}, Stage{600ms, 40}}, Arrivals::Uniform, 1),
+      [](int) -> io::Result<std::unique_ptr<Line>> {
+        return std::unique_ptr<Line>(
+            std::make_unique<testing_fakes::ScriptedLine>(nullptr, CallResult::Connect, 0ns, 0ns));
+      },
+      clock);
+  engine.AddObserver(rec);
+  engine.Run(RunInfo{});
+  int during = 0;
+  for (const OfferedLoad& l : rec.loads) {
+    if (l.rate == 0) continue;  // after the schedule, while the last calls finish
+    ++during;
+    EXPECT_DOUBLE_EQ(l.rate, 40);
+    EXPECT_DOUBLE_EQ(l.erlangs, 2);
+  }
+  EXPECT_GE(during, 2) << "about one tick per 100 ms of the 600 ms schedule";
 }
 
 TEST(OpenLoopEngineTest, ALateLineShowsUpAsLatencyNotAsAGap) {

@@ -117,6 +117,21 @@ TEST(PrometheusMetricsTest, DroppedCallsCounterIsZeroFromTheStartThenCounts) {
   EXPECT_THAT(after, HasSubstr("\ndialsoak_cycles_total 1\n")) << "drops are not cycles";
 }
 
+TEST(PrometheusMetricsTest, OfferedLoadOnlyOnceAnOpenLoopRunReportsIt) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  const std::string closed_loop = Scrape((*endpoint)->port());
+  EXPECT_THAT(closed_loop, Not(HasSubstr("\ndialsoak_offered_load_erlangs ")));
+  sink.OnOfferedLoad(OfferedLoad{2.5, 7.5});
+  const std::string open_loop = Scrape((*endpoint)->port());
+  EXPECT_THAT(open_loop, HasSubstr("\ndialsoak_offered_load_erlangs 7.5\n"));
+  EXPECT_THAT(open_loop, HasSubstr("\ndialsoak_offered_calls_per_second 2.5\n"));
+  sink.OnOfferedLoad(OfferedLoad{0, 0});  // the schedule is over
+  EXPECT_THAT(Scrape((*endpoint)->port()), HasSubstr("\ndialsoak_offered_load_erlangs 0\n"));
+}
+
 TEST(PrometheusMetricsTest, VanishedProcessKeepsItsLastValues) {
   auto registry = std::make_shared<prometheus::Registry>();
   MetricsSink sink(registry, "1");

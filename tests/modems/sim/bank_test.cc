@@ -130,6 +130,7 @@ TEST(SimBankTest, FullPoolIsBusyAtOnceAndFreedAtHangup) {
   EXPECT_EQ(AwaitDialResult(b), "CONNECT");
   const BankStats s = bank->stats();
   EXPECT_EQ(s.busy, 1u);
+  EXPECT_EQ(s.blocked, 1u) << "the BUSY of a full pool is a blocked call";
   EXPECT_EQ(s.connects, 2u);
   auto records = calls.WaitFor(2);
   ASSERT_GE(records.size(), 2u);

@@ -13,7 +13,8 @@
 // Threads and observers as in Engine: one worker per line (opening its line in its own
 // thread), and the thread calling Run() is the collector that drains records, samples the
 // probes (baseline, every sample_interval, end), ticks and counts line states; observers
-// are called from it only, records and drops in arrival order within each drain.
+// are called from it only, records and drops in arrival order within each drain, and every
+// tick gets the load offered then (OnOfferedLoad).
 // Run() ends after the schedule's last stage (RunEnd::reason Completed) once in-flight
 // calls have hung up, on RequestStop() (Interrupted: holds are cut short, each line hangs
 // up within stop_timeout), or at once if a line failed to open (Failed).
@@ -48,6 +49,9 @@ struct OpenLoopConfig {
   int lines = 1;
   std::vector<LinePlan> plans;  // per line; the last one repeats if short
   HoldSampler hold;             // empty: hang up right after the connect
+  // The hold's mean, for the offered load in Erlangs (rate x mean hold) handed to the
+  // observers every tick (RunObserver::OnOfferedLoad); 0: the Erlangs read 0.
+  std::chrono::nanoseconds mean_hold{0};
   std::uint64_t seed = 1;       // of the hold draws (the schedule has its own)
   std::chrono::nanoseconds stop_timeout = std::chrono::seconds(10);
   std::chrono::nanoseconds sample_interval = std::chrono::seconds(1);
@@ -87,6 +91,7 @@ class OpenLoopEngine {
   void Dispatch();
   void Drain();
   void SampleAll(SampleKind kind);
+  OfferedLoad OfferedNow(Clock::time_point now) const;
 
   OpenLoopConfig config_;
   ArrivalSchedule schedule_;

@@ -22,6 +22,10 @@ struct RunInfo {
   std::optional<std::int64_t> cycles_per_line;      // stop after this many, if set
   std::optional<std::chrono::nanoseconds> duration;  // or after this long, if set
   std::chrono::system_clock::time_point started;
+  // On the run's monotonic clock: open loop, the origin the arrival schedule's offsets
+  // count from (a call due at offset t arrives at start + t); closed loop, just before the
+  // baseline sample, the first cycles are due right after it.
+  Clock::time_point start{};
 };
 
 // One dial/hang-up cycle of one line. Latencies count from the moment the cycle was due,
@@ -32,6 +36,10 @@ struct CycleRecord {
   Clock::time_point due;                  // when the cycle should have started
   CallResult result = CallResult::Error;
   std::chrono::nanoseconds dial_latency{};    // due -> dial result
+  // due -> the dial actually began: how late the engine was (a busy machine, a late
+  // worker). Part of dial_latency, never hidden from it.
+  std::chrono::nanoseconds start_lag{};
+  std::chrono::nanoseconds held{};            // connected: dial result -> hang-up start
   std::string detail;                         // the modem's text, or the error
   bool hung_up = false;                       // a hang-up was needed (the call was up)
   bool hangup_ok = true;
@@ -45,6 +53,51 @@ struct CycleRecord {
 struct DroppedCall {
   std::int64_t arrival = 0;  // 0-based index in the run's arrival schedule
   Clock::time_point due;     // when it arrived
+};
+
+// The load an open-loop schedule offers now, from the engine every collector tick.
+struct OfferedLoad {
+  double rate = 0;     // calls per second the schedule offers at this moment
+  double erlangs = 0;  // rate x the mean hold time: the offered traffic in Erlangs
+};
+
+// One step of a capacity sweep (`dialsoak capacity`, measured by bench/analysis/
+// capacity_sweep.h): a load offered for a warm-up and then a measurement window, the calls
+// that arrived in the window and what became of them, against Erlang B for the far end's
+// ports. Handed to the sinks while the step runs (complete false: the window so far) and
+// once more when it is over (complete true).
+struct CapacityStep {
+  int index = 0;        // 0-based, in sweep order (ascending load)
+  int steps = 0;        // in the sweep
+  bool complete = false;
+  int ports = 0;        // C, the far end's answering ports
+  // The plan: rate x mean hold = planned_erlangs; the window after the warm-up.
+  double planned_erlangs = 0;
+  double rate = 0;      // calls/s offered
+  double mean_hold_seconds = 0;
+  double warmup_seconds = 0;
+  double window_seconds = 0;    // planned length of the measurement window
+  double measured_seconds = 0;  // of the window so far (= window_seconds once complete)
+  // Calls that arrived in the window: dialed ones by result, and those dropped at origin.
+  std::int64_t dialed = 0;
+  std::int64_t blocked = 0;     // BUSY: the far end had no free port
+  std::int64_t connected = 0;
+  std::int64_t failed = 0;      // dialed, neither CONNECT nor BUSY
+  std::int64_t dropped_at_origin = 0;
+  // A far-end port's time per connected call, as the dialer sees it: dial start to the
+  // hang-up's confirmation (setup + hold + clearing; an upper bound of the port's time).
+  double mean_occupancy_seconds = 0;
+  // Measured: dialed per second x mean occupancy, the traffic the far end was offered;
+  // carried: the port time of the connected calls per second of window.
+  double offered_erlangs = 0;
+  double carried_erlangs = 0;
+  // blocked / dialed, with its Wilson interval at `confidence`.
+  double blocking = 0, blocking_lower = 0, blocking_upper = 1;
+  double confidence = 0.95;
+  double erlang_b = 0;          // B(offered_erlangs, ports)
+  bool agrees = false;          // erlang_b within [blocking_lower, blocking_upper]
+  // Dial latency of the window's dials, every result (nearest rank); unset without dials.
+  std::optional<double> dial_p50_seconds, dial_p99_seconds;
 };
 
 enum class SampleKind { Baseline, Periodic, BeforeCycle, AfterCycle, End };

@@ -25,6 +25,11 @@ class RunObserver {
   // A live leak estimate, from the leak watch (an observer itself, which forwards its
   // estimates to the sinks on the same collector thread).
   virtual void OnLeakEstimate(const LeakEstimate& /*estimate*/) {}
+  // Open loop, with every tick: the load the schedule offers now.
+  virtual void OnOfferedLoad(const OfferedLoad& /*load*/) {}
+  // A capacity sweep's step, from the sweep (an observer itself, which forwards its steps
+  // to the sinks on the same collector thread): live while it runs, then complete.
+  virtual void OnCapacityStep(const CapacityStep& /*step*/) {}
 };
 
 }  // namespace dialsoak

@@ -54,6 +54,9 @@ class MetricsSink final : public RunObserver {
   // dialsoak_leak_handles_per_cycle and dialsoak_leak_suspected{process,resource}; each
   // pair of series is created at its first estimate.
   void OnLeakEstimate(const LeakEstimate& e) override;
+  // Open loop: dialsoak_offered_load_erlangs and dialsoak_offered_calls_per_second, created
+  // at the first estimate (a closed-loop run offers no load of its own, so has neither).
+  void OnOfferedLoad(const OfferedLoad& load) override;
 
  private:
   struct ProcessGauges {
@@ -86,6 +89,10 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& leak_suspected_;
   std::map<std::pair<std::string, std::string>, LeakGauges> leaks_;  // by (process, resource)
   std::array<prometheus::Gauge*, kLineStateCount> lines_{};
+  prometheus::Family<prometheus::Gauge>& offered_erlangs_family_;
+  prometheus::Family<prometheus::Gauge>& offered_rate_family_;
+  prometheus::Gauge* offered_erlangs_ = nullptr;
+  prometheus::Gauge* offered_rate_ = nullptr;
   Options options_;
   // Per line (opt-in): [line][result], created at the run's start.
   std::vector<std::array<prometheus::Counter*, kCallResultCount>> line_attempts_;

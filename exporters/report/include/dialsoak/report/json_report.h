@@ -12,7 +12,8 @@
 //     "dropped_at_origin": 0,   // open loop: calls never dialled, every line busy (not cycles)
 //     "latency_seconds": { "dial": { "count": 1000, "min": ..., "p50": ..., "p90": ...,
 //                                    "p99": ..., "p99_9": ..., "max": ..., "mean": ... },
-//                          "hangup": { ... } },          // no samples: count 0, others null
+//                          "hangup": { ... },            // no samples: count 0, others null
+//                          "start_lag": { ... } },       // due -> the dial began
 //     "processes": { "self": { "pid": 4242, "alive_at_end": true, "vanished": false,
 //                              "samples": 13, "failed_samples": 0, "last_error": "",
 //                              "baseline_sampled": true, "end_sampled": true,

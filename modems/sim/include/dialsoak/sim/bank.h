@@ -90,11 +90,12 @@ struct CallRecord {
 
 // Counters since Start. calls: dials placed; then one result each (connects, busy, ...;
 // a dial aborted or timed out counts as no_carrier); hangups_*: connected calls, by cause;
-// leaked_descriptors: descriptors the leak injection holds open (BankConfig::leak).
+// leaked_descriptors: descriptors the leak injection holds open (BankConfig::leak);
+// blocked: the BUSYs (counted in busy too) of a full pool, all its C ports in use.
 struct BankStats {
   std::uint64_t calls = 0, connects = 0, busy = 0, no_answer = 0, no_dialtone = 0,
                 no_carrier = 0, hangups_dtr = 0, hangups_ath = 0, hangups_close = 0,
-                hangups_remote = 0, leaked_descriptors = 0;
+                hangups_remote = 0, leaked_descriptors = 0, blocked = 0;
 };
 
 class ModemBank {
