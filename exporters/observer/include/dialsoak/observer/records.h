@@ -96,8 +96,34 @@ struct CapacityStep {
   double confidence = 0.95;
   double erlang_b = 0;          // B(offered_erlangs, ports)
   bool agrees = false;          // erlang_b within [blocking_lower, blocking_upper]
-  // Dial latency of the window's dials, every result (nearest rank); unset without dials.
+  // Call setup time: the dial latency of the window's connected calls (nearest rank; a
+  // BUSY comes back at once and would hide it); unset without a connected call.
   std::optional<double> dial_p50_seconds, dial_p99_seconds;
+};
+
+// What a capacity sweep answers (bench/analysis/capacity_answers.h), for C ports and a
+// target blocking ratio (the grade of service, e.g. 1%).
+struct CapacityAnswers {
+  int ports = 0;
+  double target_blocking = 0.01;
+  double load_at_target = 0;  // Erlang B: the load C ports carry at the target
+  // Measured: where the steps' blocking crosses the target, linearly between the two
+  // steps around it; unset when no pair of complete steps straddles it.
+  std::optional<double> measured_load_at_target;
+  std::optional<int> crossing_after_step;  // the step below the crossing (0-based)
+  // The ports Erlang B needs for the target at plan_load: --plan-load, else the highest
+  // load the sweep measured.
+  double plan_load = 0;
+  bool plan_load_given = false;
+  int ports_for_plan_load = 0;
+  int steps_complete = 0;
+  int steps_agreeing = 0;  // complete steps whose interval holds Erlang B
+  // The highest call setup rate sustained: the dialed calls per second of the last step
+  // before the first whose setup p99 exceeded the limit (with a limit only).
+  std::optional<double> p99_limit_seconds;
+  std::optional<double> max_sustained_rate;
+  std::optional<int> max_sustained_step;
+  std::optional<int> first_breach_step;
 };
 
 enum class SampleKind { Baseline, Periodic, BeforeCycle, AfterCycle, End };

@@ -1,0 +1,26 @@
+// The capacity planner's answers from a sweep's steps (capacity_sweep.h) and Erlang B
+// (erlang_b.h): how much load C ports carry at a target blocking, by Erlang B and as
+// measured (where the steps' blocking crosses the target); how many ports a load needs for
+// that target; how many steps agree with Erlang B; and the highest call setup rate whose
+// setup p99 stayed within a limit.
+//
+// Pure function; thread-compatible. Throws std::invalid_argument for a target outside
+// (0, 1), ports outside [1, kMaxPorts], a plan load that is negative or not finite, or a
+// limit that is not positive; PortsForBlocking's own limit applies to the plan load.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "dialsoak/observer/records.h"
+
+namespace dialsoak::analysis {
+
+// Steps are taken in the order given (a sweep's: ascending load); only complete steps
+// count. plan_load unset: the highest offered load the complete steps measured.
+// p99_limit_seconds unset: no setup-rate answer.
+CapacityAnswers AnswerCapacity(const std::vector<CapacityStep>& steps, int ports,
+                               double target_blocking, std::optional<double> plan_load,
+                               std::optional<double> p99_limit_seconds);
+
+}  // namespace dialsoak::analysis

@@ -1,0 +1,120 @@
+// Capacity sweep (`dialsoak capacity`): the plan of a sweep of offered loads against a far
+// end of C ports, and the observer that measures each step from the run's records and sets
+// it against Erlang B (erlang_b.h).
+//
+// The plan. Each step offers one load E in Erlangs as calls at E / mean hold per second,
+// first for a warm-up (by default 5 mean holds, at least 100 ms: long enough for the far
+// end to settle from the previous step's state) and then for a measurement window long
+// enough that the blocking ratio's confidence interval has the asked half-width: the calls
+// CallsForIntervalWidth(B(E, C), w) with w = precision x B(E, C), floored at
+// min_half_width, at least min_calls, the window capped at max_window. A fixed number of
+// calls or a fixed window per step may be asked instead. Steps run one after the other in
+// one open-loop run (the engine's stages), in ascending load.
+//
+// The measurement. A call belongs to the step whose window holds its arrival time
+// (CycleRecord::due - RunInfo::start, the same for a call dropped at origin); calls arriving
+// during a warm-up are not counted. Per step: calls dialed, blocked (BUSY), connected,
+// failed (any other result) and dropped at origin; the blocking ratio blocked / dialed
+// with Wilson's interval; the time a far-end port is held per connected call as the dialer
+// sees it (from the start of the dial to the hang-up's confirmation: setup + hold +
+// clearing); from it the load the far end was actually offered, dialed per second x mean
+// occupancy, and Erlang B at that load; the carried load; dial p50/p99. Erlang B depends on
+// the holding time only through its mean, so a sweep with short holds on the simulator
+// gives the blocking that real holds would give at the same load, in far less time.
+//
+// Thread safety: a RunObserver, fed by the engine's one collector thread; Steps() from that
+// thread or once the run is over. Errors: PlanSweep throws std::invalid_argument for bad
+// options, with a message naming the option and what is allowed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dialsoak/observer/run_observer.h"
+
+namespace dialsoak::analysis {
+
+// The blocking ratios whose Erlang B loads make the default sweep (DefaultLoads): from a
+// lightly loaded far end to one turning a fifth of its calls away.
+inline constexpr double kDefaultSweepBlocking[] = {0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2};
+
+struct SweepOptions {
+  int ports = 24;                            // C
+  std::vector<double> loads;                 // Erlangs (> 0); empty: DefaultLoads(ports)
+  std::chrono::nanoseconds mean_hold{0};     // of the calls' hold time (> 0)
+  double confidence = 0.95;                  // of the blocking intervals, in (0, 1)
+  double precision = 0.25;                   // half-width / expected blocking (> 0)
+  double min_half_width = 0.0025;            // floor of the half-width (a quarter point)
+  std::optional<std::int64_t> step_calls;    // instead: this many calls per window
+  std::optional<std::chrono::nanoseconds> step_window;  // instead: windows this long
+  std::int64_t min_calls = 200;              // per window, with precision
+  std::chrono::nanoseconds max_window = std::chrono::minutes(10);  // with precision or calls
+  std::optional<std::chrono::nanoseconds> warmup;  // per step; default 5 mean holds
+};
+
+struct StepPlan {
+  double erlangs = 0;            // offered: rate x mean hold
+  double rate = 0;               // calls per second
+  double expected_blocking = 0;  // ErlangB(erlangs, ports)
+  std::chrono::nanoseconds start{0};   // offset of the step in the run
+  std::chrono::nanoseconds warmup{0};
+  std::chrono::nanoseconds window{0};  // measured after the warm-up
+  std::int64_t planned_calls = 0;      // rate x window
+  bool window_capped = false;          // max_window cut it: the interval will be wider
+
+  std::chrono::nanoseconds window_start() const { return start + warmup; }
+  std::chrono::nanoseconds end() const { return start + warmup + window; }
+};
+
+// Erlang B's loads for C ports at each of kDefaultSweepBlocking.
+std::vector<double> DefaultLoads(int ports);
+
+// The steps, ascending in load, back to back from offset 0.
+std::vector<StepPlan> PlanSweep(const SweepOptions& options);
+
+class CapacitySweep final : public RunObserver {
+ public:
+  CapacitySweep(std::vector<StepPlan> plan, int ports, double confidence,
+                std::chrono::nanoseconds mean_hold);
+
+  // Also hands every step update (live, then complete) to this observer.
+  void Forward(RunObserver& sink) { sinks_.push_back(&sink); }
+
+  void OnRunStart(const RunInfo& info) override;
+  void OnCycle(const CycleRecord& c) override;
+  void OnDropped(const DroppedCall& d) override;
+  // Forwards the running step, and each step once the calls of its window are done
+  // (a warm-up's length after its window, or at the run's end).
+  void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
+  void OnRunEnd(const RunEnd& end) override;
+
+  // Every planned step as measured: complete once the run went past its window (a stopped
+  // run leaves the rest incomplete, measured_seconds saying how much of it ran).
+  std::vector<CapacityStep> Steps() const;
+  const std::vector<StepPlan>& plan() const { return plan_; }
+
+ private:
+  struct Tally {
+    std::int64_t dialed = 0, blocked = 0, connected = 0, failed = 0, dropped = 0;
+    double occupancy_seconds = 0;  // of the connected calls
+    std::vector<std::int64_t> dial_ns;
+    bool forwarded_complete = false;
+  };
+  std::optional<std::size_t> StepAt(std::chrono::nanoseconds offset) const;
+  CapacityStep Build(std::size_t i, std::chrono::nanoseconds now) const;
+  void Send(const CapacityStep& step);
+
+  std::vector<StepPlan> plan_;
+  int ports_;
+  double confidence_;
+  double mean_hold_seconds_;
+  std::vector<Tally> tallies_;
+  std::vector<RunObserver*> sinks_;
+  Clock::time_point start_{};
+  std::chrono::nanoseconds now_{0};  // run time seen so far (ticks, then the run's end)
+  bool ended_ = false;
+};
+
+}  // namespace dialsoak::analysis

@@ -1,0 +1,222 @@
+#include "dialsoak/analysis/capacity_sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "dialsoak/analysis/erlang_b.h"
+#include "dialsoak/report/percentiles.h"
+
+namespace dialsoak::analysis {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kMinWarmup = 100ms;
+constexpr int kWarmupHolds = 5;
+constexpr auto kMinSettle = 1s;        // before a step is forwarded as complete
+constexpr auto kLiveInterval = 1s;     // between live updates of the running step
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+std::chrono::nanoseconds FromSeconds(double s) {
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(s * 1e9)));
+}
+
+[[noreturn]] void Bad(const std::string& what) { throw std::invalid_argument(what); }
+
+void Check(const SweepOptions& o) {
+  if (o.ports < 1 || o.ports > kMaxPorts) {
+    Bad(fmt::format("ports: expected 1 to {}, got {}", kMaxPorts, o.ports));
+  }
+  for (double e : o.loads) {
+    if (!std::isfinite(e) || e <= 0) Bad(fmt::format("loads: expected Erlangs > 0, got {}", e));
+  }
+  if (o.mean_hold <= 0ns) Bad("mean hold: must be more than 0");
+  if (!(o.confidence > 0 && o.confidence < 1)) {
+    Bad(fmt::format("confidence: expected a level between 0 and 1, got {}", o.confidence));
+  }
+  if (!(std::isfinite(o.precision) && o.precision > 0)) {
+    Bad(fmt::format("precision: expected a relative half-width > 0, got {}", o.precision));
+  }
+  if (!(o.min_half_width > 0 && o.min_half_width <= 0.5)) {
+    Bad(fmt::format("min half-width: expected (0, 0.5], got {}", o.min_half_width));
+  }
+  if (o.step_calls && *o.step_calls < 1) Bad("step calls: expected at least 1");
+  if (o.step_window && *o.step_window <= 0ns) Bad("step window: must be more than 0");
+  if (o.min_calls < 1) Bad("min calls: expected at least 1");
+  if (o.max_window <= 0ns) Bad("max window: must be more than 0");
+  if (o.warmup && *o.warmup < 0ns) Bad("warm-up: must not be negative");
+}
+
+}  // namespace
+
+std::vector<double> DefaultLoads(int ports) {
+  std::vector<double> loads;
+  for (double b : kDefaultSweepBlocking) loads.push_back(OfferedLoadForBlocking(ports, b));
+  return loads;
+}
+
+std::vector<StepPlan> PlanSweep(const SweepOptions& o) {
+  Check(o);
+  std::vector<double> loads = o.loads.empty() ? DefaultLoads(o.ports) : o.loads;
+  std::sort(loads.begin(), loads.end());
+  const double hold = Seconds(o.mean_hold);
+  const auto warmup = o.warmup ? *o.warmup : std::max<std::chrono::nanoseconds>(kWarmupHolds * o.mean_hold, kMinWarmup);
+  std::vector<StepPlan> plan;
+  std::chrono::nanoseconds at{0};
+  for (double e : loads) {
+    StepPlan s;
+    s.erlangs = e;
+    s.rate = e / hold;
+    s.expected_blocking = ErlangB(e, o.ports);
+    s.start = at;
+    s.warmup = warmup;
+    if (o.step_window) {
+      s.window = *o.step_window;
+    } else {
+      std::int64_t calls = 0;
+      if (o.step_calls) {
+        calls = *o.step_calls;
+      } else {
+        const double half_width = std::max(o.precision * s.expected_blocking, o.min_half_width);
+        calls = std::max(o.min_calls, CallsForIntervalWidth(s.expected_blocking,
+                                                            std::min(half_width, 0.5), o.confidence));
+      }
+      s.window = FromSeconds(static_cast<double>(calls) / s.rate);
+      if (s.window > o.max_window) {
+        s.window = o.max_window;
+        s.window_capped = true;
+      }
+    }
+    s.planned_calls = std::llround(s.rate * Seconds(s.window));
+    at = s.end();
+    plan.push_back(s);
+  }
+  return plan;
+}
+
+CapacitySweep::CapacitySweep(std::vector<StepPlan> plan, int ports, double confidence,
+                             std::chrono::nanoseconds mean_hold)
+    : plan_(std::move(plan)),
+      ports_(ports),
+      confidence_(confidence),
+      mean_hold_seconds_(Seconds(mean_hold)),
+      tallies_(plan_.size()) {}
+
+void CapacitySweep::OnRunStart(const RunInfo& info) { start_ = info.start; }
+
+std::optional<std::size_t> CapacitySweep::StepAt(std::chrono::nanoseconds offset) const {
+  for (std::size_t i = 0; i < plan_.size(); ++i) {
+    if (offset >= plan_[i].window_start() && offset < plan_[i].end()) return i;
+  }
+  return std::nullopt;  // in a warm-up, or after the sweep
+}
+
+void CapacitySweep::OnCycle(const CycleRecord& c) {
+  const auto step = StepAt(c.due - start_);
+  if (!step) return;
+  Tally& t = tallies_[*step];
+  ++t.dialed;
+  if (c.result == CallResult::Busy) {
+    ++t.blocked;
+  } else if (c.result == CallResult::Connect) {
+    ++t.connected;
+    // The far end's port is held from the dial's start to the hang-up's confirmation.
+    t.occupancy_seconds += Seconds(c.dial_latency - c.start_lag + c.held + c.hangup_latency);
+    t.dial_ns.push_back(c.dial_latency.count());
+  } else {
+    ++t.failed;
+  }
+}
+
+void CapacitySweep::OnDropped(const DroppedCall& d) {
+  if (const auto step = StepAt(d.due - start_)) ++tallies_[*step].dropped;
+}
+
+CapacityStep CapacitySweep::Build(std::size_t i, std::chrono::nanoseconds now) const {
+  const StepPlan& p = plan_[i];
+  const Tally& t = tallies_[i];
+  CapacityStep s;
+  s.index = static_cast<int>(i);
+  s.steps = static_cast<int>(plan_.size());
+  s.ports = ports_;
+  s.planned_erlangs = p.erlangs;
+  s.rate = p.rate;
+  s.mean_hold_seconds = mean_hold_seconds_;
+  s.warmup_seconds = Seconds(p.warmup);
+  s.window_seconds = Seconds(p.window);
+  s.measured_seconds = Seconds(std::clamp(now - p.window_start(), std::chrono::nanoseconds{0}, p.window));
+  s.complete = now >= p.end();
+  s.dialed = t.dialed;
+  s.blocked = t.blocked;
+  s.connected = t.connected;
+  s.failed = t.failed;
+  s.dropped_at_origin = t.dropped;
+  s.confidence = confidence_;
+  if (t.connected > 0) s.mean_occupancy_seconds = t.occupancy_seconds / static_cast<double>(t.connected);
+  // Until a call has connected and been measured, the plan's load stands in.
+  s.offered_erlangs = p.erlangs;
+  if (s.measured_seconds > 0) {
+    s.carried_erlangs = t.occupancy_seconds / s.measured_seconds;
+    if (t.connected > 0) {
+      s.offered_erlangs = static_cast<double>(t.dialed) / s.measured_seconds * s.mean_occupancy_seconds;
+    }
+  }
+  const ProportionInterval b = WilsonInterval(t.blocked, t.dialed, confidence_);
+  s.blocking = b.estimate;
+  s.blocking_lower = b.lower;
+  s.blocking_upper = b.upper;
+  s.erlang_b = ErlangB(s.offered_erlangs, ports_);
+  s.agrees = t.dialed > 0 && s.erlang_b >= b.lower && s.erlang_b <= b.upper;
+  if (!t.dial_ns.empty()) {
+    std::vector<std::int64_t> sorted = t.dial_ns;
+    std::sort(sorted.begin(), sorted.end());
+    s.dial_p50_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 50));
+    s.dial_p99_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 99));
+  }
+  return s;
+}
+
+void CapacitySweep::Send(const CapacityStep& step) {
+  for (RunObserver* sink : sinks_) sink->OnCapacityStep(step);
+}
+
+void CapacitySweep::OnTick(Clock::time_point now, std::int64_t /*cycles_done*/) {
+  if (ended_ || plan_.empty()) return;
+  const auto offset = now - start_;
+  // A step is complete once the calls that arrived in its window have had time to end.
+  for (std::size_t i = 0; i < plan_.size(); ++i) {
+    const auto settle = std::max<std::chrono::nanoseconds>(plan_[i].warmup, kMinSettle);
+    if (!tallies_[i].forwarded_complete && offset >= plan_[i].end() + settle) {
+      tallies_[i].forwarded_complete = true;
+      Send(Build(i, offset));
+    }
+  }
+  if (offset - now_ < kLiveInterval && now_.count() > 0) return;
+  now_ = offset;
+  for (std::size_t i = 0; i < plan_.size(); ++i) {
+    if (offset >= plan_[i].start && offset < plan_[i].end()) Send(Build(i, offset));
+  }
+}
+
+void CapacitySweep::OnRunEnd(const RunEnd& end) {
+  ended_ = true;
+  now_ = end.elapsed;
+  for (std::size_t i = 0; i < plan_.size(); ++i) {
+    if (tallies_[i].forwarded_complete || now_ < plan_[i].start) continue;
+    tallies_[i].forwarded_complete = now_ >= plan_[i].end();
+    Send(Build(i, now_));
+  }
+}
+
+std::vector<CapacityStep> CapacitySweep::Steps() const {
+  std::vector<CapacityStep> steps;
+  for (std::size_t i = 0; i < plan_.size(); ++i) steps.push_back(Build(i, now_));
+  return steps;
+}
+
+}  // namespace dialsoak::analysis
