@@ -8,36 +8,16 @@
 #include <iterator>
 #include <optional>
 
+#include "script_common.h"
+
 namespace dialsoak::chart::detail {
 namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Colours: samples blue, fit red, baseline dark grey, warm-up a light grey band.
 constexpr std::string_view kSampleColour = "#1f77b4";
 constexpr std::string_view kFitColour = "#d62728";
 constexpr std::string_view kBaselineColour = "#555555";
 constexpr std::string_view kWarmupColour = "#ebebeb";
-
-// Length of the well-formed UTF-8 sequence starting at s[i] (2 to 4), or 0.
-std::size_t Utf8Length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  unsigned char c = byte(0);
-  std::size_t len = (c >= 0xC2 && c <= 0xDF)   ? 2
-                    : (c >= 0xE0 && c <= 0xEF) ? 3
-                    : (c >= 0xF0 && c <= 0xF4) ? 4
-                                               : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(k) & 0xC0) != 0x80) return 0;
-  }
-  // No overlong forms, no surrogates, nothing past U+10FFFF.
-  if (c == 0xE0 && byte(1) < 0xA0) return 0;
-  if (c == 0xED && byte(1) >= 0xA0) return 0;
-  if (c == 0xF0 && byte(1) < 0x90) return 0;
-  if (c == 0xF4 && byte(1) >= 0x90) return 0;
-  return len;
-}
 
 // A tick step of 1, 2 or 5 times a power of ten, at least 1, giving about `ticks` ticks.
 double NiceStep(double span, int ticks) {
@@ -120,42 +100,11 @@ Axis CountAxis(const LeakChartInput& in, const std::optional<FitSegment>& fit) {
   return Axis{low, high, step};
 }
 
-std::string Number(double v) { return fmt::format("{:.10g}", v); }
-
 std::string SlopeText(double slope) {
   double magnitude = std::fabs(slope);
   if (magnitude >= 0.1 || magnitude == 0) return fmt::format("{:+.2f}", slope);
   if (magnitude >= 0.001) return fmt::format("{:+.2g}", slope);
   return fmt::format("{:+.1e}", slope);
-}
-
-std::string Terminal(ChartFormat format) {
-  if (format == ChartFormat::Svg) {
-    return "set terminal svg size 900,500 dynamic enhanced font 'sans,11' "
-           "background rgb 'white'\n";
-  }
-  return "set terminal pngcairo size 900,500 enhanced font 'sans,10' background rgb 'white'\n";
-}
-
-// Title and verdict as labels placed on the canvas (terminals differ in where `set title`
-// lands), above a top margin that leaves them room.
-void AppendTitles(std::string& s, const LeakChartInput& in) {
-  if (!in.title.empty()) {
-    fmt::format_to(std::back_inserter(s),
-                   "set label 10 {} at screen 0.5, screen 0.95 center noenhanced font ',14'\n",
-                   GnuplotLiteral(in.title));
-  }
-  if (!in.subtitle.empty()) {
-    fmt::format_to(std::back_inserter(s),
-                   "set label 11 {} at screen 0.5, screen {} center noenhanced "
-                   "textcolor rgb '#333333'\n",
-                   GnuplotLiteral(in.subtitle), in.title.empty() ? "0.95" : "0.895");
-  }
-  const bool both = !in.title.empty() && !in.subtitle.empty();
-  const bool either = !in.title.empty() || !in.subtitle.empty();
-  s += both     ? "set tmargin at screen 0.85\n"
-       : either ? "set tmargin at screen 0.9\n"
-                : "set tmargin at screen 0.95\n";
 }
 
 void AppendAxes(std::string& s, const LeakChartInput& in, const Axis& x, const Axis& y) {
@@ -225,29 +174,6 @@ void AppendPlot(std::string& s, const LeakChartInput& in, std::size_t plotted, b
 
 }  // namespace
 
-std::string GnuplotLiteral(std::string_view text) {
-  std::string out = "('";
-  for (std::size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      if (c == '\'') {
-        fmt::format_to(std::back_inserter(out), "' . {} . '", kQuoteVariable);
-      } else {
-        out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
-      }
-      ++i;
-    } else if (std::size_t len = Utf8Length(text, i); len != 0) {
-      out.append(text.substr(i, len));
-      i += len;
-    } else {
-      out += kReplacement;
-      ++i;
-    }
-  }
-  out += "')";
-  return out;
-}
-
 std::vector<ChartPoint> Thinned(const std::vector<ChartPoint>& points) {
   if (points.size() <= kMaxPlottedPoints) return points;
   const std::size_t interior = points.size() - 2;
@@ -274,10 +200,8 @@ std::string LeakChartScript(ChartFormat format, const LeakChartInput& in) {
   const auto fit = FitSpan(in);
   const Axis x = CycleAxis(in);
   const Axis y = CountAxis(in, fit);
-  std::string s = Terminal(format);
-  s += "set encoding utf8\n";
-  fmt::format_to(std::back_inserter(s), "{} = \"'\"\n", kQuoteVariable);
-  AppendTitles(s, in);
+  std::string s = ScriptPreamble(format);
+  AppendTitles(s, in.title, in.subtitle);
   AppendAxes(s, in, x, y);
   if (in.warmup_cycles > 0) AppendWarmup(s, in.warmup_cycles, x);
   if (in.points.empty()) {

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,10 +14,10 @@
 #include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "chart_test_support.h"
 #include "dialsoak/chart/gnuplot.h"
 #include "dialsoak/io/unique_fd.h"
 #include "support/proc_fds.h"
@@ -31,64 +30,10 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-// A unique directory for one test's files, removed with its contents.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "dialsoak-chart-XXXXXX");
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  std::string Path(const std::string& name) const { return (path_ / name).string(); }
-  const std::string& str() const { return path_.native(); }
-  std::vector<std::string> Entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(path_)) {
-      names.push_back(e.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Sets PATH for the scope of one test and puts the old value back.
-class PathOverride {
- public:
-  explicit PathOverride(const std::string& value) {
-    if (const char* old = ::getenv("PATH")) old_ = old;
-    ::setenv("PATH", value.c_str(), 1);
-  }
-  ~PathOverride() {
-    if (old_) {
-      ::setenv("PATH", old_->c_str(), 1);
-    } else {
-      ::unsetenv("PATH");
-    }
-  }
-  PathOverride(const PathOverride&) = delete;
-  PathOverride& operator=(const PathOverride&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testsupport::BigEndian32;
+using testsupport::PathOverride;
+using testsupport::ReadFile;
+using testsupport::ScratchDir;
 
 // True when this process has no child at all: none running, no zombie left unreaped.
 bool NoChildren() {
@@ -146,12 +91,6 @@ std::vector<double> MarkerYs(const std::string& svg) {
 std::string Trimmed(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   return s;
-}
-
-std::uint32_t BigEndian32(const std::string& bytes, std::size_t at) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
-  return v;
 }
 
 TEST(ChartFormatTest, ParsesSvgAndPngOnly) {

@@ -18,22 +18,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "dialsoak/chart/chart_format.h"
 #include "dialsoak/io/error.h"
 
 namespace dialsoak::chart {
-
-enum class ChartFormat { Svg, Png };
-
-// "svg" or "png" (lower case, as a command-line value or a file extension); else nullopt.
-std::optional<ChartFormat> ParseChartFormat(std::string_view name);
-
-// "svg" or "png": the file extension, without the dot.
-std::string_view Extension(ChartFormat format);
 
 struct ChartPoint {
   std::int64_t cycles = 0;  // completed dial/hang-up cycles when sampled
