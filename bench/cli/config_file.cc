@@ -33,7 +33,10 @@ constexpr std::string_view kTopKeys[] = {
     "push",         "defaults", "modems",
     "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
     "junit",        "rate",     "stages",          "arrivals",        "hold_dist",
-    "ports",        "pools"};
+    "ports",        "pools",    "capacity"};
+constexpr std::string_view kCapacityKeys[] = {
+    "loads",   "precision",       "step_calls", "step_duration", "max_step",       "warmup",
+    "confidence", "target_blocking", "p99_limit", "plan_load",   "expect_erlang_b"};
 constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
 constexpr std::string_view kLineKeys[] = {
     "init",         "number",         "hangup",          "dial_mode",
@@ -261,6 +264,7 @@ class Loader {
       s.backend = Choice(v, at, "backend", config::kBackends);
     } else if (key == "lines") {
       s.lines = Integer<int>(v, at, 1, config::kMaxLines);
+      s.lines_set = true;
     } else if (key == "cycles") {
       if (v.IsScalar() && v.Scalar() == "unlimited") {
         s.cycles.reset();
@@ -360,6 +364,15 @@ class Loader {
                  [&](const std::string& k, const YAML::Node& pv, const Spot& p_at) {
                    ReadPushKey(k, pv, p_at, s);
                  });
+    } else if (key == "capacity") {
+      if (!v.IsMap()) {
+        Fail(at, "expected a map of sweep settings such as '{loads: [10, 15, 20]}', got " +
+                     Describe(v));
+      }
+      ForEachKey(v, at.path, kCapacityKeys, "in capacity",
+                 [&](const std::string& k, const YAML::Node& cv, const Spot& c_at) {
+                   ReadCapacityKey(k, cv, c_at, s.capacity);
+                 });
     } else if (key == "defaults") {
       s.line_defaults.source_line = at.line;
       if (v.IsNull()) return;
@@ -394,6 +407,42 @@ class Loader {
         s.push_labels.emplace_back(NonEmptyText(it->first, l_at, "a label name"),
                                    Text(it->second, l_at, "a label value"));
       }
+    }
+  }
+
+  // The `capacity:` section: read by `dialsoak capacity`, ignored by `dialsoak run`.
+  void ReadCapacityKey(const std::string& key, const YAML::Node& v, const Spot& at,
+                       CapacitySettings& c) const {
+    if (key == "loads") {
+      c.loads.clear();
+      ForEachElement(v, at, "a load in Erlangs, a range such as '5:30:5', or a list of them",
+                     [&](const YAML::Node& e, const Spot& e_at) {
+                       auto loads = config::ParseLoads(Text(e, e_at, "a load such as 15"));
+                       if (!loads) Fail(e_at, loads.error());
+                       c.loads.insert(c.loads.end(), loads->begin(), loads->end());
+                     });
+    } else if (key == "precision") {
+      c.precision = Fraction(v, at, 0.01, 1);
+    } else if (key == "step_calls") {
+      c.step_calls = Integer<std::int64_t>(v, at, 1, 1'000'000'000);
+    } else if (key == "step_duration") {
+      c.step_duration = Duration(v, at, true);
+    } else if (key == "max_step") {
+      c.max_step = Duration(v, at, true);
+    } else if (key == "warmup") {
+      c.warmup = Duration(v, at, false);
+    } else if (key == "confidence") {
+      c.confidence = Fraction(v, at, 0.5, 0.9999);
+    } else if (key == "target_blocking") {
+      auto r = config::ParseRatio(Text(v, at, "a ratio such as 1% or 0.01"));
+      if (!r) Fail(at, r.error());
+      c.target_blocking = *r;
+    } else if (key == "p99_limit") {
+      c.p99_limit = Duration(v, at, true);
+    } else if (key == "plan_load") {
+      c.plan_load = Fraction(v, at, 0, 1e5);
+    } else if (key == "expect_erlang_b") {
+      c.expect_erlang_b = Bool(v, at);
     }
   }
 

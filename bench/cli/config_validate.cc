@@ -14,6 +14,7 @@
 #include "config_values.h"
 #include "dialsoak/engine/arrivals.h"
 #include "dialsoak/prometheus/pushgateway.h"
+#include "dialsoak/sim/bank.h"
 #include "dialsoak/sim/distribution.h"
 
 namespace dialsoak::cli {
@@ -64,7 +65,7 @@ std::optional<std::string> CheckOpenLoop(const RunSettings& s) {
     if (auto d = sim::Distribution::Parse(s.hold_dist); !d) {
       return fmt::format("{}: {}", Setting("hold_dist"), d.error());
     }
-    if (!s.rate && s.stages.empty()) {
+    if (!s.rate && s.stages.empty() && s.command == "run") {
       return fmt::format("{}: only with --rate or --stage (open loop); a closed-loop run holds "
                          "each call for --hold",
                          Setting("hold_dist"));
@@ -89,10 +90,63 @@ std::optional<std::string> CheckFarEnd(const RunSettings& s) {
   for (const std::string& pool : s.pools) {
     if (auto p = config::CheckPool(pool)) return fmt::format("{}: {}", Setting("pool", "pools"), *p);
   }
-  if ((s.ports || !s.pools.empty()) && s.backend != "sim") {
+  // A capacity sweep on real lines needs --ports: the ports of the concentrator it dials.
+  const bool ports_for_erlang_b = s.command == "capacity" && s.pools.empty();
+  if ((s.ports || !s.pools.empty()) && s.backend != "sim" && !ports_for_erlang_b) {
     return fmt::format("{}: the sim backend only (the embedded bank's far end); real lines "
                        "reach whatever ports the exchange has",
                        Setting(s.ports ? "ports" : "pool", s.ports ? "ports" : "pools"));
+  }
+  return std::nullopt;
+}
+
+// `dialsoak capacity`: what the sweep needs beyond the shared settings.
+std::optional<std::string> CheckCapacity(const RunSettings& s) {
+  if (s.command != "capacity") return std::nullopt;
+  const CapacitySettings& c = s.capacity;
+  if (c.step_calls && c.step_duration) {
+    return "--step-calls and --step-duration both given: a step runs for a number of calls or "
+           "for a time; use one of them";
+  }
+  if (s.backend != "sim") {
+    if (!s.ports) {
+      return "dialsoak capacity on real lines needs --ports C (config key 'ports'): the ports "
+             "of the concentrator dialed, which Erlang B needs";
+    }
+    if (s.hold_dist.empty()) {
+      return "dialsoak capacity on real lines needs --hold-dist (config key 'hold_dist'), e.g. "
+             "exp:90s: how long each real call is held";
+    }
+  }
+  if (!s.hold_dist.empty()) {
+    if (auto d = sim::Distribution::Parse(s.hold_dist); d && d->Mean().count() <= 0) {
+      return fmt::format("{}: a mean hold time of 0 offers no load; give a hold such as exp:20ms",
+                         Setting("hold_dist"));
+    }
+  }
+  if (!s.pools.empty()) {
+    bool reached = false;
+    for (const std::string& text : s.pools) {
+      auto pool = sim::ParsePoolConfig(text);
+      if (pool && (pool->number == s.number || pool->number == "*")) reached = true;
+    }
+    if (!reached) {
+      return fmt::format("--pool (config key 'pools'): no pool answers --number {}: the sweep "
+                         "measures the pool the number reaches",
+                         s.number);
+    }
+  }
+  for (double e : c.loads) {
+    if (!(std::isfinite(e) && e > 0)) {
+      return fmt::format("--load (config key 'capacity.loads'): expected Erlangs > 0, got {}", e);
+    }
+  }
+  if (c.plan_load && !(*c.plan_load >= 0)) {
+    return fmt::format("--plan-load (config key 'capacity.plan_load'): expected Erlangs >= 0");
+  }
+  if (!(c.target_blocking > 0 && c.target_blocking < 1)) {
+    return "--target-blocking (config key 'capacity.target_blocking'): expected a ratio "
+           "between 0 and 1 (exclusive)";
   }
   return std::nullopt;
 }
@@ -146,6 +200,7 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
   }
   if (auto p = CheckOpenLoop(s)) return Error(*p);
   if (auto p = CheckFarEnd(s)) return Error(*p);
+  if (auto p = CheckCapacity(s)) return Error(*p);
   for (const std::string& t : s.thresholds) {
     if (auto p = config::CheckThreshold(t)) return Error(fmt::format("{}: {}", Setting("threshold", "thresholds"), *p));
   }

@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cctype>
 #include <vector>
 
@@ -163,6 +165,79 @@ std::optional<std::string> CheckThreshold(std::string_view expression) {
   auto parsed = analysis::ParseThreshold(expression);
   if (parsed) return std::nullopt;
   return parsed.error();
+}
+
+namespace {
+
+// A whole text as a finite double, or nothing.
+std::optional<double> Number(std::string_view text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ptr != end || ec != std::errc() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+constexpr std::size_t kMaxLoads = 64;
+
+}  // namespace
+
+tl::expected<std::vector<double>, std::string> ParseLoads(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return tl::unexpected(fmt::format(
+        "bad loads '{}': {}; expected Erlangs > 0 separated by commas (10,15,20) or a range "
+        "FROM:TO:STEP (5:30:5)",
+        Printable(text), why));
+  };
+  std::vector<double> loads;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', begin), text.size());
+    const std::string_view item = text.substr(begin, comma - begin);
+    begin = comma + 1;
+    std::vector<std::string_view> parts;
+    for (std::size_t b = 0; b <= item.size();) {
+      const std::size_t colon = std::min(item.find(':', b), item.size());
+      parts.push_back(item.substr(b, colon - b));
+      b = colon + 1;
+    }
+    std::vector<double> values;
+    for (std::string_view part : parts) {
+      auto v = Number(part);
+      if (!v) return bad(fmt::format("'{}' is not a number", Printable(part)));
+      if (*v <= 0) return bad(fmt::format("{:g} is not more than 0", *v));
+      values.push_back(*v);
+    }
+    const std::string too_many = fmt::format("more than {} steps", kMaxLoads);
+    if (values.size() == 1) {
+      if (loads.size() == kMaxLoads) return bad(too_many);
+      loads.push_back(values[0]);
+    } else if (values.size() == 3) {
+      const double from = values[0], to = values[1], step = values[2];
+      if (to < from) return bad(fmt::format("range '{}' ends below its start", item));
+      // A small tolerance, so that 0.1 steps reach TO despite rounding.
+      for (int k = 0; from + k * step <= to * (1 + 1e-9); ++k) {
+        if (loads.size() == kMaxLoads) return bad(too_many);
+        loads.push_back(from + k * step);
+      }
+    } else {
+      return bad(fmt::format("'{}' is neither a load nor FROM:TO:STEP", Printable(item)));
+    }
+  }
+  return loads;
+}
+
+tl::expected<double, std::string> ParseRatio(std::string_view text) {
+  const bool percent = !text.empty() && text.back() == '%';
+  auto v = Number(percent ? text.substr(0, text.size() - 1) : text);
+  if (v && percent) *v /= 100;
+  if (!v || !(*v > 0 && *v < 1)) {
+    return tl::unexpected(fmt::format(
+        "bad ratio '{}': expected a percent such as 1% or a fraction such as 0.01, between 0 "
+        "and 1 (exclusive)",
+        Printable(text)));
+  }
+  return *v;
 }
 
 std::optional<std::string> CheckDuration(std::chrono::nanoseconds d, bool positive) {

@@ -9,6 +9,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
 
 #include "run_settings.h"
 
@@ -50,6 +53,11 @@ std::optional<std::string> CheckInjectLeak(std::string_view leak);
 std::optional<std::string> CheckPool(std::string_view pool);
 // A --threshold expression (analysis::ParseThreshold): what is wrong and what is allowed.
 std::optional<std::string> CheckThreshold(std::string_view expression);
+// Offered loads in Erlangs: "10,15,20" or a range "FROM:TO:STEP" ("5:30:5" = 5, 10, ...,
+// 30), or a mix ("2,5:30:5"); each > 0, at most 64 of them. The error says what is allowed.
+tl::expected<std::vector<double>, std::string> ParseLoads(std::string_view text);
+// A ratio written as a percent ("1%", "0.5%") or a fraction ("0.01"), within (0, 1).
+tl::expected<double, std::string> ParseRatio(std::string_view text);
 // A duration must be >= 0, or > 0 when `positive`.
 std::optional<std::string> CheckDuration(std::chrono::nanoseconds d, bool positive);
 

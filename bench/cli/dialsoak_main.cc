@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "exit_codes.h"
+#include "capacity_command.h"
 #include "run_command.h"
 #include "run_options.h"
 #include "signal_watch.h"
@@ -23,7 +24,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
   CLI::App* run = app.add_subcommand("run", "Dial and hang up on many lines at once, and report");
-  RunOptions run_options(*run);
+  RunOptions run_options(*run, RunOptions::Command::Run);
+  CLI::App* capacity = app.add_subcommand(
+      "capacity",
+      "Sweep offered load (Erlangs) against the far end's ports and compare the blocking with "
+      "Erlang B: the ports a load needs, the setup rate sustained");
+  RunOptions capacity_options(*capacity, RunOptions::Command::Capacity);
 
   try {
     app.parse(argc, argv);
@@ -42,6 +48,14 @@ int main(int argc, char** argv) {
         return kUsage;
       }
       return RunSoak(*settings);
+    }
+    if (*capacity) {
+      auto settings = capacity_options.Resolve();
+      if (!settings) {
+        spdlog::error("{}", settings.error());
+        return kUsage;
+      }
+      return RunCapacity(*settings);
     }
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", e.what());

@@ -72,33 +72,35 @@ Ok ParsePushLabels(const std::vector<std::string>& given, RunSettings& s) {
 
 }  // namespace
 
-template <typename T>
-CLI::Option* RunOptions::Add(CLI::App& app, const std::string& name, T& value,
-                             const std::string& help, Apply apply) {
-  CLI::Option* o = app.add_option(name, value, help);
-  given_.push_back({o, std::move(apply)});
-  return o;
-}
-
-RunOptions::RunOptions(CLI::App& run) {
+RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
+  const bool is_run = command == Command::Run;
   run.add_option("--config", config_path_,
                  "YAML file with run and per-line settings (flags override it)")
       ->check(CLI::ExistingFile);
   Add(run, "--backend", backend_, "sim (embedded modem bank, default) or serial (real modems)",
       Copy(&RunSettings::backend, backend_))
       ->check(CLI::IsMember({"sim", "serial"}));
-  Add(run, "--lines", lines_, "Lines dialing at once on the sim backend (default 4)",
-      Copy(&RunSettings::lines, lines_))
+  Add(run, "--lines", lines_,
+      is_run ? "Lines dialing at once on the sim backend (default 4)"
+             : "Dialing lines on the sim backend (default: the far end's ports + 50%, at least 8 "
+               "more, so that calls are not dropped at origin)",
+      [this](RunSettings& s) -> Ok {
+        s.lines = lines_;
+        s.lines_set = true;
+        return {};
+      })
       ->check(CLI::Range(1, 4096));
-  Add(run, "--cycles", cycles_, "Dial/hang-up cycles per line (default 250), or 'unlimited'",
-      [this](RunSettings& s) { return ParseCycles(cycles_, s); });
-  Add(run, "--duration", duration_,
-      "Stop after this long (30s, 15m, 8h); the first of cycles and duration wins",
-      DurationTo("--duration", &RunSettings::duration, duration_));
-  Add(run, "--hold", hold_, "Time connected before hanging up (default 0)",
-      DurationTo("--hold", &RunSettings::hold, hold_));
-  Add(run, "--think", think_, "Time between a hang-up and the next dial (default 0)",
-      DurationTo("--think", &RunSettings::think, think_));
+  if (is_run) {
+    Add(run, "--cycles", cycles_, "Dial/hang-up cycles per line (default 250), or 'unlimited'",
+        [this](RunSettings& s) { return ParseCycles(cycles_, s); });
+    Add(run, "--duration", duration_,
+        "Stop after this long (30s, 15m, 8h); the first of cycles and duration wins",
+        DurationTo("--duration", &RunSettings::duration, duration_));
+    Add(run, "--hold", hold_, "Time connected before hanging up (default 0)",
+        DurationTo("--hold", &RunSettings::hold, hold_));
+    Add(run, "--think", think_, "Time between a hang-up and the next dial (default 0)",
+        DurationTo("--think", &RunSettings::think, think_));
+  }
   Add(run, "--number", number_, "Number to dial (default 5551234)",
       Copy(&RunSettings::number, number_));
   Add(run, "--device", devices_, "Serial backend: a modem's tty (repeatable; one line each)",
@@ -109,11 +111,13 @@ RunOptions::RunOptions(CLI::App& run) {
       "Sim backend: answer delay, fixed:D, uniform:MIN,MAX, exp:MEAN, lognormal:MEDIAN,SIGMA "
       "(default fixed:0)",
       Copy(&RunSettings::answer_delay, answer_delay_));
-  Add(run, "--inject-leak", inject_leak_,
-      "Sim backend: leak one descriptor of KIND (eventfd (default), pipe, socket, file) in "
-      "this process on every EVERY-th dial, as RasDial leaked a handle per call",
-      Copy(&RunSettings::inject_leak, inject_leak_))
-      ->type_name("EVERY[:KIND]");
+  if (is_run) {
+    Add(run, "--inject-leak", inject_leak_,
+        "Sim backend: leak one descriptor of KIND (eventfd (default), pipe, socket, file) in "
+        "this process on every EVERY-th dial, as RasDial leaked a handle per call",
+        Copy(&RunSettings::inject_leak, inject_leak_))
+        ->type_name("EVERY[:KIND]");
+  }
   Add(run, "--dial-timeout", dial_timeout_, "Deadline of one dial (default 60s)",
       [this](RunSettings& s) -> Ok {
         auto d = Duration("--dial-timeout", dial_timeout_);
@@ -123,13 +127,15 @@ RunOptions::RunOptions(CLI::App& run) {
       });
   Add(run, "--sample-interval", sample_interval_, "Probe sampling period (default 1s)",
       DurationTo("--sample-interval", &RunSettings::sample_interval, sample_interval_));
-  Add(run, "--watch-pid", watch_pids_,
-      "Also sample this process's handles, threads and memory (repeatable)",
-      Copy(&RunSettings::watch_pids, watch_pids_))
-      ->check(CLI::PositiveNumber);
-  Add(run, "--watch-name", watch_names_,
-      "Also sample the process of this name, followed across restarts (repeatable)",
-      Copy(&RunSettings::watch_names, watch_names_));
+  if (is_run) {
+    Add(run, "--watch-pid", watch_pids_,
+        "Also sample this process's handles, threads and memory (repeatable)",
+        Copy(&RunSettings::watch_pids, watch_pids_))
+        ->check(CLI::PositiveNumber);
+    Add(run, "--watch-name", watch_names_,
+        "Also sample the process of this name, followed across restarts (repeatable)",
+        Copy(&RunSettings::watch_names, watch_names_));
+  }
   Add(run, "--report", report_, "Write the summary as JSON to this file",
       Copy(&RunSettings::report_path, report_));
   Add(run, "--listen", listen_,
@@ -151,10 +157,12 @@ RunOptions::RunOptions(CLI::App& run) {
       [this](RunSettings& s) { return ParsePushLabels(push_labels_, s); });
   Add(run, "--push-interval", push_interval_, "Time between pushes (default 15s)",
       DurationTo("--push-interval", &RunSettings::push_interval, push_interval_));
-  Add(run, "--max-failures", max_failures_,
-      "Percent of failed calls tolerated before exit code 1 (default 0)",
-      Copy(&RunSettings::max_failures_percent, max_failures_))
-      ->check(CLI::Range(0.0, 100.0));
+  if (is_run) {
+    Add(run, "--max-failures", max_failures_,
+        "Percent of failed calls tolerated before exit code 1 (default 0)",
+        Copy(&RunSettings::max_failures_percent, max_failures_))
+        ->check(CLI::Range(0.0, 100.0));
+  }
   const struct {
     const char* flag;
     double& value;
@@ -173,8 +181,11 @@ RunOptions::RunOptions(CLI::App& run) {
     Add(run, f.flag, f.value, f.help, Copy(f.field, f.value))->check(CLI::Range(0.0, 1.0));
   }
   Add(run, "--ports", ports_,
-      "Sim backend: the far end has C answering ports (a concentrator); a call while all C "
-      "are in use gets BUSY at once (default: unlimited)",
+      is_run ? "Sim backend: the far end has C answering ports (a concentrator); a call while "
+               "all C are in use gets BUSY at once (default: unlimited)"
+             : "The far end's answering ports C: on the sim backend the simulated concentrator "
+               "(default 24); on real lines the ports of the concentrator dialed, for Erlang B "
+               "(required)",
       [this](RunSettings& s) -> Ok {
         s.ports = ports_;
         return {};
@@ -186,60 +197,71 @@ RunOptions::RunOptions(CLI::App& run) {
       "(repeatable: split banks; a number no pool matches gets NO ANSWER)",
       Copy(&RunSettings::pools, pools_))
       ->type_name("NUMBER:C");
-  Add(run, "--rate", rate_,
-      "Open loop: calls arrive at R calls/s across the lines, whatever they are doing "
-      "(stops with --duration, or at Ctrl-C); --cycles and --think do not apply",
-      [this](RunSettings& s) -> Ok {
-        s.rate = rate_;
-        return {};
-      })
-      ->type_name("R");
-  Add(run, "--stage", stages_,
-      "Open loop: DURATION:RATE, the rate reached at the end of the stage, ramping from the "
-      "previous one (the first from 0), e.g. --stage 5m:10 --stage 1h:10 --stage 5m:0 "
-      "(repeatable)",
-      Copy(&RunSettings::stages, stages_))
-      ->type_name("DURATION:RATE");
+  if (is_run) {
+    Add(run, "--rate", rate_,
+        "Open loop: calls arrive at R calls/s across the lines, whatever they are doing "
+        "(stops with --duration, or at Ctrl-C); --cycles and --think do not apply",
+        [this](RunSettings& s) -> Ok {
+          s.rate = rate_;
+          return {};
+        })
+        ->type_name("R");
+    Add(run, "--stage", stages_,
+        "Open loop: DURATION:RATE, the rate reached at the end of the stage, ramping from the "
+        "previous one (the first from 0), e.g. --stage 5m:10 --stage 1h:10 --stage 5m:0 "
+        "(repeatable)",
+        Copy(&RunSettings::stages, stages_))
+        ->type_name("DURATION:RATE");
+  }
   Add(run, "--arrivals", arrivals_, "Open loop: poisson (default) or uniform arrivals",
       Copy(&RunSettings::arrivals, arrivals_))
       ->check(CLI::IsMember({"poisson", "uniform"}));
   Add(run, "--hold-dist", hold_dist_,
-      "Open loop: each call's hold time, fixed:D, uniform:MIN,MAX, exp:MEAN, "
-      "lognormal:MEDIAN,SIGMA (default: fixed --hold)",
+      is_run ? "Open loop: each call's hold time, fixed:D, uniform:MIN,MAX, exp:MEAN, "
+               "lognormal:MEDIAN,SIGMA (default: fixed --hold)"
+             : "Each call's hold time, fixed:D, uniform:MIN,MAX, exp:MEAN, lognormal:MEDIAN,SIGMA "
+               "(sim default exp:20ms; required on real lines)",
       Copy(&RunSettings::hold_dist, hold_dist_));
-  scenario_option_ = Add(run, "--scenario", scenario_,
-      "A ready-made run under the other flags: q197517 (KB Q197517: one line, 1000 cycles, "
-      "one eventfd leaked per dial; the verdict must name it)",
-      [this](RunSettings& s) { return ApplyScenario(scenario_, s); })
-      ->check(CLI::IsMember(ScenarioNames()));
-  Add(run, "--threshold", thresholds_,
-      "A pass/fail check on the run's results, e.g. 'success_ratio>=0.99', 'dial_p99<=30s', "
-      "'leak_per_1000<1' (repeatable; exit code 6 when one is breached)",
-      Copy(&RunSettings::thresholds, thresholds_))
-      ->type_name("EXPR");
-  Add(run, "--junit", junit_, "Write the checks (calls, thresholds, leaks) as JUnit XML",
-      Copy(&RunSettings::junit_path, junit_));
-  Add(run, "--settle", settle_,
-      "Wait after the last hang-up before the end sample the leak check compares with the "
-      "baseline (default 1s)",
-      DurationTo("--settle", &RunSettings::settle, settle_));
-  Add(run, "--leak-window", leak_window_,
-      "Span of the live leak estimate (dialsoak_leak_*; default 5m)",
-      DurationTo("--leak-window", &RunSettings::leak_window, leak_window_));
-  Add(run, "--leak-confidence", leak_confidence_,
-      "Confidence level of the leak slope's interval (default 0.99)",
-      Copy(&RunSettings::leak_confidence, leak_confidence_))
-      ->check(CLI::Range(0.5, 0.9999));
+  if (is_run) {
+    scenario_option_ = Add(run, "--scenario", scenario_,
+        "A ready-made run under the other flags: q197517 (KB Q197517: one line, 1000 cycles, "
+        "one eventfd leaked per dial; the verdict must name it)",
+        [this](RunSettings& s) { return ApplyScenario(scenario_, s); })
+        ->check(CLI::IsMember(ScenarioNames()));
+    Add(run, "--threshold", thresholds_,
+        "A pass/fail check on the run's results, e.g. 'success_ratio>=0.99', 'dial_p99<=30s', "
+        "'leak_per_1000<1' (repeatable; exit code 6 when one is breached)",
+        Copy(&RunSettings::thresholds, thresholds_))
+        ->type_name("EXPR");
+    Add(run, "--junit", junit_, "Write the checks (calls, thresholds, leaks) as JUnit XML",
+        Copy(&RunSettings::junit_path, junit_));
+    Add(run, "--settle", settle_,
+        "Wait after the last hang-up before the end sample the leak check compares with the "
+        "baseline (default 1s)",
+        DurationTo("--settle", &RunSettings::settle, settle_));
+    Add(run, "--leak-window", leak_window_,
+        "Span of the live leak estimate (dialsoak_leak_*; default 5m)",
+        DurationTo("--leak-window", &RunSettings::leak_window, leak_window_));
+  }
+  if (is_run) {
+    Add(run, "--leak-confidence", leak_confidence_,
+        "Confidence level of the leak slope's interval (default 0.99)",
+        Copy(&RunSettings::leak_confidence, leak_confidence_))
+        ->check(CLI::Range(0.5, 0.9999));
+  }
   Add(run, "--charts", charts_,
       "Charts of each process's handles against cycles next to --report: svg (default), png "
       "or none (needs gnuplot)",
       Copy(&RunSettings::charts, charts_))
       ->check(CLI::IsMember({"svg", "png", "none"}));
-  CLI::Option* allow_leaks = run.add_flag(
-      "--allow-leaks", allow_leaks_, "Report a leak but do not fail the run with exit code 5");
-  given_.push_back({allow_leaks, Copy(&RunSettings::allow_leaks, allow_leaks_)});
+  if (is_run) {
+    CLI::Option* allow_leaks = run.add_flag(
+        "--allow-leaks", allow_leaks_, "Report a leak but do not fail the run with exit code 5");
+    given_.push_back({allow_leaks, Copy(&RunSettings::allow_leaks, allow_leaks_)});
+  }
   CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_, "No live status line");
   given_.push_back({quiet, Copy(&RunSettings::quiet, quiet_)});
+  if (!is_run) AddCapacityFlags(run);
   CLI::Option* per_line = run.add_flag(
       "--per-line-metrics", per_line_metrics_,
       "Also export dialsoak_line_dial_attempts_total{line,result} (8 series per line)");
@@ -248,6 +270,7 @@ RunOptions::RunOptions(CLI::App& run) {
 
 tl::expected<RunSettings, std::string> RunOptions::Resolve() const {
   RunSettings s;
+  s.command = command_ == Command::Run ? "run" : "capacity";
   // A scenario sets defaults only: the file and the other flags override it.
   for (const Given& g : given_) {
     if (g.option == scenario_option_ && g.option->count() > 0) {

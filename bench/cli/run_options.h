@@ -1,5 +1,8 @@
-// The flags of `dialsoak run`, and how they land on RunSettings: defaults, then the YAML
-// --config file, then every flag given on the command line (flags override the file).
+// The flags of `dialsoak run` and `dialsoak capacity`, and how they land on RunSettings:
+// defaults, then the YAML --config file, then every flag given on the command line (flags
+// override the file). The capacity sweep takes the flags that describe the lines, the far
+// end, the hold time and the outputs, and its own (capacity_options.cc); not the closed
+// loop's, the open loop's rate and stages, nor the leak verdict's.
 #pragma once
 
 #include <functional>
@@ -15,8 +18,10 @@ namespace dialsoak::cli {
 
 class RunOptions {
  public:
-  // Declares the flags on `run`.
-  explicit RunOptions(CLI::App& run);
+  enum class Command { Run, Capacity };
+
+  // Declares the command's flags on its subcommand `app`.
+  RunOptions(CLI::App& app, Command command);
 
   // After parsing: the settings from defaults, the config file and the flags given.
   // The error message names the flag or file:line:key; the caller exits with kUsage.
@@ -26,12 +31,19 @@ class RunOptions {
   // Registers a flag whose value, when given, is applied by `apply` after the file.
   template <typename T>
   CLI::Option* Add(CLI::App& app, const std::string& name, T& value, const std::string& help,
-                   std::function<tl::expected<void, std::string>(RunSettings&)> apply);
+                   std::function<tl::expected<void, std::string>(RunSettings&)> apply) {
+    CLI::Option* o = app.add_option(name, value, help);
+    given_.push_back({o, std::move(apply)});
+    return o;
+  }
+
+  void AddCapacityFlags(CLI::App& app);  // capacity_options.cc
 
   struct Given {
     CLI::Option* option;
     std::function<tl::expected<void, std::string>(RunSettings&)> apply;
   };
+  Command command_;
   std::vector<Given> given_;
   std::string config_path_;
   CLI::Option* scenario_option_ = nullptr;  // applied first, under the file and the flags
@@ -57,6 +69,12 @@ class RunOptions {
   double sim_busy_ = 0, sim_no_answer_ = 0, sim_no_dialtone_ = 0, sim_no_carrier_ = 0;
   int ports_ = 0;
   std::vector<std::string> pools_;
+  // dialsoak capacity
+  std::vector<std::string> loads_;
+  double precision_ = 0, confidence_ = 0, plan_load_ = 0;
+  std::string target_blocking_, step_duration_, max_step_, warmup_, p99_limit_;
+  std::int64_t step_calls_ = 0;
+  bool expect_erlang_b_ = false;
 };
 
 }  // namespace dialsoak::cli

@@ -31,9 +31,33 @@ struct LineSettings {
   int source_line = 0;                       // line in the config file, for messages
 };
 
+// `dialsoak capacity`: a sweep of offered loads against the far end's ports, measured
+// against Erlang B (bench/analysis/capacity_sweep.h). The far end is RunSettings::ports
+// (or the pool of `pools` the number reaches); the hold time is RunSettings::hold_dist.
+struct CapacitySettings {
+  std::vector<double> loads;                 // Erlangs; empty: the default sweep
+  double precision = 0.25;                   // interval half-width / expected blocking
+  std::optional<std::int64_t> step_calls;    // instead: calls per step
+  std::optional<nanoseconds> step_duration;  // instead: a fixed window per step
+  nanoseconds max_step = std::chrono::minutes(10);  // cap of a window
+  std::optional<nanoseconds> warmup;         // per step; default 5 mean holds
+  double confidence = 0.95;                  // of the blocking intervals
+  double target_blocking = 0.01;             // the grade of service the answers are for
+  std::optional<nanoseconds> p99_limit;      // setup p99 limit of the setup-rate answer
+  std::optional<double> plan_load;           // Erlangs to size the ports for
+  bool expect_erlang_b = false;              // exit 6 when a step disagrees with Erlang B
+};
+
+// The sim backend's default far end and hold time for `dialsoak capacity` (a T1's 24
+// channels; holds short enough for a sweep in about a minute, see the README).
+inline constexpr int kCapacityDefaultPorts = 24;
+inline constexpr const char* kCapacityDefaultHold = "exp:20ms";
+
 struct RunSettings {
+  std::string command = "run";               // run | capacity: which subcommand reads these
   std::string backend = "sim";               // sim | serial
   int lines = 4;
+  bool lines_set = false;                    // --lines or `lines:` was given
   std::optional<std::int64_t> cycles = 250;  // per line
   std::optional<nanoseconds> duration;
   nanoseconds hold{0};
@@ -82,6 +106,7 @@ struct RunSettings {
   std::vector<std::string> thresholds;       // --threshold expressions, checked at the end
   std::string junit_path;                    // --junit FILE (JUnit XML)
   std::string scenario;                      // --scenario NAME applied under the flags
+  CapacitySettings capacity;                 // `dialsoak capacity` only
   LineSettings line_defaults;                // applies to every line
   std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)
   std::string config_path;                   // the YAML file read, if any

@@ -37,6 +37,7 @@ nlohmann::json LineToJson(const LineSettings& l) {
 
 nlohmann::json SettingsToJson(const RunSettings& s) {
   nlohmann::json j;
+  j["command"] = s.command;
   j["backend"] = s.backend;
   j["lines"] = s.lines;
   j["cycles"] = s.cycles ? nlohmann::json(*s.cycles) : nlohmann::json("unlimited");
@@ -75,6 +76,25 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                       {"stages", s.stages},
                       {"arrivals", s.arrivals},
                       {"hold_dist", s.hold_dist.empty() ? nlohmann::json() : nlohmann::json(s.hold_dist)}};
+  }
+  if (s.command == "capacity") {
+    const CapacitySettings& c = s.capacity;
+    auto seconds = [](const std::optional<nanoseconds>& d) {
+      return d ? nlohmann::json(Seconds(*d)) : nlohmann::json();
+    };
+    j["capacity"] = {{"loads", c.loads},
+                     {"precision", c.precision},
+                     {"step_calls", c.step_calls ? nlohmann::json(*c.step_calls) : nlohmann::json()},
+                     {"step_duration_seconds", seconds(c.step_duration)},
+                     {"max_step_seconds", Seconds(c.max_step)},
+                     {"warmup_seconds", seconds(c.warmup)},
+                     {"confidence", c.confidence},
+                     {"target_blocking", c.target_blocking},
+                     {"p99_limit_seconds", seconds(c.p99_limit)},
+                     {"plan_load", c.plan_load ? nlohmann::json(*c.plan_load) : nlohmann::json()},
+                     {"expect_erlang_b", c.expect_erlang_b},
+                     {"arrivals", s.arrivals},
+                     {"hold_dist", s.hold_dist.empty() ? nlohmann::json() : nlohmann::json(s.hold_dist)}};
   }
   j["leak"] = {{"allow_leaks", s.allow_leaks},
                {"settle_seconds", Seconds(s.settle)},

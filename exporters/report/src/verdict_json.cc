@@ -7,8 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-// JSON has no infinity: an unbounded interval end is null.
-json Finite(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json Finite(double v) { return FiniteOrNull(v); }
 
 template <typename T>
 json Optional(const std::optional<T>& v) {
@@ -53,6 +52,8 @@ json Leak(const LeakCheck& c) {
 }
 
 }  // namespace
+
+json FiniteOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 json LeaksToJson(const Summary& s) {
   json out = json::array();

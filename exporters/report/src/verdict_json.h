@@ -9,6 +9,9 @@
 
 namespace dialsoak::report {
 
+// JSON has no infinity or NaN: such a number is null (an unbounded interval end, say).
+nlohmann::json FiniteOrNull(double v);
+
 nlohmann::json LeaksToJson(const Summary& s);
 nlohmann::json ThresholdsToJson(const Summary& s);
 

@@ -1,0 +1,109 @@
+#include "backend.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "dialsoak/serial/serial_line.h"
+#include "exit_codes.h"
+#include "line_setup.h"
+
+namespace dialsoak::cli {
+namespace {
+
+// Each simulated line costs two descriptors (the pty's two sides) in this process; a
+// thousand lines pass the usual soft limit of 1024, so take what the hard limit allows.
+// A leak injected on purpose (--inject-leak, a bounded run) must not run out either: it
+// is there to be measured.
+void RaiseDescriptorLimit(const RunSettings& s) {
+  const int lines = s.backend == "sim" ? s.lines : static_cast<int>(s.devices.size());
+  rlim_t want = static_cast<rlim_t>(lines) * 2 + 256;
+  if (auto leak = sim::ParseLeakConfig(s.inject_leak); !s.inject_leak.empty() && leak && s.cycles) {
+    want += static_cast<rlim_t>(*s.cycles * lines / leak->every);
+  }
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur >= want) return;
+  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::warn("cannot raise the descriptor limit");
+}
+
+tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(const RunSettings& s) {
+  sim::BankConfig config;
+  config.ports = s.lines;
+  config.seed = s.seed;
+  config.call.answer_delay = *sim::Distribution::Parse(s.answer_delay);  // validated
+  config.call.p_busy = s.sim_busy;
+  config.call.p_no_answer = s.sim_no_answer;
+  config.call.p_no_dialtone = s.sim_no_dialtone;
+  config.call.p_no_carrier = s.sim_no_carrier;
+  if (s.ports) config.pools = {sim::PoolConfig{"*", *s.ports, false}};
+  if (!s.pools.empty()) {
+    config.pools.clear();
+    for (const std::string& text : s.pools) config.pools.push_back(*sim::ParsePoolConfig(text));  // validated
+  }
+  if (!s.inject_leak.empty()) config.leak = *sim::ParseLeakConfig(s.inject_leak);  // validated
+  if (const double sum = s.sim_busy + s.sim_no_answer + s.sim_no_dialtone + s.sim_no_carrier;
+      sum > 1) {
+    return tl::unexpected(BackendError{
+        kUsage, fmt::format("--sim-busy + --sim-no-answer + --sim-no-dialtone + --sim-no-carrier "
+                            "must not exceed 1 (got {:g})",
+                            sum)});
+  }
+  if (auto bad = sim::CheckBankConfig(config)) {
+    return tl::unexpected(BackendError{kUsage, "simulator settings: " + *bad});
+  }
+  auto bank = sim::ModemBank::Start(config);
+  if (!bank) {
+    return tl::unexpected(
+        BackendError{kSetupFailed, "cannot start the embedded modem bank: " + bank.error().message});
+  }
+  if (config.leak.enabled()) {
+    spdlog::warn("--inject-leak {}: the simulator leaks one {} descriptor in this process on "
+                 "every {} dial(s), on purpose",
+                 config.leak.ToString(), sim::ToString(config.leak.kind), config.leak.every);
+  }
+  return std::move(*bank);
+}
+
+}  // namespace
+
+engine::LineFactory Backend::LineFactory() const {
+  return [this](int i) -> io::Result<std::unique_ptr<Line>> {
+    const auto index = static_cast<size_t>(i);
+    auto line = serial::SerialLine::Open(ToSerialConfig(lines[index], devices[index]));
+    if (!line) return io::Fail(line.error());
+    return std::unique_ptr<Line>(std::move(*line));
+  };
+}
+
+tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
+  RaiseDescriptorLimit(s);
+  Backend b;
+  if (s.backend == "serial") {
+    b.devices = s.devices;
+  } else {
+    auto bank = StartBank(s);
+    if (!bank) return tl::unexpected(bank.error());
+    b.bank = std::move(*bank);
+    b.devices = b.bank->port_paths();
+  }
+  for (size_t i = 0; i < b.devices.size(); ++i) {
+    b.lines.push_back(EffectiveLineSettings(s, static_cast<int>(i), b.devices[i]));
+  }
+  return b;
+}
+
+nlohmann::json SimulatorToJson(const sim::BankStats& st) {
+  return {{"calls", st.calls},           {"connects", st.connects},
+          {"busy", st.busy},             {"no_answer", st.no_answer},
+          {"no_dialtone", st.no_dialtone}, {"no_carrier", st.no_carrier},
+          {"hangups_dtr", st.hangups_dtr}, {"hangups_ath", st.hangups_ath},
+          {"hangups_close", st.hangups_close}, {"leaked_descriptors", st.leaked_descriptors},
+          {"blocked", st.blocked}};
+}
+
+}  // namespace dialsoak::cli

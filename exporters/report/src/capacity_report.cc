@@ -1,0 +1,210 @@
+#include "dialsoak/report/capacity_report.h"
+
+#include <fmt/format.h>
+
+#include "text.h"
+#include "verdict_json.h"
+
+namespace dialsoak::report {
+namespace {
+
+using nlohmann::json;
+using Rows = std::vector<std::vector<std::string>>;
+
+double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+// A ratio as a percent, finer where blocking is rare: "1.02%", "0.004%", "0%".
+std::string Percent(double ratio) {
+  if (ratio == 0) return "0%";
+  return ratio < 1e-3 ? fmt::format("{:.3f}%", 100 * ratio) : fmt::format("{:.2f}%", 100 * ratio);
+}
+
+// A ratio given by the user, as they would write it: "1%", "0.5%".
+std::string Target(double ratio) { return fmt::format("{:g}%", 100 * ratio); }
+
+std::string Interval(const CapacityStep& s) {
+  return fmt::format("{} [{}, {}]", Percent(s.blocking), Percent(s.blocking_lower),
+                     Percent(s.blocking_upper));
+}
+
+// Seconds as "0.460 ms" below a second, else "12.345 s"; "n/a" when unset.
+std::string Latency(const std::optional<double>& s) {
+  if (!s) return "n/a";
+  return *s < 1 ? fmt::format("{:.3f} ms", *s * 1e3) : fmt::format("{:.3f} s", *s);
+}
+
+std::string Erlangs(double e) { return fmt::format("{:.2f}", e); }
+
+std::string Agrees(const CapacityStep& s) {
+  if (s.dialed == 0) return "n/a";
+  return s.agrees ? "yes" : (s.erlang_b < s.blocking_lower ? "NO (above)" : "NO (below)");
+}
+
+std::string StepState(const CapacityStep& s) {
+  if (s.complete) return "";
+  return s.measured_seconds > 0 ? fmt::format(" (partial: {:.1f} of {:.1f} s)", s.measured_seconds,
+                                              s.window_seconds)
+                                : " (not run)";
+}
+
+std::string StepsTable(const std::vector<CapacityStep>& steps, double confidence) {
+  Rows rows{{"step", "load E", "calls/s", "offered E", "carried E", "dialed", "blocked",
+             fmt::format("blocking [{:g}% interval]", confidence * 100), "Erlang B", "agrees",
+             "setup p50", "setup p99", "dropped"}};
+  for (const CapacityStep& s : steps) {
+    rows.push_back({std::to_string(s.index + 1) + StepState(s), Erlangs(s.planned_erlangs),
+                    fmt::format("{:.1f}", s.rate), Erlangs(s.offered_erlangs),
+                    Erlangs(s.carried_erlangs), std::to_string(s.dialed), std::to_string(s.blocked),
+                    s.dialed ? Interval(s) : "n/a", Percent(s.erlang_b), Agrees(s),
+                    Latency(s.dial_p50_seconds), Latency(s.dial_p99_seconds),
+                    std::to_string(s.dropped_at_origin)});
+  }
+  return AlignRows(rows, "lrrrrrrlrlrrr");
+}
+
+std::string Answers(const CapacityReport& r) {
+  const CapacityAnswers& a = r.answers;
+  std::string out = fmt::format("answers for {} blocking (Erlang B, {} ports):\n",
+                                Target(a.target_blocking), a.ports);
+  out += fmt::format("  {} ports carry {} E at {} by Erlang B", a.ports, Erlangs(a.load_at_target),
+                     Target(a.target_blocking));
+  if (a.measured_load_at_target) {
+    out += fmt::format("; measured, {} is reached at {} E (between steps {} and {})",
+                       Target(a.target_blocking), Erlangs(*a.measured_load_at_target),
+                       *a.crossing_after_step + 1, *a.crossing_after_step + 2);
+  } else {
+    out += "; the measured steps do not straddle it";
+  }
+  out += "\n";
+  out += fmt::format("  {} E ({}) needs {} ports for {}\n", Erlangs(a.plan_load),
+                     a.plan_load_given ? "--plan-load" : "the highest load measured",
+                     a.ports_for_plan_load, Target(a.target_blocking));
+  out += fmt::format("  {} of {} complete steps agree with Erlang B for {} ports ({:g}% intervals)\n",
+                     a.steps_agreeing, a.steps_complete, a.ports, r.confidence * 100);
+  if (a.p99_limit_seconds) {
+    const std::string limit = Latency(a.p99_limit_seconds);
+    if (a.max_sustained_rate) {
+      out += fmt::format("  highest call setup rate with setup p99 <= {}: {:.2f} calls/s (step {}",
+                         limit, *a.max_sustained_rate, *a.max_sustained_step + 1);
+      out += a.first_breach_step
+                 ? fmt::format("; step {} went over)\n", *a.first_breach_step + 1)
+                 : "; no step went over: offer more load to find the limit)\n";
+    } else if (a.first_breach_step) {
+      out += fmt::format("  setup p99 was over {} from step {} on: no rate measured was sustained\n",
+                         limit, *a.first_breach_step + 1);
+    } else {
+      out += fmt::format("  setup p99 <= {}: no step connected a call to judge\n", limit);
+    }
+  }
+  return out;
+}
+
+json Optional(const std::optional<double>& v) { return v ? FiniteOrNull(*v) : json(nullptr); }
+json Optional(const std::optional<int>& v) { return v ? json(*v + 1) : json(nullptr); }  // step
+
+json StepToJson(const CapacityStep& s) {
+  return json{{"step", s.index + 1},
+              {"complete", s.complete},
+              {"planned_erlangs", FiniteOrNull(s.planned_erlangs)},
+              {"rate", FiniteOrNull(s.rate)},
+              {"warmup_seconds", FiniteOrNull(s.warmup_seconds)},
+              {"window_seconds", FiniteOrNull(s.window_seconds)},
+              {"measured_seconds", FiniteOrNull(s.measured_seconds)},
+              {"dialed", s.dialed},
+              {"blocked", s.blocked},
+              {"connected", s.connected},
+              {"failed", s.failed},
+              {"dropped_at_origin", s.dropped_at_origin},
+              {"mean_occupancy_seconds", FiniteOrNull(s.mean_occupancy_seconds)},
+              {"offered_erlangs", FiniteOrNull(s.offered_erlangs)},
+              {"carried_erlangs", FiniteOrNull(s.carried_erlangs)},
+              {"blocking", FiniteOrNull(s.blocking)},
+              {"blocking_lower", FiniteOrNull(s.blocking_lower)},
+              {"blocking_upper", FiniteOrNull(s.blocking_upper)},
+              {"erlang_b", FiniteOrNull(s.erlang_b)},
+              {"agrees", s.agrees},
+              {"setup_p50_seconds", Optional(s.dial_p50_seconds)},
+              {"setup_p99_seconds", Optional(s.dial_p99_seconds)}};
+}
+
+json AnswersToJson(const CapacityAnswers& a) {
+  return json{{"target_blocking", a.target_blocking},
+              {"load_at_target", FiniteOrNull(a.load_at_target)},
+              {"measured_load_at_target", Optional(a.measured_load_at_target)},
+              {"crossing_after_step", Optional(a.crossing_after_step)},
+              {"plan_load", FiniteOrNull(a.plan_load)},
+              {"plan_load_given", a.plan_load_given},
+              {"ports_for_plan_load", a.ports_for_plan_load},
+              {"steps_complete", a.steps_complete},
+              {"steps_agreeing", a.steps_agreeing},
+              {"p99_limit_seconds", Optional(a.p99_limit_seconds)},
+              {"max_sustained_rate", Optional(a.max_sustained_rate)},
+              {"max_sustained_step", Optional(a.max_sustained_step)},
+              {"first_breach_step", Optional(a.first_breach_step)}};
+}
+
+}  // namespace
+
+std::string RenderCapacityStep(const CapacityStep& s) {
+  return fmt::format("step {}/{}  {} E  {:.1f} calls/s  {} dialed  blocking {}  Erlang B {}  {}  "
+                     "setup p99 {}{}\n",
+                     s.index + 1, s.steps, Erlangs(s.offered_erlangs), s.rate, s.dialed,
+                     s.dialed ? Interval(s) : "n/a", Percent(s.erlang_b),
+                     s.agrees ? "agrees" : "DISAGREES", Latency(s.dial_p99_seconds),
+                     s.dropped_at_origin ? fmt::format("  {} dropped at origin", s.dropped_at_origin)
+                                         : "");
+}
+
+std::string RenderCapacity(const CapacityReport& r, int exit_code, std::string_view meaning) {
+  const RunInfo& run = r.run;
+  int complete = 0;
+  for (const CapacityStep& s : r.steps) complete += s.complete ? 1 : 0;
+  std::string stop(ToString(r.stop));
+  if (!r.stop_message.empty()) stop += ": " + Printable(r.stop_message);
+  std::string out = fmt::format("dialsoak {}  capacity {}  backend {}  {} line(s)  started {}\n",
+                                run.version.empty() ? "?" : run.version,
+                                run.run_id.empty() ? "?" : run.run_id, run.backend, run.lines,
+                                Iso8601Utc(run.started));
+  out += fmt::format("far end: {}  hold {} (mean {})  {} arrivals\n", r.far_end, r.hold,
+                     Latency(r.mean_hold_seconds), r.arrivals);
+  out += fmt::format("stopped: {}  ({} of {} steps complete in {:.1f} s)\n\n", stop, complete,
+                     r.steps.size(), Seconds(r.elapsed));
+  out += StepsTable(r.steps, r.confidence);
+  out += "\n" + Answers(r);
+  if (!r.chart.empty()) out += "chart: " + r.chart + "\n";
+  out += fmt::format("\nexit code {}: {}\n", exit_code, meaning);
+  return out;
+}
+
+json CapacityToJson(const CapacityReport& r, int exit_code) {
+  json steps = json::array();
+  for (const CapacityStep& s : r.steps) steps.push_back(StepToJson(s));
+  return json{{"report_format", 1},
+              {"tool", "dialsoak"},
+              {"kind", "capacity"},
+              {"version", r.run.version},
+              {"run_id", r.run.run_id},
+              {"backend", r.run.backend},
+              {"lines", r.run.lines},
+              {"started", Iso8601Utc(r.run.started)},
+              {"stop", {{"reason", std::string(ToString(r.stop))}, {"message", r.stop_message}}},
+              {"elapsed_seconds", Seconds(r.elapsed)},
+              {"far_end", r.far_end},
+              {"ports", r.ports},
+              {"hold", r.hold},
+              {"mean_hold_seconds", r.mean_hold_seconds},
+              {"arrivals", r.arrivals},
+              {"confidence", r.confidence},
+              {"steps", steps},
+              {"answers", AnswersToJson(r.answers)},
+              {"chart", r.chart.empty() ? json(nullptr) : json(r.chart)},
+              {"exit_code", exit_code}};
+}
+
+void CapacityProgress::OnCapacityStep(const CapacityStep& step) {
+  if (!step.complete) return;
+  std::fputs(RenderCapacityStep(step).c_str(), out_);
+  std::fflush(out_);
+}
+
+}  // namespace dialsoak::report
