@@ -136,7 +136,9 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         "Also sample the process of this name, followed across restarts (repeatable)",
         Copy(&RunSettings::watch_names, watch_names_));
   }
-  Add(run, "--report", report_, "Write the summary as JSON to this file",
+  Add(run, "--report", report_,
+      is_run ? "Write the summary as JSON to this file"
+             : "Write the sweep's report as JSON to this file (the chart goes next to it)",
       Copy(&RunSettings::report_path, report_));
   Add(run, "--listen", listen_,
       "Serve live metrics for Prometheus on http://ADDR:PORT/metrics; without a value "
@@ -213,7 +215,9 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         Copy(&RunSettings::stages, stages_))
         ->type_name("DURATION:RATE");
   }
-  Add(run, "--arrivals", arrivals_, "Open loop: poisson (default) or uniform arrivals",
+  Add(run, "--arrivals", arrivals_,
+      is_run ? "Open loop: poisson (default) or uniform arrivals"
+             : "poisson (default: Erlang B's assumption) or uniform arrivals",
       Copy(&RunSettings::arrivals, arrivals_))
       ->check(CLI::IsMember({"poisson", "uniform"}));
   Add(run, "--hold-dist", hold_dist_,
@@ -250,8 +254,10 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         ->check(CLI::Range(0.5, 0.9999));
   }
   Add(run, "--charts", charts_,
-      "Charts of each process's handles against cycles next to --report: svg (default), png "
-      "or none (needs gnuplot)",
+      is_run ? "Charts of each process's handles against cycles next to --report: svg "
+               "(default), png or none (needs gnuplot)"
+             : "The blocking of each step over Erlang B's curve, next to --report: svg "
+               "(default), png or none (needs gnuplot)",
       Copy(&RunSettings::charts, charts_))
       ->check(CLI::IsMember({"svg", "png", "none"}));
   if (is_run) {
@@ -259,7 +265,9 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         "--allow-leaks", allow_leaks_, "Report a leak but do not fail the run with exit code 5");
     given_.push_back({allow_leaks, Copy(&RunSettings::allow_leaks, allow_leaks_)});
   }
-  CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_, "No live status line");
+  CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_,
+                                    is_run ? "No live status line"
+                                           : "No plan line and no progress line per step");
   given_.push_back({quiet, Copy(&RunSettings::quiet, quiet_)});
   if (!is_run) AddCapacityFlags(run);
   CLI::Option* per_line = run.add_flag(

@@ -273,6 +273,31 @@ TEST_F(ConfigFileTest, PortsAndPoolsDescribeTheFarEnd) {
   EXPECT_THAT(settings_.pools, ElementsAre("*:8"));  // a single pool, replacing the list
 }
 
+TEST_F(ConfigFileTest, CapacitySectionFillsTheSweepSettings) {
+  ASSERT_EQ(Load("ports: 24\nhold_dist: exp:90s\ncapacity:\n  loads: [10, '15:25:5']\n"
+                 "  precision: 0.5\n  max_step: 20m\n  warmup: 10m\n  confidence: 0.99\n"
+                 "  target_blocking: 2%\n  p99_limit: 30s\n  plan_load: 40\n"
+                 "  expect_erlang_b: true\n"),
+            "");
+  const CapacitySettings& c = settings_.capacity;
+  EXPECT_THAT(c.loads, ElementsAre(10, 15, 20, 25));
+  EXPECT_DOUBLE_EQ(c.precision, 0.5);
+  EXPECT_EQ(c.max_step, 20min);
+  EXPECT_EQ(c.warmup, 10min);
+  EXPECT_DOUBLE_EQ(c.confidence, 0.99);
+  EXPECT_DOUBLE_EQ(c.target_blocking, 0.02);
+  EXPECT_EQ(c.p99_limit, 30s);
+  EXPECT_EQ(c.plan_load, 40);
+  EXPECT_TRUE(c.expect_erlang_b);
+  ASSERT_EQ(Load("capacity: {step_calls: 500}\n"), "");
+  EXPECT_EQ(settings_.capacity.step_calls, 500);
+  ASSERT_EQ(Load("capacity: {step_duration: 5m}\n"), "");
+  EXPECT_EQ(settings_.capacity.step_duration, 5min);
+  settings_.command = "capacity";
+  EXPECT_THAT(ValidateSettings(settings_).error().message,
+              HasSubstr("--step-calls and --step-duration both given"));
+}
+
 TEST_F(ConfigFileTest, BareNumberKeepsItsDigitsAndDurationIsSeconds) {
   ASSERT_EQ(Load("number: 0115551234\nhold: 2\nquiet: no\n"), "");
   EXPECT_EQ(settings_.number, "0115551234");
@@ -332,6 +357,13 @@ const BadCase kBadCases[] = {
      "number, seed, sample_interval, answer_delay, inject_leak, watch_pid, watch_name, report, "
      "quiet, "
      "max_failures, listen, linger, per_line_metrics, push, defaults, modems"},
+    {"CapacityTypo", "capacity:\n  lods: [10]\n", 2, "capacity.lods",
+     "unknown key (did you mean 'loads'?); allowed in capacity: loads, precision"},
+    {"CapacityBadLoad", "capacity: {loads: [10, ten]}\n", 1, "capacity.loads[1]",
+     "bad loads 'ten': 'ten' is not a number"},
+    {"CapacityBadTarget", "capacity:\n  target_blocking: 1\n", 2, "capacity.target_blocking",
+     "bad ratio '1'"},
+    {"CapacityNotAMap", "capacity: [10]\n", 1, "capacity", "expected a map of sweep settings"},
     {"PoolWithoutCapacity", "pools: ['5551234']\n", 1, "pools[0]",
      "bad pool '5551234': no capacity; expected NUMBER:C"},
     {"PtyPoolIsForModemsim", "pools: ['*:4:pty']\n", 1, "pools[0]",

@@ -72,6 +72,35 @@ TEST_F(ConfigValidateTest, PortsOrPoolsButNotBothAndOnlyOnTheSimBackend) {
             "real lines reach whatever ports the exchange has");
 }
 
+TEST_F(ConfigValidateTest, CapacityOnRealLinesNeedsPortsAndAHoldTime) {
+  settings_.command = "capacity";
+  EXPECT_EQ(Problem(settings_), "");  // the simulator has defaults for both
+  settings_.backend = "serial";
+  settings_.devices = {"/dev/null"};
+  EXPECT_THAT(Problem(settings_), StartsWith("dialsoak capacity on real lines needs --ports C"));
+  settings_.ports = 30;  // not a simulator setting here: the concentrator's size
+  EXPECT_THAT(Problem(settings_), StartsWith("dialsoak capacity on real lines needs --hold-dist"));
+  settings_.hold_dist = "exp:90s";
+  EXPECT_EQ(Problem(settings_), "");
+  settings_.pools = {"5551234:30"};
+  settings_.ports.reset();
+  EXPECT_THAT(Problem(settings_), StartsWith("--pool (config key 'pools'): the sim backend only"));
+}
+
+TEST_F(ConfigValidateTest, CapacityNeedsAHoldThatOffersLoadAndAPoolForTheNumber) {
+  settings_.command = "capacity";
+  settings_.hold_dist = "fixed:0";
+  EXPECT_THAT(Problem(settings_), HasSubstr("a mean hold time of 0 offers no load"));
+  settings_.hold_dist = "exp:1s";
+  settings_.pools = {"5559999:8"};
+  EXPECT_THAT(Problem(settings_), HasSubstr("no pool answers --number 5551234"));
+  settings_.pools = {"5559999:8", "*:4"};
+  EXPECT_EQ(Problem(settings_), "");
+  settings_.command = "run";  // a closed-loop run takes --hold, not --hold-dist
+  settings_.pools.clear();
+  EXPECT_THAT(Problem(settings_), HasSubstr("only with --rate or --stage"));
+}
+
 TEST_F(ConfigValidateTest, CharacterDeviceAndSymlinkToOneAreAccepted) {
   const std::string link = dir_.Path("modem0");
   std::filesystem::create_symlink("/dev/null", link);

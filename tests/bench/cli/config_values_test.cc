@@ -10,6 +10,9 @@
 namespace dialsoak::cli::config {
 namespace {
 
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
 constexpr std::string_view kWords[] = {"hold", "lines", "sample_interval", "dtr"};
 
 TEST(ConfigValuesTest, ClosestMatchSuggestsObviousTypos) {
@@ -48,6 +51,31 @@ TEST(ConfigValuesTest, SpeedsTheSerialDriverRefusesAreRefused) {
     EXPECT_FALSE(serial::ApplyOptions(t, o)) << speed;
     EXPECT_NE(CheckSpeed(speed), std::nullopt) << speed;
   }
+}
+
+TEST(ConfigValuesTest, LoadsAreListsRangesOrBoth) {
+  EXPECT_THAT(*ParseLoads("10,15,20"), ElementsAre(10, 15, 20));
+  EXPECT_THAT(*ParseLoads("5:20:5"), ElementsAre(5, 10, 15, 20));
+  EXPECT_THAT(*ParseLoads("2,5:7:1"), ElementsAre(2, 5, 6, 7));
+  auto tenths = ParseLoads("0.1:0.3:0.1");  // rounding must not lose the last one
+  ASSERT_TRUE(tenths);
+  EXPECT_EQ(tenths->size(), 3u);
+  EXPECT_THAT(ParseLoads("5,x").error(), HasSubstr("bad loads '5,x': 'x' is not a number"));
+  EXPECT_THAT(ParseLoads("0").error(), HasSubstr("0 is not more than 0"));
+  EXPECT_THAT(ParseLoads("9:3:1").error(), HasSubstr("ends below its start"));
+  EXPECT_THAT(ParseLoads("1:2").error(), HasSubstr("neither a load nor FROM:TO:STEP"));
+  EXPECT_THAT(ParseLoads("").error(), HasSubstr("is not a number"));
+  EXPECT_THAT(ParseLoads("1:1000:1").error(), HasSubstr("more than 64 steps"));
+}
+
+TEST(ConfigValuesTest, RatiosArePercentsOrFractionsStrictlyBetweenZeroAndOne) {
+  EXPECT_DOUBLE_EQ(*ParseRatio("1%"), 0.01);
+  EXPECT_DOUBLE_EQ(*ParseRatio("0.5%"), 0.005);
+  EXPECT_DOUBLE_EQ(*ParseRatio("0.02"), 0.02);
+  for (const char* bad : {"0", "1", "100%", "150%", "-1%", "x", "", "%"}) {
+    EXPECT_FALSE(ParseRatio(bad).has_value()) << bad;
+  }
+  EXPECT_THAT(ParseRatio("150%").error(), HasSubstr("bad ratio '150%': expected a percent"));
 }
 
 TEST(ConfigValuesTest, PrintableEscapesControlCharacters) {

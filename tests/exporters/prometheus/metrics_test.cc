@@ -9,6 +9,7 @@
 
 #include "dialsoak/io/unique_fd.h"
 #include "dialsoak/prometheus/metrics_endpoint.h"
+#include "dialsoak/prometheus/capacity_metrics.h"
 #include "dialsoak/prometheus/metrics_sink.h"
 
 namespace dialsoak::prometheus_export {
@@ -130,6 +131,49 @@ TEST(PrometheusMetricsTest, OfferedLoadOnlyOnceAnOpenLoopRunReportsIt) {
   EXPECT_THAT(open_loop, HasSubstr("\ndialsoak_offered_calls_per_second 2.5\n"));
   sink.OnOfferedLoad(OfferedLoad{0, 0});  // the schedule is over
   EXPECT_THAT(Scrape((*endpoint)->port()), HasSubstr("\ndialsoak_offered_load_erlangs 0\n"));
+}
+
+TEST(PrometheusCapacityMetricsTest, ShowTheLatestStepThatMeasuredACall) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  CapacityMetrics metrics(*registry, 24, 3);
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  const std::string before = Scrape((*endpoint)->port());
+  EXPECT_THAT(before, HasSubstr("\ndialsoak_capacity_ports 24\n"));
+  EXPECT_THAT(before, HasSubstr("\ndialsoak_capacity_steps 3\n"));
+  EXPECT_THAT(before, HasSubstr("\ndialsoak_blocking_ratio_upper 1\n")) << "nothing known yet";
+  CapacityStep s;
+  s.index = 0;
+  s.dialed = 200;
+  s.blocking = 0.01;
+  s.blocking_lower = 0.005;
+  s.blocking_upper = 0.02;
+  s.erlang_b = 0.012;
+  s.carried_erlangs = 14.5;
+  s.offered_erlangs = 15.25;
+  metrics.OnCapacityStep(s);
+  CapacityStep warmup;  // the next step's warm-up: nothing measured, nothing shown
+  warmup.index = 1;
+  metrics.OnCapacityStep(warmup);
+  std::string shown = Scrape((*endpoint)->port());
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_capacity_step 1\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio 0.01\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio_lower 0.005\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio_upper 0.02\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_erlang_b_blocking_ratio 0.012\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_carried_load_erlangs 14.5\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_measured_offered_load_erlangs 15.25\n"));
+  CapacityStep next = s;
+  next.index = 1;
+  next.blocking = 0.05;
+  metrics.OnCapacityStep(next);
+  CapacityStep late = s;  // step 1's complete update, after step 2 began to measure
+  late.complete = true;
+  late.blocking = 0.011;
+  metrics.OnCapacityStep(late);
+  shown = Scrape((*endpoint)->port());
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_capacity_step 2\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio 0.05\n"));
 }
 
 TEST(PrometheusMetricsTest, VanishedProcessKeepsItsLastValues) {
