@@ -31,7 +31,8 @@ void RaiseDescriptorLimit(const RunSettings& s) {
   if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::warn("cannot raise the descriptor limit");
 }
 
-tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(const RunSettings& s) {
+tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(
+    const RunSettings& s, sim::ModemBank::CallObserver calls) {
   sim::BankConfig config;
   config.ports = s.lines;
   config.seed = s.seed;
@@ -56,7 +57,7 @@ tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(const RunS
   if (auto bad = sim::CheckBankConfig(config)) {
     return tl::unexpected(BackendError{kUsage, "simulator settings: " + *bad});
   }
-  auto bank = sim::ModemBank::Start(config);
+  auto bank = sim::ModemBank::Start(config, std::move(calls));
   if (!bank) {
     return tl::unexpected(
         BackendError{kSetupFailed, "cannot start the embedded modem bank: " + bank.error().message});
@@ -80,13 +81,14 @@ engine::LineFactory Backend::LineFactory() const {
   };
 }
 
-tl::expected<Backend, BackendError> StartBackend(const RunSettings& s) {
+tl::expected<Backend, BackendError> StartBackend(const RunSettings& s,
+                                                 sim::ModemBank::CallObserver calls) {
   RaiseDescriptorLimit(s);
   Backend b;
   if (s.backend == "serial") {
     b.devices = s.devices;
   } else {
-    auto bank = StartBank(s);
+    auto bank = StartBank(s, std::move(calls));
     if (!bank) return tl::unexpected(bank.error());
     b.bank = std::move(*bank);
     b.devices = b.bank->port_paths();

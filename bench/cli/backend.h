@@ -32,8 +32,10 @@ struct BackendError {
   std::string message;
 };
 
-// Validated settings in; the bank started (sim) and the lines' settings merged.
-tl::expected<Backend, BackendError> StartBackend(const RunSettings& s);
+// Validated settings in; the bank started (sim, with `calls` told of each finished call,
+// on the bank's thread) and the lines' settings merged.
+tl::expected<Backend, BackendError> StartBackend(const RunSettings& s,
+                                                 sim::ModemBank::CallObserver calls = {});
 
 // What the simulator itself counted, so a report shows both ends of every call.
 nlohmann::json SimulatorToJson(const sim::BankStats& stats);

@@ -106,7 +106,8 @@ void RunOptions::AddCapacityFlags(CLI::App& app) {
       ->check(CLI::Range(0.0, 1e5));
   CLI::Option* expect = app.add_flag(
       "--expect-erlang-b", expect_erlang_b_,
-      "Exit 6 when a step's interval does not hold Erlang B for the far end's ports");
+      "Exit 6 when more steps' intervals miss Erlang B for the far end's ports than chance "
+      "explains (in fewer than 1 sweep in 100)");
   given_.push_back({expect, [this](RunSettings& s) -> Ok {
                       s.capacity.expect_erlang_b = expect_erlang_b_;
                       return {};

@@ -10,9 +10,23 @@
 
 namespace dialsoak::analysis {
 
+double ChanceOfDisagreements(int disagreeing, int steps, double confidence) {
+  if (disagreeing <= 0) return 1;
+  if (disagreeing > steps) return 0;
+  const double miss = 1 - confidence;
+  // P(X < k) term by term: C(n, i) miss^i (1 - miss)^(n - i), by the ratio of neighbours.
+  double term = std::pow(1 - miss, steps);  // i = 0
+  double below = 0;
+  for (int i = 0; i < disagreeing; ++i) {
+    below += term;
+    term *= static_cast<double>(steps - i) / static_cast<double>(i + 1) * miss / (1 - miss);
+  }
+  return std::clamp(1 - below, 0.0, 1.0);
+}
+
 CapacityAnswers AnswerCapacity(const std::vector<CapacityStep>& steps, int ports,
                                double target_blocking, std::optional<double> plan_load,
-                               std::optional<double> p99_limit_seconds) {
+                               std::optional<double> p99_limit_seconds, double confidence) {
   if (plan_load && !(std::isfinite(*plan_load) && *plan_load >= 0)) {
     throw std::invalid_argument(fmt::format("plan load: expected Erlangs >= 0, got {}", *plan_load));
   }
@@ -34,6 +48,9 @@ CapacityAnswers AnswerCapacity(const std::vector<CapacityStep>& steps, int ports
     a.steps_agreeing += s->agrees ? 1 : 0;
     highest = std::max(highest, s->offered_erlangs);
   }
+  a.chance_of_disagreements =
+      ChanceOfDisagreements(a.steps_complete - a.steps_agreeing, a.steps_complete, confidence);
+  a.disagrees_beyond_chance = a.chance_of_disagreements < kChanceLimit;
   // The first pair of neighbours that straddles the target, linearly between them.
   for (std::size_t i = 0; i + 1 < done.size(); ++i) {
     const CapacityStep& lo = *done[i];

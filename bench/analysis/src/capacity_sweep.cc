@@ -133,6 +133,14 @@ void CapacitySweep::OnCycle(const CycleRecord& c) {
   }
 }
 
+void CapacitySweep::AddFarEndCall(Clock::time_point arrived, std::chrono::nanoseconds port_time) {
+  if (port_time <= 0ns) return;
+  const auto step = StepAt(arrived - start_);
+  if (!step) return;
+  ++tallies_[*step].far_end_held;
+  tallies_[*step].far_end_port_seconds += Seconds(port_time);
+}
+
 void CapacitySweep::OnDropped(const DroppedCall& d) {
   if (const auto step = StepAt(d.due - start_)) ++tallies_[*step].dropped;
 }
@@ -157,12 +165,16 @@ CapacityStep CapacitySweep::Build(std::size_t i, std::chrono::nanoseconds now) c
   s.failed = t.failed;
   s.dropped_at_origin = t.dropped;
   s.confidence = confidence_;
-  if (t.connected > 0) s.mean_occupancy_seconds = t.occupancy_seconds / static_cast<double>(t.connected);
-  // Until a call has connected and been measured, the plan's load stands in.
+  // The far end's own account of its ports when it gives one, else the dialer's view.
+  s.occupancy_from_far_end = t.far_end_held > 0;
+  const double port_seconds = s.occupancy_from_far_end ? t.far_end_port_seconds : t.occupancy_seconds;
+  const std::int64_t holders = s.occupancy_from_far_end ? t.far_end_held : t.connected;
+  if (holders > 0) s.mean_occupancy_seconds = port_seconds / static_cast<double>(holders);
+  // Until a call has held a port and been measured, the plan's load stands in.
   s.offered_erlangs = p.erlangs;
   if (s.measured_seconds > 0) {
-    s.carried_erlangs = t.occupancy_seconds / s.measured_seconds;
-    if (t.connected > 0) {
+    s.carried_erlangs = port_seconds / s.measured_seconds;
+    if (holders > 0) {
       s.offered_erlangs = static_cast<double>(t.dialed) / s.measured_seconds * s.mean_occupancy_seconds;
     }
   }

@@ -1,5 +1,7 @@
 #include "dialsoak/report/capacity_report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "text.h"
@@ -79,8 +81,16 @@ std::string Answers(const CapacityReport& r) {
   out += fmt::format("  {} E ({}) needs {} ports for {}\n", Erlangs(a.plan_load),
                      a.plan_load_given ? "--plan-load" : "the highest load measured",
                      a.ports_for_plan_load, Target(a.target_blocking));
-  out += fmt::format("  {} of {} complete steps agree with Erlang B for {} ports ({:g}% intervals)\n",
+  out += fmt::format("  {} of {} complete steps agree with Erlang B for {} ports ({:g}% intervals",
                      a.steps_agreeing, a.steps_complete, a.ports, r.confidence * 100);
+  const int outside = a.steps_complete - a.steps_agreeing;
+  if (outside > 0) {
+    out += fmt::format("; chance alone puts {} or more outside in {:.2g}% of sweeps{}", outside,
+                       100 * a.chance_of_disagreements,
+                       a.disagrees_beyond_chance ? ": the far end does not behave like that many ports"
+                                                 : "");
+  }
+  out += ")\n";
   if (a.p99_limit_seconds) {
     const std::string limit = Latency(a.p99_limit_seconds);
     if (a.max_sustained_rate) {
@@ -116,6 +126,7 @@ json StepToJson(const CapacityStep& s) {
               {"failed", s.failed},
               {"dropped_at_origin", s.dropped_at_origin},
               {"mean_occupancy_seconds", FiniteOrNull(s.mean_occupancy_seconds)},
+              {"occupancy_from", s.occupancy_from_far_end ? "far_end" : "dialer"},
               {"offered_erlangs", FiniteOrNull(s.offered_erlangs)},
               {"carried_erlangs", FiniteOrNull(s.carried_erlangs)},
               {"blocking", FiniteOrNull(s.blocking)},
@@ -137,6 +148,8 @@ json AnswersToJson(const CapacityAnswers& a) {
               {"ports_for_plan_load", a.ports_for_plan_load},
               {"steps_complete", a.steps_complete},
               {"steps_agreeing", a.steps_agreeing},
+              {"chance_of_disagreements", FiniteOrNull(a.chance_of_disagreements)},
+              {"disagrees_beyond_chance", a.disagrees_beyond_chance},
               {"p99_limit_seconds", Optional(a.p99_limit_seconds)},
               {"max_sustained_rate", Optional(a.max_sustained_rate)},
               {"max_sustained_step", Optional(a.max_sustained_step)},
@@ -170,6 +183,11 @@ std::string RenderCapacity(const CapacityReport& r, int exit_code, std::string_v
   out += fmt::format("stopped: {}  ({} of {} steps complete in {:.1f} s)\n\n", stop, complete,
                      r.steps.size(), Seconds(r.elapsed));
   out += StepsTable(r.steps, r.confidence);
+  const bool far_end = std::any_of(r.steps.begin(), r.steps.end(),
+                                   [](const CapacityStep& s) { return s.occupancy_from_far_end; });
+  out += fmt::format("offered E = dialed calls/s x port time per call, {}\n",
+                     far_end ? "as the far end counted it"
+                             : "as the dialer sees it (dial to hang-up confirmed: an upper bound)");
   out += "\n" + Answers(r);
   if (!r.chart.empty()) out += "chart: " + r.chart + "\n";
   out += fmt::format("\nexit code {}: {}\n", exit_code, meaning);

@@ -86,6 +86,7 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
   c.pool = *pool;
   c.slot = *slot;
   c.seized = true;
+  c.had_port = true;
 
   ResultCode outcome = ResultCode::Connect;
   if (u < m.p_busy) {
@@ -265,7 +266,8 @@ void BankImpl::Record(Port& p, std::string_view cause, TimePoint now) {
     const bool connected = c.phase == Call::Phase::Connected;
     observer_(CallRecord{p.index, c.number, c.result, c.result_at - c.dialed,
                          connected ? now - c.connected : std::chrono::nanoseconds::zero(),
-                         std::string(cause)});
+                         std::string(cause), c.dialed,
+                         c.had_port ? now - c.dialed : std::chrono::nanoseconds::zero()});
   }
   c = Call{};
 }

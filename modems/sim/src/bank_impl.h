@@ -35,6 +35,7 @@ struct Call {
   int pool = -1;
   int slot = Concentrator::kUnlimitedSlot;
   bool seized = false;     // holds a port of `pool`
+  bool had_port = false;   // seized one at the dial (still true once released)
   int answer_port = -1;    // the answering pty rung or joined; -1: the bank answers itself
   at::ResultCode outcome = at::ResultCode::Connect;  // Waiting: the result when it fires
   TimePoint dialed{}, result_at{}, connected{}, give_up{}, next_ring{};

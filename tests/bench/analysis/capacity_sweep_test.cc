@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "dialsoak/analysis/capacity_answers.h"
@@ -174,6 +175,26 @@ TEST(CapacitySweepTest, CountsOnlyTheWindowAndMeasuresTheFarEndsLoad) {
   EXPECT_EQ(steps[1].steps, 2);
 }
 
+TEST(CapacitySweepTest, TheFarEndsOwnPortTimeWinsOverTheDialersView) {
+  SweepOptions o = Options({2.0});
+  o.step_window = 10s;
+  o.warmup = 1s;
+  Feed f(PlanSweep(o));
+  for (int i = 0; i < 100; ++i) f.Call(1s + i * 100ms, CallResult::Connect);  // 98 ms each
+  f.sweep.OnRunEnd(RunEnd{StopReason::Completed, 12s, 0, "", 0});
+  EXPECT_FALSE(f.sweep.Steps()[0].occupancy_from_far_end);
+  // The far end saw the same calls hold its ports 90 ms each, a blocked one none, and one
+  // arriving in the warm-up, which does not count.
+  for (int i = 0; i < 100; ++i) f.sweep.AddFarEndCall(kStart + 1s + i * 100ms + 3ms, 90ms);
+  f.sweep.AddFarEndCall(kStart + 2s, 0ns);
+  f.sweep.AddFarEndCall(kStart + 500ms, 90ms);
+  const CapacityStep s = f.sweep.Steps()[0];
+  EXPECT_TRUE(s.occupancy_from_far_end);
+  EXPECT_NEAR(s.mean_occupancy_seconds, 0.090, 1e-9);
+  EXPECT_NEAR(s.offered_erlangs, 100 / 10.0 * 0.090, 1e-9);
+  EXPECT_NEAR(s.carried_erlangs, 100 * 0.090 / 10, 1e-9);
+}
+
 TEST(CapacitySweepTest, AgreesWhenTheMeasuredBlockingIsErlangBsAndNotOtherwise) {
   SweepOptions o = Options({1.0});
   o.step_window = 100s;
@@ -268,6 +289,25 @@ TEST(CapacityAnswersTest, MeasuredCrossingIsBetweenTheStepsAroundTheTarget) {
   EXPECT_EQ(a.max_sustained_step, 1);
   EXPECT_DOUBLE_EQ(*a.max_sustained_rate, 100);  // 1000 dialed in 10 s
   EXPECT_EQ(a.first_breach_step, 2);
+}
+
+TEST(CapacityAnswersTest, ChanceOfDisagreementsIsTheBinomialTail) {
+  EXPECT_DOUBLE_EQ(ChanceOfDisagreements(0, 7, 0.95), 1);
+  EXPECT_NEAR(ChanceOfDisagreements(1, 7, 0.95), 1 - std::pow(0.95, 7), 1e-12);  // 30%
+  // P(X >= 2) = 1 - P(0) - P(1) with P(1) = 7 * 0.05 * 0.95^6.
+  EXPECT_NEAR(ChanceOfDisagreements(2, 7, 0.95), 1 - std::pow(0.95, 7) - 7 * 0.05 * std::pow(0.95, 6),
+              1e-12);
+  EXPECT_NEAR(ChanceOfDisagreements(1, 1, 0.999), 0.001, 1e-12);
+  EXPECT_DOUBLE_EQ(ChanceOfDisagreements(3, 2, 0.95), 0);
+  // One step of seven outside its 95% interval is chance; four are not.
+  std::vector<CapacityStep> steps;
+  for (int i = 0; i < 7; ++i) steps.push_back(Step(i, 10 + i, 0.01, 0.1));
+  steps[1].agrees = false;  // Step() makes step 1 disagree already; make it explicit
+  EXPECT_FALSE(AnswerCapacity(steps, 24, 0.01, std::nullopt, std::nullopt, 0.95).disagrees_beyond_chance);
+  for (int i : {2, 3, 4}) steps[static_cast<std::size_t>(i)].agrees = false;
+  const CapacityAnswers a = AnswerCapacity(steps, 24, 0.01, std::nullopt, std::nullopt, 0.95);
+  EXPECT_TRUE(a.disagrees_beyond_chance);
+  EXPECT_LT(a.chance_of_disagreements, kChanceLimit);
 }
 
 TEST(CapacityAnswersTest, NoCrossingNoLimitAndIncompleteStepsLeftOut) {

@@ -137,6 +137,12 @@ TEST(SimBankTest, FullPoolIsBusyAtOnceAndFreedAtHangup) {
   EXPECT_EQ(records[0].result, "BUSY");
   EXPECT_EQ(records[0].port, 1);
   EXPECT_EQ(records[0].hangup_cause, "");
+  EXPECT_EQ(records[0].port_time, std::chrono::nanoseconds::zero()) << "blocked: held no port";
+  // The first call held its port from the dial (500 ms answer delay) to the DTR drop.
+  ASSERT_EQ(records[1].hangup_cause, "dtr");
+  EXPECT_GE(records[1].port_time, records[1].setup + records[1].held);
+  EXPECT_GE(records[1].port_time, 500ms);
+  EXPECT_LT(records[1].dialed, records[0].dialed) << "dialed first, recorded second";
 }
 
 TEST(SimBankTest, ConnectTextAndItsSpeedForAti) {

@@ -16,11 +16,20 @@
 
 namespace dialsoak::analysis {
 
+// A disagreement with Erlang B is beyond chance when at least as many steps would disagree
+// by chance in fewer than one sweep in a hundred.
+inline constexpr double kChanceLimit = 0.01;
+
+// The chance that at least `disagreeing` of `steps` intervals at `confidence` miss the
+// truth: P(X >= disagreeing) for X ~ Binomial(steps, 1 - confidence).
+double ChanceOfDisagreements(int disagreeing, int steps, double confidence);
+
 // Steps are taken in the order given (a sweep's: ascending load); only complete steps
 // count. plan_load unset: the highest offered load the complete steps measured.
 // p99_limit_seconds unset: no setup-rate answer.
+// confidence: the intervals' level.
 CapacityAnswers AnswerCapacity(const std::vector<CapacityStep>& steps, int ports,
                                double target_blocking, std::optional<double> plan_load,
-                               std::optional<double> p99_limit_seconds);
+                               std::optional<double> p99_limit_seconds, double confidence = 0.95);
 
 }  // namespace dialsoak::analysis

@@ -17,8 +17,12 @@
 // failed (any other result) and dropped at origin; the blocking ratio blocked / dialed
 // with Wilson's interval; the time a far-end port is held per connected call as the dialer
 // sees it (from the start of the dial to the hang-up's confirmation: setup + hold +
-// clearing); from it the load the far end was actually offered, dialed per second x mean
-// occupancy, and Erlang B at that load; the carried load; dial p50/p99. Erlang B depends on
+// clearing), or, when the far end reports its own calls (the simulator does, through
+// AddFarEndCall), the time each call really held a port; from it the load the far end was
+// actually offered, dialed per second x mean occupancy, and Erlang B at that load; the
+// carried load; dial p50/p99. The far end's own account is exact where the dialer's is an
+// upper bound, longer by the hang-up's confirmation and by any time the dialer's machine
+// was slow to read it (a busy machine would otherwise make Erlang B look too high). Erlang B depends on
 // the holding time only through its mean, so a sweep with short holds on the simulator
 // gives the blocking that real holds would give at the same load, in far less time.
 //
@@ -90,6 +94,11 @@ class CapacitySweep final : public RunObserver {
   void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
   void OnRunEnd(const RunEnd& end) override;
 
+  // A call as the far end saw it: when it arrived there and how long it held a port (0:
+  // none, it was blocked). Counted in the step whose window holds its arrival. Call from
+  // the collector thread, like the observer's methods.
+  void AddFarEndCall(Clock::time_point arrived, std::chrono::nanoseconds port_time);
+
   // Every planned step as measured: complete once the run went past its window (a stopped
   // run leaves the rest incomplete, measured_seconds saying how much of it ran).
   std::vector<CapacityStep> Steps() const;
@@ -98,7 +107,9 @@ class CapacitySweep final : public RunObserver {
  private:
   struct Tally {
     std::int64_t dialed = 0, blocked = 0, connected = 0, failed = 0, dropped = 0;
-    double occupancy_seconds = 0;  // of the connected calls
+    double occupancy_seconds = 0;  // of the connected calls, as the dialer saw them
+    std::int64_t far_end_held = 0;  // calls the far end reported holding a port
+    double far_end_port_seconds = 0;
     std::vector<std::int64_t> dial_ns;
     bool forwarded_complete = false;
   };

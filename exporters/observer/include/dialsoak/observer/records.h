@@ -84,9 +84,11 @@ struct CapacityStep {
   std::int64_t connected = 0;
   std::int64_t failed = 0;      // dialed, neither CONNECT nor BUSY
   std::int64_t dropped_at_origin = 0;
-  // A far-end port's time per connected call, as the dialer sees it: dial start to the
-  // hang-up's confirmation (setup + hold + clearing; an upper bound of the port's time).
+  // A far-end port's time per call that held one: as the far end reported it (the
+  // simulator: from the dial's arrival to the port's release), or else as the dialer sees
+  // a connected call, dial start to the hang-up's confirmation (an upper bound).
   double mean_occupancy_seconds = 0;
+  bool occupancy_from_far_end = false;
   // Measured: dialed per second x mean occupancy, the traffic the far end was offered;
   // carried: the port time of the connected calls per second of window.
   double offered_erlangs = 0;
@@ -118,6 +120,11 @@ struct CapacityAnswers {
   int ports_for_plan_load = 0;
   int steps_complete = 0;
   int steps_agreeing = 0;  // complete steps whose interval holds Erlang B
+  // Each interval misses the truth with probability 1 - confidence, so some steps of a
+  // long sweep disagree by chance alone: the chance that at least as many as here would
+  // (binomial), and whether that is too unlikely to be chance (below kChanceLimit).
+  double chance_of_disagreements = 1;
+  bool disagrees_beyond_chance = false;
   // The highest call setup rate sustained: the dialed calls per second of the last step
   // before the first whose setup p99 exceeded the limit (with a limit only).
   std::optional<double> p99_limit_seconds;

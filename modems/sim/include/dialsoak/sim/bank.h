@@ -86,6 +86,10 @@ struct CallRecord {
   // answering side), "abort" (a byte from the dialer during set-up); "" when the result
   // itself ended it (BUSY, NO ANSWER, ...).
   std::string hangup_cause;
+  std::chrono::steady_clock::time_point dialed{};  // when ATD arrived
+  // How long the call held one of its pool's ports: from the dial to the release (the
+  // far end's own occupancy, for Erlang B); 0 when it got none (a full pool's BUSY).
+  std::chrono::nanoseconds port_time{0};
 };
 
 // Counters since Start. calls: dials placed; then one result each (connects, busy, ...;
