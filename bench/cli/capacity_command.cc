@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -257,17 +256,7 @@ int RunCapacity(const RunSettings& settings) {
     std::fflush(stdout);
   }
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stop_requested = false;
-  SignalWatch signals([&](int signo) {
-    spdlog::warn("{}: stopping the sweep and hanging up (again to stop at once)",
-                 signo == SIGINT ? "SIGINT" : "SIGTERM");
-    engine.RequestStop();
-    std::lock_guard<std::mutex> lock(stop_mu);
-    stop_requested = true;
-    stop_cv.notify_all();
-  });
+  StopOnSignal signals("stopping the sweep", [&engine] { engine.RequestStop(); });
   const RunEnd end = engine.Run(info);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
@@ -312,10 +301,8 @@ int RunCapacity(const RunSettings& settings) {
     if (!written) spdlog::error("--report: {}", written.error().message);
   }
   telemetry->Finish();
-  if (telemetry->endpoint && s.linger.count() > 0) {
-    std::unique_lock<std::mutex> lock(stop_mu);
-    stop_cv.wait_for(lock, s.linger, [&] { return stop_requested; });
-  }
+  // The last scrape should see the final values; a signal ends the wait.
+  if (telemetry->endpoint && s.linger.count() > 0) signals.WaitFor(s.linger);
   return code;
 }
 

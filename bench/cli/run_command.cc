@@ -4,9 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstdio>
-#include <mutex>
 
 #include <spdlog/spdlog.h>
 
@@ -98,17 +96,7 @@ int RunSoak(const RunSettings& s) {
   info.duration = open_loop ? schedule->duration() : s.duration;
   info.started = std::chrono::system_clock::now();
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stop_requested = false;
-  SignalWatch signals([&](int signo) {
-    spdlog::warn("{}: stopping new cycles and hanging up (again to stop at once)",
-                 signo == SIGINT ? "SIGINT" : "SIGTERM");
-    engine.RequestStop();
-    std::lock_guard<std::mutex> lock(stop_mu);
-    stop_requested = true;
-    stop_cv.notify_all();
-  });
+  StopOnSignal signals("stopping new cycles", [&engine] { engine.RequestStop(); });
   const RunEnd end = engine.Run(info);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
@@ -129,11 +117,8 @@ int RunSoak(const RunSettings& s) {
   }
   WriteJUnitFile(s, result, code);
   telemetry->Finish();
-  if (telemetry->endpoint && s.linger.count() > 0) {
-    // The last scrape should see the final values; a signal ends the wait.
-    std::unique_lock<std::mutex> lock(stop_mu);
-    stop_cv.wait_for(lock, s.linger, [&] { return stop_requested; });
-  }
+  // The last scrape should see the final values; a signal ends the wait.
+  if (telemetry->endpoint && s.linger.count() > 0) signals.WaitFor(s.linger);
   return code;
 }
 

@@ -1,5 +1,7 @@
 #include "signal_watch.h"
 
+#include <spdlog/spdlog.h>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -51,6 +53,21 @@ void SignalWatch::Watch() {
     }
     on_stop_(signo);
   }
+}
+
+StopOnSignal::StopOnSignal(std::string what, std::function<void()> stop_engine)
+    : watch_([this, what = std::move(what), stop = std::move(stop_engine)](int signo) {
+        spdlog::warn("{}: {} and hanging up (again to stop at once)",
+                     signo == SIGINT ? "SIGINT" : "SIGTERM", what);
+        stop();
+        std::lock_guard<std::mutex> lock(mu_);
+        requested_ = true;
+        cv_.notify_all();
+      }) {}
+
+bool StopOnSignal::WaitFor(std::chrono::nanoseconds d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, d, [this] { return requested_; });
 }
 
 }  // namespace dialsoak::cli

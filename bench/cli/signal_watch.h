@@ -6,7 +6,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <string>
 #include <thread>
 
 namespace dialsoak::cli {
@@ -29,6 +33,22 @@ class SignalWatch {
   std::atomic<bool> fired_{false};
   std::atomic<bool> done_{false};
   std::thread thread_;
+};
+
+// What both commands do with a stop signal: say so (what: "stopping new cycles"), stop the
+// engine, and end a --linger wait early.
+class StopOnSignal {
+ public:
+  StopOnSignal(std::string what, std::function<void()> stop_engine);
+
+  // Waits up to `d` for a stop signal (the --linger after a run); true if one came.
+  bool WaitFor(std::chrono::nanoseconds d);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool requested_ = false;
+  SignalWatch watch_;  // last: its thread uses the members above
 };
 
 }  // namespace dialsoak::cli
