@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # e2e: a fleet of three dialsoak agents (three processes, each with its own simulator and
 # a free port) scraped by one real Prometheus (job dialsoak, three instances), and every
-# query of the Grafana dashboards of a soak run (all in grafana/dashboards but
-# dialsoak-benchmarks, which prometheus_bench_test.sh checks) run against that data.
+# query of the overview dashboard (grafana/dashboards/dialsoak-overview.json, the one to
+# watch a soak on) run against that data. The capacity dashboard's sweep panels need a
+# `dialsoak capacity` sweep (prometheus_capacity_test.sh), the benchmarks dashboard a
+# dialsoak_bench push (prometheus_bench_test.sh).
 #   1. While the agents run (with busy, no answer, no carrier and no dialtone injected,
 #      holds, answer delays, and a watched process, so no panel is legitimately empty):
-#      every PromQL expression of every panel of those dashboards (check_dashboard_queries),
+#      every PromQL expression of every panel of the overview (check_dashboard_queries),
 #      with the template variables put in as Grafana would ($job and $instance as "All"
 #      (.*), then as one agent; $__rate_interval 10s, four scrapes and more; $__interval
 #      2s; $__range 1m), runs through the HTTP API (query_range over the last 20 s for a
 #      graph, an instant query for a stat or table) and must return data that is not
 #      only NaN; a failure names the dashboard, panel and query. The job and instance
 #      variables' label_values() queries must list the job and the three agents.
-#   2. After the runs (reports written, /metrics lingering): the dashboards' summed
+#   2. After the runs (reports written, /metrics lingering): the overview's summed
 #      queries equal the sums of the three reports (cycles, connects, hang-up failures,
 #      agents), as do the attempts summed by result for every result, each agent's own
 #      cycles, and the run ids in the "Runs" table.
@@ -23,7 +25,7 @@ source "$(dirname "$0")/dialsoak_lib.sh"
 source "$(dirname "$0")/prometheus_lib.sh"
 
 R=$E2E_TMP
-DASHBOARDS=$(cd "$(dirname "$0")/../../grafana/dashboards" && pwd)
+OVERVIEW=$E2E_DASHBOARDS/dialsoak-overview.json
 N=3
 
 agents=() targets=()
@@ -34,13 +36,9 @@ for i in $(seq 0 $((N - 1))); do
     --watch-pid $$ --max-failures 100 --quiet --report "$R/agent$i.json"
   agents+=("$SPAWNED_PID")
 done
-agent_target() {
-  grep -o 'http://127\.0\.0\.1:[0-9]*/metrics' "$R/agent$1.err" | head -n 1 |
-    sed 's|^http://||; s|/metrics$||'
-}
-for i in $(seq 0 $((N - 1))); do
-  wait_for "agent$i's metrics URL on its stderr" 10 eval "agent_target $i | grep -q ."
-  targets+=("$(agent_target "$i")")
+for i in "${!agents[@]}"; do
+  wait_metrics_target "agent$i" "${agents[i]}"
+  targets+=("$METRICS_TARGET")
 done
 e2e_log "agents at ${targets[*]}"
 prometheus_start "${targets[@]}"
@@ -53,37 +51,24 @@ prom_wait_true "6 scrapes of each running agent" 20 \
 for i in "${!agents[@]}"; do
   [ ! -s "$R/agent$i.json" ] || fail "agent$i ended before Prometheus had 6 scrapes of it"
 done
-e2e_log "Prometheus has 6 scrapes of each agent; the dashboard queries are evaluated now"
-# The benchmarks dashboard shows dialsoak_bench pushes, which a fleet of agents has not:
-# tests/e2e/prometheus_bench_test.sh checks its queries against a pushed bench run.
-dashboards=()
-for dash in "$DASHBOARDS"/*.json; do
-  [ "$(basename "$dash")" = dialsoak-benchmarks.json ] || dashboards+=("$dash")
-done
-((${#dashboards[@]} >= 2)) || fail "expected the overview and capacity dashboards in $DASHBOARDS"
-check_dashboard_queries dialsoak "${targets[1]}" dialsoak "${targets[*]}" "${dashboards[@]}"
+e2e_log "Prometheus has 6 scrapes of each agent; the overview's queries are evaluated now"
+check_dashboard_queries dialsoak "${targets[1]}" dialsoak "${targets[*]}" "$OVERVIEW"
 
-# 2. After the runs: the dashboards' sums equal the sums of the three reports.
+# 2. After the runs: the overview's sums equal the sums of the three reports.
 for i in "${!agents[@]}"; do
   wait_for "agent$i's report (its run is over, /metrics lingers)" 30 test -s "$R/agent$i.json"
 done
 reports=("$R"/agent?.json)
 sum_reports() { jq -s "map($1) | add" "${reports[@]}"; }
-# panel_expr DASHBOARD TITLE: the (first) query of that panel, with every agent selected.
-panel_expr() {
-  local e
-  e=$(jq -r --arg t "$2" '[.panels[] | select(.title == $t) | .targets[0].expr][0] // empty' \
-    "$DASHBOARDS/$1.json")
-  [ -n "$e" ] || fail "no panel \"$2\" in $1.json"
-  grafana_expand "$e" dialsoak '.*'
-}
+# overview TITLE: the query of that panel of the overview, the job and every agent selected.
+overview() { panel_expr "$OVERVIEW" "$1" A dialsoak; }
 prom_wait_value "overview \"Cycles (current runs)\"" 15 \
-  "$(panel_expr dialsoak-overview 'Cycles (current runs)')" "$(sum_reports .cycles)"
+  "$(overview 'Cycles (current runs)')" "$(sum_reports .cycles)"
 prom_wait_value "overview \"Connected calls (current runs)\"" 5 \
-  "$(panel_expr dialsoak-overview 'Connected calls (current runs)')" "$(sum_reports .outcomes.connect)"
+  "$(overview 'Connected calls (current runs)')" "$(sum_reports .outcomes.connect)"
 prom_wait_value "overview \"Hang-up failures (current runs)\"" 5 \
-  "$(panel_expr dialsoak-overview 'Hang-up failures (current runs)')" "$(sum_reports .hangups.failed)"
-prom_wait_value "overview \"Agents\"" 5 "$(panel_expr dialsoak-overview Agents)" "$N"
+  "$(overview 'Hang-up failures (current runs)')" "$(sum_reports .hangups.failed)"
+prom_wait_value "overview \"Agents\"" 5 "$(overview Agents)" "$N"
 for result in connect busy no_carrier no_dialtone no_answer error timeout io_error; do
   prom_wait_value "$result attempts summed over the agents" 5 \
     "sum(dialsoak_dial_attempts_total{job=~\"dialsoak\",instance=~\".*\",result=\"$result\"})" \
@@ -93,7 +78,7 @@ for i in "${!agents[@]}"; do
   prom_wait_value "agent$i's own cycles" 5 "dialsoak_cycles_total{instance=\"${targets[i]}\"}" \
     "$(jq_get "$R/agent$i.json" .cycles)"
 done
-runs=$(prom_query_json "$(panel_expr dialsoak-overview Runs)" | jq -r '.result[].metric.run_id' | sort | paste -sd ' ')
+runs=$(prom_query_json "$(overview Runs)" | jq -r '.result[].metric.run_id' | sort | paste -sd ' ')
 want_runs=$(jq -r .run_id "${reports[@]}" | sort | paste -sd ' ')
 [ "$runs" = "$want_runs" ] || fail "the Runs table lists run ids '$runs', the reports '$want_runs'"
 for i in "${!reports[@]}"; do

@@ -31,6 +31,19 @@
 #                            PUSHGATEWAY_URL (http://127.0.0.1:PORT), PUSHGATEWAY_ADDR
 #                            (127.0.0.1:PORT, a scrape target) and PUSHGATEWAY_PID
 #   listen_port PID          the TCP port PID listens on at 127.0.0.1 (from /proc)
+#   metrics_target NAME      HOST:PORT of the /metrics URL that dialsoak NAME (started with
+#                            dialsoak_start NAME) printed on its stderr; false until it has
+#   wait_metrics_target NAME PID
+#                            wait (10 s) for it, failing at once when PID exits first; sets
+#                            METRICS_TARGET (a scrape target) and METRICS_URL
+#   prom_wait_close DESC SECONDS EXPR WANT
+#                            wait until prom_query EXPR prints one number equal to WANT
+#                            within a relative 1e-9 (floats print in 16 or 17 digits)
+#   promtool_check_metrics URL [KNOWN...]
+#                            scrape URL and lint the exposition with `promtool check
+#                            metrics`: fails unless promtool says nothing but the KNOWN
+#                            lines, each of which it must still say (a fixed finding is to be
+#                            taken off the list)
 #   grafana_expand EXPR JOB INSTANCE
 #                            EXPR with Grafana's template variables put in: $job and
 #                            $instance as given (regexes), $__rate_interval 10s (four
@@ -45,6 +58,11 @@
 #                            The job and instance variables' label_values() queries must
 #                            list exactly WANT_JOBS and WANT_INSTANCES (space-separated).
 #                            A failure names the dashboard, panel and query.
+#   panel_expr DASHBOARD TITLE [REFID [JOB [INSTANCE]]]
+#                            the query REFID (default: the first) of the panel TITLE of the
+#                            DASHBOARD file, put through grafana_expand with JOB and INSTANCE
+#                            (regexes, default .*): what Grafana runs for that panel
+#   E2E_DASHBOARDS           the source tree's grafana/dashboards
 #
 # A push test, for instance:
 #   pushgateway_start
@@ -63,6 +81,10 @@ PUSHGATEWAY_URL=
 PUSHGATEWAY_ADDR=
 PUSHGATEWAY_PID=
 PROM_JOBS=""
+METRICS_TARGET=
+METRICS_URL=
+# shellcheck disable=SC2034  # for the tests that source this file
+E2E_DASHBOARDS=$(cd "$(dirname "$0")/../../grafana/dashboards" && pwd)
 
 # listen_port PID: prints the port of a TCP socket of PID listening on 127.0.0.1; false
 # while there is none. PID's sockets are the socket:[INODE] links among its fds; the
@@ -81,6 +103,22 @@ listen_port() {
     return 0
   done </proc/net/tcp
   return 1
+}
+
+metrics_target() {
+  grep -o 'http://127\.0\.0\.1:[0-9]*/metrics' "$E2E_TMP/$1.err" 2>/dev/null | head -n 1 |
+    sed 's|^http://||; s|/metrics$||' | grep .
+}
+e2e_metrics_target_printed() {
+  metrics_target "$1" >/dev/null && return 0
+  pid_alive "$2" || { e2e_reap "$2"; fail "$1 exited with status $EXIT_STATUS before printing its metrics URL"; }
+  return 1
+}
+wait_metrics_target() {
+  wait_for "$1's metrics URL on its stderr" 10 e2e_metrics_target_printed "$1" "$2"
+  METRICS_TARGET=$(metrics_target "$1")
+  # shellcheck disable=SC2034  # for the tests that source this file
+  METRICS_URL=http://$METRICS_TARGET/metrics
 }
 
 # e2e_wait_listening NAME PID: waits (20 s) until the server listens on 127.0.0.1; fails
@@ -177,6 +215,34 @@ prom_wait_value() {
     if ((${EPOCHREALTIME/[.,]/} >= deadline)); then
       fail "$desc: Prometheus still gives '$(prom_query "$expr" | paste -sd ' ')' for" \
         "$expr after ${secs}s (or the test's budget), expected $want"
+    fi
+    sleep 0.1
+  done
+}
+
+# e2e_close GOT WANT: true when both are numbers and GOT is WANT within a relative 1e-9.
+e2e_close() {
+  awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (b < 0 ? -b : b);
+    exit !(a ~ /^-?[0-9]/ && b ~ /^-?[0-9]/ && d <= 1e-9 * m + 1e-12) }'
+}
+
+# True when EXPR gives one value now, close to WANT (quietly false on any error: for waits).
+e2e_prom_close_to() {
+  local resp got
+  resp=$(e2e_prom_get "$1" 2>/dev/null) || return 1
+  got=$(jq -r "select(.status == \"success\") | .data | $E2E_PROM_VALUES" <<<"$resp" 2>/dev/null) ||
+    return 1
+  [[ $got != *$'\n'* ]] && e2e_close "$got" "$2"
+}
+
+prom_wait_close() {
+  local desc=$1 secs=$2 expr=$3 want=$4
+  local deadline=$((${EPOCHREALTIME/[.,]/} + secs * 1000000))
+  ((deadline <= E2E_BUDGET_END)) || deadline=$E2E_BUDGET_END
+  until e2e_prom_close_to "$expr" "$want"; do
+    if ((${EPOCHREALTIME/[.,]/} >= deadline)); then
+      fail "$desc: Prometheus still gives '$(prom_query "$expr" | paste -sd ' ')' for" \
+        "$expr after ${secs}s (or the test's budget), expected $want (within 1e-9)"
     fi
     sleep 0.1
   done
@@ -292,4 +358,36 @@ check_dashboard_queries() {
   done
   ((checked == total && total > 0)) || fail "checked $checked of the dashboards' $total queries"
   e2e_log "all $checked queries of $# dashboards returned data (all agents, and one agent)"
+}
+
+panel_expr() {
+  local dash=$1 title=$2 refid=${3:-} e
+  e=$(jq -r --arg t "$title" --arg r "$refid" '[.panels[] | select(.type != "row" and .title == $t)
+      | .targets[] | select($r == "" or .refId == $r) | .expr][0] // empty' "$dash")
+  [ -n "$e" ] || fail "no query ${refid:-A} of a panel \"$title\" in $dash"
+  grafana_expand "$e" "${4:-.*}" "${5:-.*}"
+}
+
+promtool_check_metrics() {
+  local url=$1 status=0 known said=0
+  shift
+  require_cmd promtool
+  curl -fsS --max-time 5 "$url" >"$E2E_TMP/scrape.txt" || fail "scraping $url failed"
+  promtool check metrics <"$E2E_TMP/scrape.txt" >"$E2E_TMP/promtool.out" 2>&1 || status=$?
+  E2E_EXTRA_LOGS+=("$E2E_TMP/promtool.out")
+  : >"$E2E_TMP/promtool.known"
+  for known in "$@"; do
+    grep -qxF -- "$known" "$E2E_TMP/promtool.out" ||
+      fail "promtool check metrics no longer says '$known' about $url: take it off the known findings"
+    printf '%s\n' "$known" >>"$E2E_TMP/promtool.known"
+  done
+  # What promtool said but the known findings (grep: 1 when there is nothing else).
+  grep -vxF -f "$E2E_TMP/promtool.known" "$E2E_TMP/promtool.out" >"$E2E_TMP/promtool.new" || said=$?
+  ((said <= 1)) || fail "grep failed ($said) on promtool's output"
+  [ ! -s "$E2E_TMP/promtool.new" ] ||
+    fail "promtool check metrics (exit $status) has something to say about $url: $(cat "$E2E_TMP/promtool.new")"
+  # promtool exits 3 on lint findings: then only KNOWN ones were said. Anything else fails.
+  ((status == 0 || (status == 3 && $# > 0))) ||
+    fail "promtool check metrics exited $status on $url: $(cat "$E2E_TMP/promtool.out")"
+  e2e_log "promtool check metrics: nothing to say about $url${1:+ but $# known finding(s)}"
 }

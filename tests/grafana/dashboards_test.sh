@@ -6,8 +6,9 @@
 #     provisioned dashboard would show "datasource not found");
 #   - template variables: `datasource` (type datasource, prometheus), and `job` and
 #     `instance` (query variables on that datasource, multi-value with "All");
-#   - every panel has a unique id, a type and a gridPos inside the 24-column grid; every
-#     panel but a row has targets, each with a refId (unique in the panel), an expr and the
+#   - every panel has a unique id, a type and a gridPos inside the 24-column grid, and no
+#     two top-level panels overlap; every panel but a row has a description (what it means,
+#     what to do) and targets, each with a refId (unique in the panel), an expr and the
 #     datasource ${datasource} (as has the panel);
 #   - every dialsoak metric selector filters {job=~"$job",instance=~"$instance"} and range
 #     vectors use Grafana's $__rate_interval, $__interval or $__range, not a fixed window.
@@ -48,8 +49,14 @@ def qvar($n): vars | map(select(.name == $n)) | first;
 (panels | select(.gridPos | (type != "object") or ([.h, .w, .x, .y] | map(type == "number") | all | not)
                  or (.x + .w > 24))
    | "\(where): gridPos missing or outside the 24-column grid"),
+([.panels[]? | select(.gridPos | type == "object")] as $ps
+   | range(0; $ps | length) as $i | range($i + 1; $ps | length) as $j | $ps[$i] as $a | $ps[$j] as $b
+   | select($a.gridPos as $g | $b.gridPos as $h | $g.x < $h.x + $h.w and $h.x < $g.x + $g.w
+            and $g.y < $h.y + $h.h and $h.y < $g.y + $g.h)
+   | "\($a | where) and \($b | where) overlap"),
 (panels | select(.type != "row") | (
    (select(.datasource | ds_ok | not) | "\(where): panel datasource is not ${datasource}"),
+   (select((.description | type) != "string" or .description == "") | "\(where): no description"),
    (select((.targets | type) != "array" or (.targets | length) == 0) | "\(where): no targets"),
    ([.targets[]?.refId] | group_by(.) | map(select(length > 1) | .[0]) | .[]
       | "duplicate refId \(.)" ) as $m | "\(where): \($m)"),
@@ -104,6 +111,8 @@ breakages=(
   '.panels[1].id = .panels[2].id'
   'del(.panels[1].gridPos)'
   '.panels[1].gridPos.x = 20 | .panels[1].gridPos.w = 8'
+  '.panels[2].gridPos = .panels[1].gridPos'
+  '(.panels[] | select(.type != "row")) |= del(.description)'
   '(.panels[] | select(.type != "row") | .targets[0].datasource) = {"type":"prometheus","uid":"${DS_PROMETHEUS}"}'
   '. + {"__inputs": []}'
   '(.panels[] | select(.type != "row") | .targets[0]) |= del(.refId)'

@@ -24,9 +24,9 @@ CapacityMetrics::CapacityMetrics(prometheus::Registry& registry, int ports, int 
                    "Capacity sweep: lower bound of the blocking ratio's confidence interval")),
       upper_(Gauge(registry, "dialsoak_blocking_ratio_upper",
                    "Capacity sweep: upper bound of the blocking ratio's confidence interval")),
-      erlang_b_(Gauge(registry, "dialsoak_erlang_b_blocking_ratio",
-                      "Capacity sweep: Erlang B for the far end's ports at the load the step "
-                      "measured")),
+      erlang_b_(Gauge(registry, "dialsoak_predicted_blocking_ratio",
+                      "Capacity sweep: the blocking Erlang B predicts for the far end's ports at "
+                      "the load the step measured")),
       carried_(Gauge(registry, "dialsoak_carried_load_erlangs",
                      "Capacity sweep: the load the step's connected calls carried, in Erlangs")),
       measured_offered_(Gauge(registry, "dialsoak_measured_offered_load_erlangs",

@@ -160,7 +160,7 @@ TEST(PrometheusCapacityMetricsTest, ShowTheLatestStepThatMeasuredACall) {
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio 0.01\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio_lower 0.005\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio_upper 0.02\n"));
-  EXPECT_THAT(shown, HasSubstr("\ndialsoak_erlang_b_blocking_ratio 0.012\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_predicted_blocking_ratio 0.012\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_carried_load_erlangs 14.5\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_measured_offered_load_erlangs 15.25\n"));
   CapacityStep next = s;
