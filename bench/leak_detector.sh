@@ -98,6 +98,7 @@ for cmd in jq timeout; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leak-detector.XXXXXX")
+export DIALSOAK_RUNS_DIR=$work/runs  # the runs' journals go with the rest
 # Stops what this script started (by pid: the runs in flight, fdburst instances), then
 # removes the temp dir.
 cleanup() {

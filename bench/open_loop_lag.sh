@@ -14,6 +14,7 @@ secs=${1:-20}
 build=${2:-build}
 dialsoak=${DIALSOAK:-$build/bin/dialsoak}
 work=$(mktemp -d)
+export DIALSOAK_RUNS_DIR=$work/runs  # the runs' journals go with the rest
 trap 'rm -rf "$work"' EXIT
 [ -x "$dialsoak" ] || { echo "build first: scripts/run or scripts/test" >&2; exit 2; }
 command -v jq >/dev/null || { echo "needs jq" >&2; exit 2; }

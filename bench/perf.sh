@@ -13,6 +13,7 @@ secs=${1:-5}
 dialsoak=build/bin/dialsoak
 floor_src=../shared/tools/ptyfloor.c
 work=$(mktemp -d)
+export DIALSOAK_RUNS_DIR=$work/runs  # the runs' journals go with the rest
 trap 'rm -rf "$work"' EXIT
 
 [ -x "$dialsoak" ] || { echo "build first: scripts/run or scripts/test" >&2; exit 2; }

@@ -33,7 +33,7 @@ constexpr std::string_view kTopKeys[] = {
     "push",         "defaults", "modems",
     "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
     "junit",        "rate",     "stages",          "arrivals",        "hold_dist",
-    "ports",        "pools",    "capacity"};
+    "ports",        "pools",    "capacity",        "out"};
 constexpr std::string_view kCapacityKeys[] = {
     "loads",   "precision",       "step_calls", "step_duration", "max_step",       "warmup",
     "confidence", "target_blocking", "p99_limit", "plan_load",   "expect_erlang_b"};
@@ -299,6 +299,8 @@ class Loader {
           });
     } else if (key == "watch_name") {
       s.watch_names = Strings(v, at, "a process name or a list of them");
+    } else if (key == "out") {
+      s.out_dir = NonEmptyText(v, at, "a directory such as runs/bank1");
     } else if (key == "report") {
       s.report_path = NonEmptyText(v, at, "a file name such as run.json");
     } else if (key == "quiet") {

@@ -7,6 +7,7 @@
 
 #include "exit_codes.h"
 #include "capacity_command.h"
+#include "report_command.h"
 #include "run_command.h"
 #include "run_options.h"
 #include "signal_watch.h"
@@ -30,6 +31,16 @@ int main(int argc, char** argv) {
       "Sweep offered load (Erlangs) against the far end's ports and compare the blocking with "
       "Erlang B: the ports a load needs, the setup rate sustained");
   RunOptions capacity_options(*capacity, RunOptions::Command::Capacity);
+  CLI::App* report = app.add_subcommand(
+      "report", "Rebuild a run's summary and reports from its run directory's journal (also after kill -9)");
+  ReportOptions report_options;
+  report->add_option("DIR", report_options.dir, "The run directory (dialsoak run --out)")
+      ->required();
+  report->add_option("--junit", report_options.junit,
+                     "Write the checks as JUnit XML here (default: DIR/junit.xml if the run had --junit)");
+  report->add_option("--charts", report_options.charts,
+                     "svg, png or none: the leak charts next to DIR/report.json (default: as the run had it)")
+      ->check(CLI::IsMember({"svg", "png", "none"}));
 
   try {
     app.parse(argc, argv);
@@ -49,6 +60,7 @@ int main(int argc, char** argv) {
       }
       return RunSoak(*settings);
     }
+    if (*report) return RebuildReport(report_options);
     if (*capacity) {
       auto settings = capacity_options.Resolve();
       if (!settings) {

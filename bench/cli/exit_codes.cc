@@ -11,6 +11,7 @@ const char* ExitMeaning(int code) {
     case kInternalError: return "internal error";
     case kLeakDetected: return "leak detected";
     case kThresholdBreached: return "threshold breached";
+    case kJournalFailed: return "the run directory could not be written (journal or report)";
     case kInterrupted: return "interrupted";
     default: return "unknown";
   }

@@ -11,6 +11,7 @@ enum ExitCode : int {
   kInternalError = 4,     // a bug: an unexpected exception
   kLeakDetected = 5,      // a watched process leaks (unless --allow-leaks)
   kThresholdBreached = 6, // a --threshold was not met
+  kJournalFailed = 7,     // the run directory (its journal, or a rebuilt report) could not be written
   kInterrupted = 130,     // stopped by SIGINT or SIGTERM (the summary is still printed)
 };
 

@@ -16,6 +16,7 @@
 #include "dialsoak/report/summary_table.h"
 #include "exit_codes.h"
 #include "line_setup.h"
+#include "run_journal.h"
 #include "run_verdicts.h"
 #include "settings_json.h"
 #include "signal_watch.h"
@@ -37,6 +38,18 @@ engine::EngineConfig MakeEngineConfig(const RunSettings& s, const std::vector<Li
   c.per_cycle_probes = c.lines == 1;
   for (const LineSettings& line : lines) c.plans.push_back(ToPlan(line, s.number));
   return c;
+}
+
+// The JSON report into the run directory, and to --report when given.
+void WriteReports(const RunSettings& s, const RunJournal& journal, const nlohmann::json& json) {
+  if (journal.dir) {
+    auto written = report::WriteJsonReport(journal.dir->report(), json);
+    if (!written) spdlog::error("report in the run directory: {}", written.error().message);
+  }
+  if (!s.report_path.empty()) {
+    auto written = report::WriteJsonReport(s.report_path, json);
+    if (!written) spdlog::error("--report: {}", written.error().message);
+  }
 }
 
 }  // namespace
@@ -63,10 +76,20 @@ int RunSoak(const RunSettings& s) {
   for (int pid : s.watch_pids) engine.AddProbe(probes::MakePidProbe(pid));
   for (const std::string& name : s.watch_names) engine.AddProbe(probes::MakeNameProbe(name));
 
+  // The journal first: it holds each record before anything made of it (an fd table the
+  // leak watch reads at a sample comes after that sample).
+  const std::string run_id = NewRunId();
+  RunJournal journal = OpenRunJournal(s, run_id, "run", SettingsToJson(s));
+  if (journal.refused) {
+    spdlog::error("--out: {}", journal.error);
+    return kUsage;
+  }
+  if (journal.writer) engine.AddObserver(*journal.writer);
   report::RunSummary summary;
   engine.AddObserver(summary);
   analysis::LeakWatch leak_watch(LeakWatchOptionsOf(s));
   engine.AddObserver(leak_watch);
+  if (journal.writer) leak_watch.Forward(*journal.writer);  // the fd tables, the first suspicions
   std::unique_ptr<report::StatusLine> status;
   if (!s.quiet && ::isatty(STDOUT_FILENO)) {
     report::StatusLineOptions options;
@@ -88,7 +111,7 @@ int RunSoak(const RunSettings& s) {
   }
 
   RunInfo info;
-  info.run_id = NewRunId();
+  info.run_id = run_id;
   info.version = DIALSOAK_VERSION;
   info.backend = s.backend;
   info.lines = config.lines;
@@ -98,6 +121,15 @@ int RunSoak(const RunSettings& s) {
 
   StopOnSignal signals("stopping new cycles", [&engine] { engine.RequestStop(); });
   const RunEnd end = engine.Run(info);
+  std::optional<nlohmann::json> simulator;
+  if (backend->bank) simulator = SimulatorToJson(backend->bank->stats());
+  if (simulator) {
+    nlohmann::json record = *simulator;
+    record["t"] = "simulator";
+    journal.Close(record);
+  } else {
+    journal.Close();
+  }
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
     WriteJUnitFile(s, summary.summary(), kSetupFailed);  // a CI shows the run as failed
@@ -105,16 +137,18 @@ int RunSoak(const RunSettings& s) {
   }
 
   report::Summary result = summary.summary();
-  AddVerdicts(s, leak_watch, result);
-  const int code = end.reason == StopReason::Interrupted ? kInterrupted : VerdictExitCode(s, result);
+  RunSettings verdicts = s;  // the charts go next to the report, in the run directory by default
+  verdicts.report_path = journal.ReportPath(s);
+  AddVerdicts(verdicts, leak_watch, result);
+  int code = end.reason == StopReason::Interrupted ? kInterrupted : VerdictExitCode(s, result);
+  if (journal.failed() && (code == kOk || code == kCallsFailed)) code = kJournalFailed;
+  result.notes.push_back(journal.Note());
   std::fputs(report::RenderSummary(result, code, ExitMeaning(code)).c_str(), stdout);
   std::fflush(stdout);
-  if (!s.report_path.empty()) {
-    nlohmann::json json = report::SummaryToJson(result, SettingsToJson(s), code);
-    if (backend->bank) json["simulator"] = SimulatorToJson(backend->bank->stats());
-    auto written = report::WriteJsonReport(s.report_path, json);
-    if (!written) spdlog::error("--report: {}", written.error().message);
-  }
+  nlohmann::json json = report::SummaryToJson(result, SettingsToJson(s), code);
+  if (simulator) json["simulator"] = *simulator;
+  if (journal.dir) json["run_dir"] = journal.dir->path;
+  WriteReports(s, journal, json);
   WriteJUnitFile(s, result, code);
   telemetry->Finish();
   // The last scrape should see the final values; a signal ends the wait.

@@ -136,6 +136,14 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         "Also sample the process of this name, followed across restarts (repeatable)",
         Copy(&RunSettings::watch_names, watch_names_));
   }
+  if (is_run) {
+    Add(run, "--out", out_,
+        "Run directory for the journal (every record as it happens, fsynced every second), "
+        "the report and the charts (default dialsoak-runs/<run id>); `dialsoak report DIR` "
+        "rebuilds the reports from it",
+        Copy(&RunSettings::out_dir, out_))
+        ->type_name("DIR");
+  }
   Add(run, "--report", report_,
       is_run ? "Write the summary as JSON to this file"
              : "Write the sweep's report as JSON to this file (the chart goes next to it)",

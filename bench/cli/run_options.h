@@ -49,7 +49,7 @@ class RunOptions {
   CLI::Option* scenario_option_ = nullptr;  // applied first, under the file and the flags
 
   // Raw flag values.
-  std::string backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
+  std::string out_, backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
       inject_leak_, dial_timeout_, report_, listen_, linger_, push_, push_job_, push_interval_,
       settle_, leak_window_, charts_, junit_, scenario_, arrivals_, hold_dist_;
   std::vector<std::string> stages_;

@@ -81,7 +81,9 @@ struct RunSettings {
   std::vector<std::string> pools;
   bool quiet = false;
   double max_failures_percent = 0;           // failed calls allowed before exit code 1
-  std::string report_path;                   // --report FILE (JSON)
+  std::string report_path;                   // --report FILE (JSON), besides the run directory's
+  // --out DIR: the run directory (journal, report, charts); empty: dialsoak-runs/<run id>.
+  std::string out_dir;
   std::string listen;                        // --listen ADDR:PORT: serve /metrics; empty: off
   nanoseconds linger{0};                     // keep /metrics up this long after the run
   bool per_line_metrics = false;             // also dialsoak_line_dial_attempts_total{line}

@@ -37,7 +37,9 @@ JQ_ERLANG_B='def erlang_b($e; $c): reduce range(1; $c + 1) as $k (1; $e * . / ($
 check_agreement() {
   local name=$1 ports=$2 fewer=$3
   e2e_log "$name: $(jq -c '[.steps[] | {E: .offered_erlangs, dialed, blocked, b: .blocking,
-    lo: .blocking_lower, hi: .blocking_upper, erlang_b, agrees}]' "$R/$name.json")"
+    lo: .blocking_lower, hi: .blocking_upper, erlang_b, agrees, lag99: .start_lag_p99_seconds}]' "$R/$name.json")"
+  assert_jq "$name: the schedule kept (else the machine, not the far end, is measured)" "$R/$name.json" \
+    'all(.steps[]; .schedule_kept)'
   # A stall of the machine can drop a call at origin now and then; more would thin the load.
   assert_jq "$name: every step complete, calls dialed, hardly any dropped at origin" "$R/$name.json" \
     'all(.steps[]; .complete and .dialed > 1000 and .dropped_at_origin * 100 <= .dialed)'
@@ -55,16 +57,16 @@ check_agreement() {
 theory=(--confidence 0.999 --expect-erlang-b --charts none)
 dialsoak_run c2 40 "${common[@]}" "${theory[@]}" --ports 2 --load 0.381 --hold-dist exp:2ms \
   --step-calls 2000 --report "$R/c2.json"
-assert_exit c2 0 "2 ports at 5%: see the steps above"
 check_agreement c2 2 1
+assert_exit c2 0 "2 ports at 5%: see the steps above"
 dialsoak_run c5 40 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --hold-dist exp:5ms \
   --step-calls 2500 --report "$R/c5.json"
-assert_exit c5 0 "5 ports at 1% and 5%"
 check_agreement c5 5 4
+assert_exit c5 0 "5 ports at 1% and 5%"
 dialsoak_run c24 40 "${common[@]}" "${theory[@]}" --ports 24 --load 15.3 --hold-dist exp:20ms \
   --step-calls 5000 --report "$R/c24.json"
-assert_exit c24 0 "24 ports at 1%"
 check_agreement c24 24 22
+assert_exit c24 0 "24 ports at 1%"
 
 # 2. The table's answer: 40 ports at 1% carry 29.0 E; 29 E need 40 ports.
 dialsoak_run table 30 capacity --ports 40 --load 20 --hold-dist exp:10ms --step-calls 300 \

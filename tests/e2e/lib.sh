@@ -28,6 +28,8 @@ E2E_START=${EPOCHREALTIME/[.,]/}
 E2E_BUDGET=${E2E_BUDGET:-45}
 E2E_BUDGET_END=$((E2E_START + E2E_BUDGET * 1000000))
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dialsoak-e2e-${E2E_NAME}.XXXXXX")
+# dialsoak run's default run directories go into the test's temp dir, not the build tree.
+export DIALSOAK_RUNS_DIR=$E2E_TMP/runs
 E2E_PIDS=()
 E2E_EXTRA_LOGS=()  # more files to show when the test fails
 declare -A E2E_PID_NAME=()

@@ -11,6 +11,7 @@
 set -euo pipefail
 
 PKG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dialsoak-pkg.XXXXXX")
+export DIALSOAK_RUNS_DIR=$PKG_TMP/runs  # the runs' directories, not in the build tree
 PKG_PIDS=()
 
 pkg_cleanup() {

@@ -121,6 +121,7 @@ void CapacitySweep::OnCycle(const CycleRecord& c) {
   if (!step) return;
   Tally& t = tallies_[*step];
   ++t.dialed;
+  t.lag_ns.push_back(c.start_lag.count());
   if (c.result == CallResult::Busy) {
     ++t.blocked;
   } else if (c.result == CallResult::Connect) {
@@ -189,6 +190,12 @@ CapacityStep CapacitySweep::Build(std::size_t i, std::chrono::nanoseconds now) c
     std::sort(sorted.begin(), sorted.end());
     s.dial_p50_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 50));
     s.dial_p99_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 99));
+  }
+  if (!t.lag_ns.empty()) {
+    std::vector<std::int64_t> sorted = t.lag_ns;
+    std::sort(sorted.begin(), sorted.end());
+    s.start_lag_p99_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 99));
+    s.schedule_kept = *s.start_lag_p99_seconds <= mean_hold_seconds_;
   }
   return s;
 }

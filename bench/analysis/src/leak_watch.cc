@@ -58,6 +58,12 @@ LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
     for (int r = 0; r < kResources; ++r) t.series.emplace_back(options_.max_points);
     t.window.resize(kResources);
     t.first_suspected.resize(kResources);
+    // Replayed tables of a process not seen yet (a journal may hold a table just before
+    // the sample it was taken at) wait for it here.
+    if (auto pending = pending_fds_.find(s.process); pending != pending_fds_.end()) {
+      for (const FdTable& table : pending->second) Keep(t, table);
+      pending_fds_.erase(pending);
+    }
     tracked_.push_back(std::move(t));
   }
   return tracked_[it->second];
@@ -65,15 +71,47 @@ LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
 
 void LeakWatch::Snapshot(Tracked& t, const ProbeSample& s, bool at_end) {
   if (!options_.snapshot_fds) return;
+  FdTable table{t.name, s.pid, at_end ? SampleKind::End : SampleKind::Baseline, {}, {}, {}};
   auto fds = IsSelf(s) ? SnapshotSelfFds() : SnapshotFds(s.pid);
-  if (!fds) {
-    t.fd_error = fds.error().message;
+  if (fds) {
+    table.targets = std::move(*fds);
+    // The limit a descriptor leak runs into; read again at the end, where it matters.
+    auto limits = IsSelf(s) ? ReadSelfLimits() : ReadProcessLimits(s.pid);
+    if (limits && limits->max_open_files) table.nofile_limit = limits->max_open_files->AsLimit();
+  } else {
+    table.error = fds.error().message;
+  }
+  Keep(t, table);
+  for (RunObserver* sink : sinks_) sink->OnFdTable(table);
+}
+
+void LeakWatch::Keep(Tracked& t, const FdTable& table) {
+  if (!table.error.empty()) {
+    t.fd_error = table.error;
     return;
   }
-  (at_end ? t.fds_end : t.fds_baseline) = std::move(*fds);
-  // The limit a descriptor leak runs into; read again at the end, where it matters.
-  auto limits = IsSelf(s) ? ReadSelfLimits() : ReadProcessLimits(s.pid);
-  if (limits && limits->max_open_files) t.nofile_limit = limits->max_open_files->AsLimit();
+  (table.kind == SampleKind::End ? t.fds_end : t.fds_baseline) = table.targets;
+  if (table.nofile_limit) t.nofile_limit = table.nofile_limit;
+}
+
+void LeakWatch::OnFdTable(const FdTable& table) {
+  if (options_.snapshot_fds) return;  // this watch reads its own
+  auto it = index_.find(table.process);
+  if (it != index_.end()) {
+    Keep(tracked_[it->second], table);
+  } else {
+    pending_fds_[table.process].push_back(table);
+  }
+}
+
+void LeakWatch::OnLeakEstimate(const LeakEstimate& e) {
+  if (options_.live || !e.suspected) return;
+  auto it = index_.find(e.process);
+  if (it == index_.end()) return;
+  for (int r = 0; r < kResources; ++r) {
+    auto& first = tracked_[it->second].first_suspected[static_cast<std::size_t>(r)];
+    if (ResourceName(kAll[r]) == e.resource && !first) first = e.cycles_done;
+  }
 }
 
 void LeakWatch::OnProbe(const ProbeSample& s) {
@@ -142,6 +180,7 @@ void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
 }
 
 void LeakWatch::OnTick(Clock::time_point now, std::int64_t cycles_done) {
+  if (!options_.live) return;
   if (last_live_ && now - *last_live_ < options_.live_interval) return;
   last_live_ = now;
   for (Tracked& t : tracked_) Estimate(t, cycles_done);
@@ -152,6 +191,7 @@ void LeakWatch::OnRunEnd(const RunEnd& end) {
   if (seconds > 0 && end.cycles_done > 0) {
     cycles_per_second_ = static_cast<double>(end.cycles_done) / seconds;
   }
+  if (!options_.live) return;
   for (Tracked& t : tracked_) Estimate(t, end.cycles_done);  // the gauges' final values
 }
 

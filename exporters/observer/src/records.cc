@@ -30,6 +30,7 @@ std::string_view ToString(StopReason r) {
     case StopReason::Duration: return "duration";
     case StopReason::Interrupted: return "interrupted";
     case StopReason::Failed: return "failed";
+    case StopReason::Unfinished: return "unfinished";
   }
   return "unknown";
 }

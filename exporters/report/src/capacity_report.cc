@@ -39,7 +39,17 @@ std::string Erlangs(double e) { return fmt::format("{:.2f}", e); }
 
 std::string Agrees(const CapacityStep& s) {
   if (s.dialed == 0) return "n/a";
-  return s.agrees ? "yes" : (s.erlang_b < s.blocking_lower ? "NO (above)" : "NO (below)");
+  std::string out = s.agrees ? "yes" : (s.erlang_b < s.blocking_lower ? "NO (above)" : "NO (below)");
+  return s.schedule_kept ? out : out + " *";
+}
+
+// The worst start lag p99 of the steps that did not keep their schedule.
+std::string MaxLag(const std::vector<CapacityStep>& steps) {
+  double worst = 0;
+  for (const CapacityStep& s : steps) {
+    if (!s.schedule_kept && s.start_lag_p99_seconds) worst = std::max(worst, *s.start_lag_p99_seconds);
+  }
+  return Latency(worst);
 }
 
 std::string StepState(const CapacityStep& s) {
@@ -135,7 +145,9 @@ json StepToJson(const CapacityStep& s) {
               {"erlang_b", FiniteOrNull(s.erlang_b)},
               {"agrees", s.agrees},
               {"setup_p50_seconds", Optional(s.dial_p50_seconds)},
-              {"setup_p99_seconds", Optional(s.dial_p99_seconds)}};
+              {"setup_p99_seconds", Optional(s.dial_p99_seconds)},
+              {"start_lag_p99_seconds", Optional(s.start_lag_p99_seconds)},
+              {"schedule_kept", s.schedule_kept}};
 }
 
 json AnswersToJson(const CapacityAnswers& a) {
@@ -163,7 +175,9 @@ std::string RenderCapacityStep(const CapacityStep& s) {
                      "setup p99 {}{}\n",
                      s.index + 1, s.steps, Erlangs(s.offered_erlangs), s.rate, s.dialed,
                      s.dialed ? Interval(s) : "n/a", Percent(s.erlang_b),
-                     s.agrees ? "agrees" : "DISAGREES", Latency(s.dial_p99_seconds),
+                     std::string(s.agrees ? "agrees" : "DISAGREES") +
+                         (s.schedule_kept ? "" : " (schedule not kept)"),
+                     Latency(s.dial_p99_seconds),
                      s.dropped_at_origin ? fmt::format("  {} dropped at origin", s.dropped_at_origin)
                                          : "");
 }
@@ -185,6 +199,15 @@ std::string RenderCapacity(const CapacityReport& r, int exit_code, std::string_v
   out += StepsTable(r.steps, r.confidence);
   const bool far_end = std::any_of(r.steps.begin(), r.steps.end(),
                                    [](const CapacityStep& s) { return s.occupancy_from_far_end; });
+  const auto late = std::count_if(r.steps.begin(), r.steps.end(), [](const CapacityStep& s) {
+    return s.dialed > 0 && !s.schedule_kept;
+  });
+  if (late > 0) {
+    out += fmt::format("* {} step(s) did not keep the schedule: dials began up to {} late (start "
+                       "lag p99) for a mean hold of {}; a machine too busy to keep it clumps the "
+                       "calls, which blocks more than Erlang B's Poisson arrivals would\n",
+                       late, MaxLag(r.steps), Latency(r.mean_hold_seconds));
+  }
   out += fmt::format("offered E = dialed calls/s x port time per call, {}\n",
                      far_end ? "as the far end counted it"
                              : "as the dialer sees it (dial to hang-up confirmed: an upper bound)");

@@ -112,6 +112,7 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"other_failures", s.other_failures},
       {"leaks", LeaksToJson(s)},
       {"thresholds", ThresholdsToJson(s)},
+      {"notes", s.notes},
       {"exit_code", exit_code},
       {"config", config},
   };

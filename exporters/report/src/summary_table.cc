@@ -145,6 +145,8 @@ std::string RenderSummary(const Summary& s, int exit_code, std::string_view exit
     if (!section.empty()) out += '\n' + section;
   }
   out += '\n';
+  for (const std::string& note : s.notes) out += Printable(note) + '\n';
+  if (!s.notes.empty()) out += '\n';
   out += fmt::format("exit code {}{}\n", exit_code,
                      exit_meaning.empty() ? "" : ": " + std::string(exit_meaning));
   return out;

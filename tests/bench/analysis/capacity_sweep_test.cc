@@ -195,6 +195,28 @@ TEST(CapacitySweepTest, TheFarEndsOwnPortTimeWinsOverTheDialersView) {
   EXPECT_NEAR(s.carried_erlangs, 100 * 0.090 / 10, 1e-9);
 }
 
+TEST(CapacitySweepTest, AScheduleNotKeptIsSaidSo) {
+  SweepOptions o = Options({2.0});
+  o.step_window = 10s;
+  o.warmup = 0s;
+  Feed f(PlanSweep(o));
+  for (int i = 0; i < 100; ++i) f.Call(i * 100ms, CallResult::Connect);  // 2 ms late each
+  f.sweep.OnRunEnd(RunEnd{StopReason::Completed, 10s, 0, "", 0});
+  EXPECT_TRUE(f.sweep.Steps()[0].schedule_kept);
+  EXPECT_DOUBLE_EQ(*f.sweep.Steps()[0].start_lag_p99_seconds, 0.002);
+  // Two of a hundred dials began 150 ms late, more than the 100 ms mean hold: the p99 is.
+  for (int i = 0; i < 2; ++i) {
+    CycleRecord c;
+    c.due = kStart + 5s + i * 1ms;
+    c.result = CallResult::Busy;
+    c.start_lag = 150ms;
+    c.dial_latency = 151ms;
+    f.sweep.OnCycle(c);
+  }
+  EXPECT_FALSE(f.sweep.Steps()[0].schedule_kept);
+  EXPECT_DOUBLE_EQ(*f.sweep.Steps()[0].start_lag_p99_seconds, 0.150);
+}
+
 TEST(CapacitySweepTest, AgreesWhenTheMeasuredBlockingIsErlangBsAndNotOtherwise) {
   SweepOptions o = Options({1.0});
   o.step_window = 100s;

@@ -111,6 +111,7 @@ class CapacitySweep final : public RunObserver {
     std::int64_t far_end_held = 0;  // calls the far end reported holding a port
     double far_end_port_seconds = 0;
     std::vector<std::int64_t> dial_ns;
+    std::vector<std::int64_t> lag_ns;  // every dialed call's start lag
     bool forwarded_complete = false;
   };
   std::optional<std::size_t> StepAt(std::chrono::nanoseconds offset) const;

@@ -49,7 +49,13 @@ struct LeakWatchOptions {
   std::chrono::nanoseconds live_interval = std::chrono::seconds(1);
   std::size_t window_points = 300;  // at most this many samples in the live window
   std::size_t max_points = 8192;    // per series, for the end verdict and the chart
-  bool snapshot_fds = true;         // attribution: read /proc/<pid>/fd at baseline and end
+  // Attribution: read /proc/<pid>/fd (and the soft RLIMIT_NOFILE) at the baseline and end
+  // samples, and forward each table to the sinks (OnFdTable). Off when replaying a
+  // journal: the tables then come in through OnFdTable.
+  bool snapshot_fds = true;
+  // Fit the live window every live_interval. Off when replaying a journal: the first
+  // suspicion of each process and resource then comes in through OnLeakEstimate.
+  bool live = true;
   // Whether this process's ("self") resident memory means anything. Not under
   // AddressSanitizer: its quarantine holds freed memory, so the heap grows with every
   // cycle whatever the code does. Unjudged, the check says so (insufficient_data).
@@ -81,6 +87,11 @@ class LeakWatch final : public RunObserver {
   void OnProbe(const ProbeSample& s) override;
   void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
   void OnRunEnd(const RunEnd& end) override;
+  // Replaying a journal (snapshot_fds off): a table read during the run.
+  void OnFdTable(const FdTable& table) override;
+  // Replaying a journal (live off): an estimate made during the run; a suspected one
+  // marks its process and resource's first suspicion.
+  void OnLeakEstimate(const LeakEstimate& estimate) override;
 
   // One check per watched process and resource (handles, threads, resident_memory), in
   // order of the processes' first samples.
@@ -113,6 +124,7 @@ class LeakWatch final : public RunObserver {
 
   Tracked& Track(const ProbeSample& s);
   void Snapshot(Tracked& t, const ProbeSample& s, bool at_end);
+  static void Keep(Tracked& t, const FdTable& table);
   void Estimate(Tracked& t, std::int64_t cycles_done);
   LeakCheck Check(const Tracked& t, Resource r) const;
   bool Judged(const Tracked& t, Resource r) const;
@@ -121,6 +133,7 @@ class LeakWatch final : public RunObserver {
   std::vector<RunObserver*> sinks_;
   std::vector<Tracked> tracked_;  // in order of first sample
   std::map<std::string, std::size_t> index_;
+  std::map<std::string, std::vector<FdTable>> pending_fds_;  // replay: tables before samples
   std::optional<Clock::time_point> last_live_;
   std::optional<double> cycles_per_second_;
 };

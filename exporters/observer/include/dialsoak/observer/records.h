@@ -101,6 +101,11 @@ struct CapacityStep {
   // Call setup time: the dial latency of the window's connected calls (nearest rank; a
   // BUSY comes back at once and would hide it); unset without a connected call.
   std::optional<double> dial_p50_seconds, dial_p99_seconds;
+  // How late the dials began (p99 of the window's start lags), and whether the schedule
+  // was kept: that p99 within the mean hold. A machine too loaded to keep it clumps the
+  // calls it meant to spread, and clumped calls block more than Erlang B's Poisson ones.
+  std::optional<double> start_lag_p99_seconds;
+  bool schedule_kept = true;
 };
 
 // What a capacity sweep answers (bench/analysis/capacity_answers.h), for C ports and a
@@ -148,6 +153,18 @@ struct ProbeSample {
   std::int64_t threads = 0;
   std::int64_t resident_bytes = 0;
   std::string error;                      // why the sample failed, if it did
+};
+
+// A watched process's fd table at the baseline or the end sample (taken by the leak watch,
+// bench/analysis/leak_watch.h, for its attribution of what grew), so a journal can keep
+// it and a rebuilt report say what leaked as the live one did.
+struct FdTable {
+  std::string process;
+  int pid = 0;
+  SampleKind kind = SampleKind::Baseline;  // Baseline or End
+  std::vector<std::string> targets;       // readlink of each /proc/<pid>/fd entry
+  std::string error;                      // why it could not be read; targets then empty
+  std::optional<std::int64_t> nofile_limit;  // the soft RLIMIT_NOFILE, when read
 };
 
 // What a line is doing now; the collector counts lines per state every tick.
@@ -224,7 +241,8 @@ struct ThresholdCheck {
   std::string message;  // "dial_p99 = 0.412 s, limit <= 30 s: ok"
 };
 
-enum class StopReason { Completed, Duration, Interrupted, Failed };
+// Unfinished: a run rebuilt from a journal that has no end record (killed, or crashed).
+enum class StopReason { Completed, Duration, Interrupted, Failed, Unfinished };
 std::string_view ToString(StopReason r);
 
 struct RunEnd {

@@ -25,6 +25,9 @@ class RunObserver {
   // A live leak estimate, from the leak watch (an observer itself, which forwards its
   // estimates to the sinks on the same collector thread).
   virtual void OnLeakEstimate(const LeakEstimate& /*estimate*/) {}
+  // A watched process's fd table at the baseline or the end (from the leak watch, which
+  // forwards it as it does its estimates).
+  virtual void OnFdTable(const FdTable& /*table*/) {}
   // Open loop, with every tick: the load the schedule offers now.
   virtual void OnOfferedLoad(const OfferedLoad& /*load*/) {}
   // A capacity sweep's step, from the sweep (an observer itself, which forwards its steps

@@ -103,6 +103,9 @@ struct Summary {
   // Computed after the run by bench/analysis and set by the program, not by RunSummary.
   std::vector<LeakCheck> leaks;            // per watched process and resource
   std::vector<ThresholdCheck> thresholds;  // per --threshold, in the order given
+  // Set by the program: lines said before the exit code (where the journal is, what
+  // happened to it, what a rebuilt report found damaged).
+  std::vector<std::string> notes;
 
   std::int64_t Count(CallResult r) const { return outcomes[static_cast<std::size_t>(r)]; }
   // Failed calls as --max-failures counts them: dials that did not CONNECT, plus hang-ups

@@ -1,0 +1,126 @@
+#include "report_command.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "dialsoak/analysis/leak_watch.h"
+#include "dialsoak/journal/journal_reader.h"
+#include "dialsoak/report/json_report.h"
+#include "dialsoak/report/summary.h"
+#include "dialsoak/report/summary_table.h"
+#include "exit_codes.h"
+#include "run_dir.h"
+#include "run_verdicts.h"
+
+namespace dialsoak::cli {
+namespace {
+
+// What the verdicts of the recorded run were asked to be, from its journal's header (the
+// run's settings as its report has them under "config"): thresholds, the failure limit,
+// the leak verdict's options, the charts. Outputs go to the run directory.
+RunSettings VerdictSettingsOf(const nlohmann::json& config, const RunDir& dir,
+                              const ReportOptions& options) {
+  RunSettings s;
+  s.report_path = dir.report();
+  try {
+    s.thresholds = config.value("thresholds", std::vector<std::string>{});
+    s.max_failures_percent = config.value("max_failures_percent", 0.0);
+    s.charts = config.value("charts", std::string("svg"));
+    const nlohmann::json leak = config.value("leak", nlohmann::json::object());
+    s.allow_leaks = leak.value("allow_leaks", false);
+    s.leak_confidence = leak.value("confidence", 0.99);
+    s.leak_window = std::chrono::duration_cast<nanoseconds>(
+        std::chrono::duration<double>(leak.value("window_seconds", 300.0)));
+    if (!config.value("junit", std::string()).empty()) s.junit_path = dir.File("junit.xml");
+  } catch (const nlohmann::json::exception& e) {
+    spdlog::warn("{}: the recorded settings are incomplete ({}); defaults stand in", dir.journal(),
+                 e.what());
+  }
+  if (!options.charts.empty()) s.charts = options.charts;
+  if (!options.junit.empty()) s.junit_path = options.junit;
+  return s;
+}
+
+std::string Damage(const journal::ReplayStats& st, const std::string& path) {
+  std::string out = fmt::format("rebuilt from {}: {} records", path, st.records);
+  if (st.torn_lines > 0) out += fmt::format(", {} torn last line ignored", st.torn_lines);
+  if (st.bad_lines > 0) {
+    out += fmt::format(", {} damaged line(s) skipped (the first is line {})", st.bad_lines,
+                       st.first_bad_line);
+  }
+  return out;
+}
+
+}  // namespace
+
+int RebuildReport(const ReportOptions& options) {
+  namespace fs = std::filesystem;
+  RunDir dir{options.dir};
+  std::error_code ec;
+  if (fs::is_regular_file(options.dir, ec)) {  // the journal itself was named
+    const fs::path parent = fs::path(options.dir).parent_path();
+    dir.path = (parent.empty() ? fs::current_path(ec) : parent).string();
+  }
+  auto header = journal::ReadJournalHeader(dir.journal());
+  if (!header) {
+    spdlog::error("dialsoak report {}: {}", options.dir, header.error().message);
+    return kUsage;
+  }
+  if (header->command != "run") {
+    spdlog::error("dialsoak report {}: the journal is of `dialsoak {}`; only runs' journals are "
+                  "rebuilt",
+                  options.dir, header->command);
+    return kUsage;
+  }
+  const RunSettings s = VerdictSettingsOf(header->config, dir, options);
+  analysis::LeakWatchOptions watch_options = LeakWatchOptionsOf(s);
+  watch_options.snapshot_fds = false;  // the journal has the tables the run read
+  watch_options.live = false;          // and the run's first suspicions
+  report::RunSummary summary;
+  analysis::LeakWatch leak_watch(watch_options);
+  auto stats = journal::Replay(dir.journal(), {&summary, &leak_watch});
+  if (!stats) {
+    spdlog::error("dialsoak report {}: {}", options.dir, stats.error().message);
+    return kUsage;
+  }
+  if (!stats->end) {
+    // Killed or crashed: what was recorded is the run, up to its last record.
+    const report::Summary so_far = summary.summary();
+    const RunEnd end{StopReason::Unfinished, so_far.elapsed, so_far.cycles,
+                     "the journal has no end record: the run was killed or crashed",
+                     so_far.dropped_at_origin};
+    summary.OnRunEnd(end);
+    leak_watch.OnRunEnd(end);
+  }
+
+  report::Summary result = summary.summary();
+  AddVerdicts(s, leak_watch, result);
+  int code = result.stop_reason == StopReason::Interrupted ? kInterrupted : VerdictExitCode(s, result);
+  result.notes.push_back(Damage(*stats, dir.journal()));
+  if (!stats->end) {
+    result.notes.push_back("the run did not finish; this report covers every cycle it recorded");
+  }
+  nlohmann::json json = report::SummaryToJson(result, header->config, code);
+  if (!stats->simulator.is_null()) json["simulator"] = stats->simulator;
+  json["run_dir"] = dir.path;
+  json["rebuilt_from_journal"] = {{"journal", dir.journal()},
+                                  {"written_by", header->version},
+                                  {"records", stats->records},
+                                  {"torn_lines", stats->torn_lines},
+                                  {"bad_lines", stats->bad_lines},
+                                  {"first_bad_line", stats->first_bad_line},
+                                  {"finished", stats->end.has_value()}};
+  if (auto written = report::WriteJsonReport(dir.report(), json); !written) {
+    spdlog::error("dialsoak report: {}", written.error().message);
+    code = kJournalFailed;
+  }
+  WriteJUnitFile(s, result, code);
+  std::fputs(report::RenderSummary(result, code, ExitMeaning(code)).c_str(), stdout);
+  std::fflush(stdout);
+  return code;
+}
+
+}  // namespace dialsoak::cli

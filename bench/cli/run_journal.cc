@@ -1,0 +1,58 @@
+#include "run_journal.h"
+
+#include <cerrno>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace dialsoak::cli {
+
+RunJournal OpenRunJournal(const RunSettings& s, const std::string& run_id, const std::string& command,
+                          const nlohmann::json& config) {
+  RunJournal j;
+  auto dir = MakeRunDir(s.out_dir, run_id);
+  if (!dir && dir.error().code == EEXIST) {
+    j.error = dir.error().message;
+    j.refused = true;
+    return j;
+  }
+  if (!dir) {
+    j.error = dir.error().message;
+  } else {
+    j.dir = *dir;
+    auto writer = journal::JournalWriter::Open(dir->journal(), DIALSOAK_VERSION, command, config);
+    if (writer) {
+      j.writer = std::move(*writer);
+      fmt::print(stderr, "dialsoak: run directory {}\n", dir->path);
+    } else {
+      j.error = writer.error().message;
+    }
+  }
+  if (!j.error.empty()) {
+    spdlog::error("{}: the run goes on without a journal; its summary keeps what is in memory, "
+                  "but a crash would lose it (exit code 7 at the end)",
+                  j.error);
+  }
+  return j;
+}
+
+void RunJournal::Close(const std::optional<nlohmann::json>& extra) {
+  if (!writer) return;
+  if (extra) writer->Append(*extra);
+  writer->Close();
+}
+
+std::string RunJournal::Note() const {
+  if (writer && writer->failed()) return "journal FAILED: " + writer->error();
+  if (!error.empty()) return "journal FAILED: " + error;
+  return fmt::format("run directory: {} (journal {} records; `dialsoak report {}` rebuilds the "
+                     "report from it)",
+                     dir->path, writer->records(), dir->path);
+}
+
+std::string RunJournal::ReportPath(const RunSettings& s) const {
+  if (!s.report_path.empty()) return s.report_path;
+  return dir ? dir->report() : "";
+}
+
+}  // namespace dialsoak::cli

@@ -1,0 +1,56 @@
+// The journal's line format (format 1): one JSON object per line, "t" naming the record.
+// Times are nanoseconds from the run's start (RunInfo::start, the monotonic origin of the
+// schedule), so a journal means the same on any machine:
+//
+//   {"t":"header","format":1,"tool":"dialsoak","version":"0.1.0","command":"run","config":{...}}
+//   {"t":"start","run_id":"...","version":"...","backend":"sim","lines":4,
+//    "cycles_per_line":250|null,"duration":ns|null,"started_unix_ns":...}
+//   {"t":"cycle","at":ns,"line":0,"cycle":12,"result":"connect","dial":ns,"lag":ns,
+//    "held":ns,"detail":"CONNECT 33600","hung_up":true,"hangup_ok":true,"hangup":ns,
+//    "method":"dtr","hangup_detail":"NO CARRIER"}
+//   {"t":"drop","at":ns,"arrival":7}
+//   {"t":"probe","at":ns,"process":"self","pid":42,"kind":"periodic","cycles":100,
+//    "alive":true,"handles":23,"threads":11,"rss":12582912,"error":""}
+//   {"t":"fds","process":"self","pid":42,"kind":"baseline","targets":[...],"error":"",
+//    "nofile":1024|null}
+//   {"t":"suspect","process":"self","resource":"handles","per_cycle":1.0,"cycles":210}
+//   {"t":"end","reason":"completed","elapsed":ns,"cycles":1000,"dropped":0,"message":""}
+//   {"t":"simulator", ...the simulator's counts...}
+//
+// Keys are written in the order above (the type first). Text from modems is kept as JSON strings: invalid UTF-8 is replaced (U+FFFD), never
+// dropped. Pure functions; thread-compatible. Decoding returns nullopt for an object that
+// is not the record asked for (a wrong type or a missing field), never throws.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "dialsoak/observer/records.h"
+
+namespace dialsoak::journal {
+
+inline constexpr int kFormat = 1;
+
+nlohmann::ordered_json Encode(const RunInfo& info);
+nlohmann::ordered_json Encode(const CycleRecord& c, Clock::time_point start);
+nlohmann::ordered_json Encode(const DroppedCall& d, Clock::time_point start);
+nlohmann::ordered_json Encode(const ProbeSample& s, Clock::time_point start);
+nlohmann::ordered_json Encode(const FdTable& t);
+nlohmann::ordered_json Encode(const LeakEstimate& e);
+nlohmann::ordered_json Encode(const RunEnd& e);
+
+// start: the time the decoded run starts at (any origin: the offsets are relative).
+std::optional<RunInfo> DecodeStart(const nlohmann::json& j, Clock::time_point start);
+std::optional<CycleRecord> DecodeCycle(const nlohmann::json& j, Clock::time_point start);
+std::optional<DroppedCall> DecodeDrop(const nlohmann::json& j, Clock::time_point start);
+std::optional<ProbeSample> DecodeProbe(const nlohmann::json& j, Clock::time_point start);
+std::optional<FdTable> DecodeFds(const nlohmann::json& j);
+std::optional<LeakEstimate> DecodeSuspect(const nlohmann::json& j);
+std::optional<RunEnd> DecodeEnd(const nlohmann::json& j);
+
+// The record's type ("cycle", ...), or "" when there is none.
+std::string TypeOf(const nlohmann::json& j);
+
+}  // namespace dialsoak::journal
