@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -36,6 +37,7 @@ struct Flags {
   std::vector<std::string> pools;
   std::string ring_interval = "6s";
   std::string inject_leak;
+  std::vector<std::string> faults;
   std::string log_level = "info";
 };
 
@@ -59,6 +61,25 @@ of KIND (eventfd, the default; pipe; socket; file, /dev/null) on every EVERY-th 
 counted across the ports when ATD arrives, as RasDial leaked a handle per call (KB
 Q197517). The descriptors stay open until modemsim exits; watch them with
 `dialsoak run --watch-name modemsim`.
+
+Faults (--fault KIND[:PROBABILITY][@PORT,...][/KNOB=VALUE...], repeatable): drawn at each
+dial (ATD) on the dialing ports listed (default all) with the probability (default 1),
+from the seed. Kinds and their knobs (defaults):
+  noise         random bytes (a NUL and a byte >= 0x80 among them) before the result or
+                inside it: bytes=8, at=before|inside
+  truncate      the result stops after keep=4 bytes of its text ("CONN"), no line end
+  silent        no result at all and no call; the next command is answered
+  dribble       the result one byte every gap=50ms
+  carrier_loss  NO CARRIER after=1s (a distribution) into the connected call
+  vanish        after=0 (a distribution) from the dial, the pty closes (the dialer gets
+                EOF/EIO/POLLHUP) and its link goes (ENOENT) for down=2s, then a new pty,
+                a power-up modem, is linked at the same path; needs --link-dir: open
+                DIR/modemN, not the /dev/pts name
+  ring_flood    count=10 RINGs interval=20ms apart, before the result
+  reset         the modem reboots: no result, every byte ignored for time=2s, then the
+                power-up profile (echo on)
+E.g. --fault noise:0.1 --fault vanish:0.01@0/down=5s --fault carrier_loss:0.2/after=uniform:1s,3s.
+Each injected fault is logged with its call (faults=...) and counted at exit.
 
 Output: "modemN PATH" per dialing port, "answerN PATH NUMBER" per answering pty, then
 "ready". Each finished call is logged to stderr at info.
@@ -90,6 +111,12 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Leak one descriptor of KIND (eventfd, pipe, socket, file) on every EVERY-th "
                  "dial (see below)")
       ->type_name("EVERY[:KIND]");
+  app.add_option("--fault", f.faults,
+                 "Inject a fault: noise, truncate, silent, dribble, carrier_loss, vanish, "
+                 "ring_flood or reset, per dial with a probability, on some ports (repeatable; "
+                 "see below)")
+      ->type_name("KIND[:P][@PORT,...][/KNOB=V...]")
+      ->allow_extra_args(false);
   app.add_option("--log-level", f.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -101,7 +128,8 @@ const char* FlagOf(const std::string& problem) {
   static constexpr std::pair<std::string_view, const char*> kFields[] = {
       {"ports", "--ports, --pool"}, {"call.connect_text", "--connect"},
       {"call.p_", "--busy, --no-answer, --no-dialtone, --no-carrier"},
-      {"pools", "--pool"}, {"ring_interval", "--ring-interval"}, {"leak.", "--inject-leak"}};
+      {"pools", "--pool"}, {"ring_interval", "--ring-interval"}, {"leak.", "--inject-leak"},
+      {"faults", "--fault"}};
   for (const auto& [field, flag] : kFields) {
     if (problem.starts_with(field)) return flag;
   }
@@ -147,15 +175,24 @@ bool ToConfig(const Flags& f, BankConfig& c) {
     if (!leak) return bad("--inject-leak", leak.error());
     c.leak = *leak;
   }
+  for (const std::string& text : f.faults) {
+    auto fault = dialsoak::sim::ParseFault(text);
+    if (!fault) return bad("--fault", fault.error());
+    c.faults.faults.push_back(std::move(*fault));
+  }
   if (auto problem = dialsoak::sim::CheckBankConfig(c)) return bad(FlagOf(*problem), *problem);
   return true;
 }
 
 void LogCall(const dialsoak::sim::CallRecord& r) {
   using Seconds = std::chrono::duration<double>;
-  spdlog::info("call modem{} number={} result=\"{}\" setup={:.3f}s held={:.3f}s hangup={}",
+  std::string faults;
+  for (auto kind : r.faults) {
+    faults += (faults.empty() ? " faults=" : ",") + std::string(ToString(kind));
+  }
+  spdlog::info("call modem{} number={} result=\"{}\" setup={:.3f}s held={:.3f}s hangup={}{}",
                r.port, r.number, r.result, Seconds(r.setup).count(), Seconds(r.held).count(),
-               r.hangup_cause.empty() ? "-" : r.hangup_cause);
+               r.hangup_cause.empty() ? "-" : r.hangup_cause, faults);
 }
 
 void PrintPorts(const dialsoak::sim::ModemBank& bank, const BankConfig& config) {
@@ -210,6 +247,9 @@ int main(int argc, char** argv) {
     spdlog::warn("leak injection on: one {} descriptor leaked on every {} dial(s)",
                  dialsoak::sim::ToString(config.leak.kind), config.leak.every);
   }
+  if (config.faults.enabled()) {
+    spdlog::warn("fault injection on: {}", config.faults.ToString());
+  }
   PrintPorts(**bank, config);
 
   int signal = 0;
@@ -220,5 +260,14 @@ int main(int argc, char** argv) {
   spdlog::info("calls {}, connects {}, busy {}, no answer {}, no dialtone {}, no carrier {}",
                s.calls, s.connects, s.busy, s.no_answer, s.no_dialtone, s.no_carrier);
   if (config.leak.enabled()) spdlog::info("leaked descriptors {}", s.leaked_descriptors);
+  if (config.faults.enabled()) {
+    std::string counts;
+    for (auto kind : dialsoak::sim::kFaultKinds) {
+      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", ToString(kind), s.faults[kind]);
+    }
+    spdlog::info(
+        "faults injected: {}; dials unanswered {}, hang-ups by carrier loss {}, by vanish {}",
+        counts, s.unanswered, s.hangups_carrier, s.hangups_vanish);
+  }
   return kExitOk;
 }

@@ -140,6 +140,7 @@ io::Result<void> BankImpl::CreateLinks() {
     auto path = config_.link_dir / name;
     if (auto made = MakeLink(path, target); !made) return made;
     links_.push_back(path);
+    link_targets_.push_back(target);
     return {};
   };
   for (std::size_t i = 0; i < port_paths_.size(); ++i) {
@@ -154,23 +155,55 @@ io::Result<void> BankImpl::CreateLinks() {
 // Removes our links, unless another run has replaced one since.
 void BankImpl::RemoveLinks() {
   for (std::size_t i = 0; i < links_.size(); ++i) {
-    const std::string& target = i < port_paths_.size() ? port_paths_[i]
-                                                       : answer_paths_[i - port_paths_.size()];
     std::error_code ec;
-    if (std::filesystem::read_symlink(links_[i], ec) == target && !ec) {
+    if (std::filesystem::read_symlink(links_[i], ec) == link_targets_[i] && !ec) {
       std::filesystem::remove(links_[i], ec);
     }
   }
   links_.clear();
+  link_targets_.clear();
+}
+
+// Dialing port i has link i (they come first).
+io::Result<void> BankImpl::Relink(int port, const std::string& target) {
+  const auto i = static_cast<std::size_t>(port);
+  if (i >= links_.size()) return {};
+  if (auto made = MakeLink(links_[i], target); !made) return made;
+  link_targets_[i] = target;
+  return {};
+}
+
+void BankImpl::Unlink(int port) {
+  const auto i = static_cast<std::size_t>(port);
+  if (i >= links_.size()) return;
+  std::error_code ec;
+  if (std::filesystem::read_symlink(links_[i], ec) == link_targets_[i] && !ec) {
+    std::filesystem::remove(links_[i], ec);
+  }
+  link_targets_[i].clear();  // a link of ours no longer
 }
 
 BankStats BankImpl::stats() const {
   const Counters& c = counters_;
   auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  return BankStats{get(c.calls),        get(c.connects),       get(c.busy),
-                   get(c.no_answer),    get(c.no_dialtone),    get(c.no_carrier),
-                   get(c.hangups_dtr),  get(c.hangups_ath),    get(c.hangups_close),
-                   get(c.hangups_remote), get(c.leaked_descriptors), get(c.blocked)};
+  BankStats s;
+  s.calls = get(c.calls);
+  s.connects = get(c.connects);
+  s.busy = get(c.busy);
+  s.no_answer = get(c.no_answer);
+  s.no_dialtone = get(c.no_dialtone);
+  s.no_carrier = get(c.no_carrier);
+  s.hangups_dtr = get(c.hangups_dtr);
+  s.hangups_ath = get(c.hangups_ath);
+  s.hangups_close = get(c.hangups_close);
+  s.hangups_remote = get(c.hangups_remote);
+  s.leaked_descriptors = get(c.leaked_descriptors);
+  s.blocked = get(c.blocked);
+  s.unanswered = get(c.unanswered);
+  s.hangups_carrier = get(c.hangups_carrier);
+  s.hangups_vanish = get(c.hangups_vanish);
+  for (FaultKind k : kFaultKinds) s.faults[k] = get(c.faults[static_cast<std::size_t>(k)]);
+  return s;
 }
 
 }  // namespace dialsoak::sim

@@ -65,9 +65,19 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
   // Both draws always happen, in this order, so a seeded run is reproducible.
   const CallModel& m = config_.call;
   double u = std::uniform_real_distribution<double>(0, 1)(p.rng);
-  const auto delay = m.answer_delay.Draw(p.rng);
+  auto delay = m.answer_delay.Draw(p.rng);
 
-  if (u < m.p_no_dialtone) return Finish(p, ResultCode::NoDialtone, now);
+  // Faults draw from their own generator (bank_faults.cc). A RING flood holds the result
+  // until its last RING, also a result that would have come at once.
+  if (DrawDialFaults(p, now)) return;
+  const auto flood = StartRingFlood(p, now);
+  delay = std::max(delay, flood);
+  auto finish = [&](ResultCode code) {
+    if (flood > std::chrono::nanoseconds::zero()) return Await(p, code, flood, now);
+    Finish(p, code, now);
+  };
+
+  if (u < m.p_no_dialtone) return finish(ResultCode::NoDialtone);
   u -= m.p_no_dialtone;
   const auto pool = concentrator_.Match(c.number);
   if (!pool) return Await(p, ResultCode::NoAnswer, delay, now);
@@ -81,7 +91,7 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
   auto slot = concentrator_.Acquire(*pool, prefer);
   if (!slot) {
     counters_.blocked.fetch_add(1, std::memory_order_relaxed);
-    return Finish(p, ResultCode::Busy, now);
+    return finish(ResultCode::Busy);
   }
   c.pool = *pool;
   c.slot = *slot;
@@ -183,7 +193,9 @@ void BankImpl::Finish(Port& p, ResultCode code, TimePoint now) {
                   : code == ResultCode::NoDialtone ? counters_.no_dialtone
                                                    : counters_.no_carrier;
   counter.fetch_add(1, std::memory_order_relaxed);
+  const std::size_t from = p.out.to_dte.size();
   p.modem.DialResult(code, p.out);
+  ArmResult(p, from);
   Record(p, "", now);
 }
 
@@ -195,7 +207,10 @@ void BankImpl::ConnectCall(Port& p, TimePoint now) {
   c.connected = c.result_at = now;
   c.result = ResultText(ResultCode::Connect, config_.call.connect_text);
   counters_.connects.fetch_add(1, std::memory_order_relaxed);
+  const std::size_t from = p.out.to_dte.size();
   p.modem.Connected(config_.call.connect_text, now, p.out);
+  ArmResult(p, from);
+  ArmCarrierLoss(p, now);
 }
 
 // The answering program took the call (ATA, or S0 rings): both sides CONNECT.
@@ -267,9 +282,12 @@ void BankImpl::Record(Port& p, std::string_view cause, TimePoint now) {
     observer_(CallRecord{p.index, c.number, c.result, c.result_at - c.dialed,
                          connected ? now - c.connected : std::chrono::nanoseconds::zero(),
                          std::string(cause), c.dialed,
-                         c.had_port ? now - c.dialed : std::chrono::nanoseconds::zero()});
+                         c.had_port ? now - c.dialed : std::chrono::nanoseconds::zero(),
+                         p.faults.injected});
   }
   c = Call{};
+  p.faults.EndCall();
+  p.faults.injected.clear();
 }
 
 // Whether a program holds the answering pty now (asked of the kernel: it may have opened

@@ -1,6 +1,7 @@
 // BankImpl: the ModemBank behind bank.h. One thread runs an epoll loop (edge-triggered,
-// see bank_io.cc) over every port's pty master and a heap of timers, and the calls
-// between ports (bank_calls.cc). Everything below the public methods runs on that thread.
+// see bank_io.cc) over every port's pty master and a heap of timers, the calls between
+// ports (bank_calls.cc) and the faults (bank_faults.cc). Everything below the public
+// methods runs on that thread.
 #pragma once
 
 #include <time.h>
@@ -19,6 +20,7 @@
 #include "concentrator.h"
 #include "dialsoak/io/unique_fd.h"
 #include "dialsoak/sim/bank.h"
+#include "fault_state.h"
 #include "leak.h"
 #include "modem.h"
 #include "pty_port.h"
@@ -42,11 +44,12 @@ struct Call {
   std::string result;      // the result text the dialer got
 };
 
-enum TimerKind : int { kModemTimer = 0, kCallTimer = 1 };
+enum TimerKind : int { kModemTimer = 0, kCallTimer = 1, kFaultTimer = 2 };
+inline constexpr std::size_t kTimerKinds = 3;
 
 struct Port {
   Port(int i, PtyPort p, ModemIdentity identity, std::uint64_t seed)
-      : index(i), pty(std::move(p)), modem(std::move(identity)), rng(seed) {}
+      : index(i), pty(std::move(p)), modem(std::move(identity)), rng(seed), faults(seed) {}
 
   int index;
   PtyPort pty;
@@ -60,9 +63,10 @@ struct Port {
   bool throttled = false;  // reading paused until the output it feeds drains
   bool want_out = false;   // EPOLLOUT registered
   std::string outq;        // bytes the master could not take yet
-  std::array<TimePoint, 2> timer_at{kNever, kNever};
+  std::array<TimePoint, kTimerKinds> timer_at{kNever, kNever, kNever};
   int peer = -1;           // answering port: the dialing port whose call it carries
   Call call;               // dialing port
+  PortFaults faults;       // dialing port
 };
 
 class BankImpl final : public ModemBank {
@@ -88,13 +92,17 @@ class BankImpl final : public ModemBank {
   struct Counters {
     std::atomic<std::uint64_t> calls{0}, connects{0}, busy{0}, no_answer{0}, no_dialtone{0},
         no_carrier{0}, hangups_dtr{0}, hangups_ath{0}, hangups_close{0}, hangups_remote{0},
-        leaked_descriptors{0}, blocked{0};
+        leaked_descriptors{0}, blocked{0}, unanswered{0}, hangups_carrier{0}, hangups_vanish{0};
+    std::array<std::atomic<std::uint64_t>, kFaultKindCount> faults{};
   };
 
   // bank.cc: set-up
   io::Result<void> CreatePorts();
   io::Result<void> CreateLinks();
   void RemoveLinks();
+  // A dialing port's link, pointed at a new pty (Relink) or removed while it is gone.
+  io::Result<void> Relink(int port, const std::string& target);
+  void Unlink(int port);
 
   // bank_io.cc: the loop, pty I/O, timers
   void Run();
@@ -105,6 +113,7 @@ class BankImpl final : public ModemBank {
   void PortClosed(Port& p, TimePoint now);
   void Pump(Port& p, TimePoint now);
   void Send(Port& p, std::string_view bytes);
+  void WriteOut(Port& p, std::string_view bytes);  // Send, without the dribble queue
   void Flush(Port& p);
   void WantOut(Port& p, bool on);
   bool Congested(const Port& p) const;
@@ -134,6 +143,26 @@ class BankImpl final : public ModemBank {
   void Record(Port& p, std::string_view cause, TimePoint now);
   bool ProgramAttached(Port& answer);
 
+  // bank_faults.cc: fault injection (see fault.h)
+  bool DrawDialFaults(Port& p, TimePoint now);  // true: the dial was swallowed
+  void SwallowDial(Port& p, FaultKind kind, TimePoint now);
+  std::chrono::nanoseconds StartRingFlood(Port& p, TimePoint now);  // how long it holds the result
+  void ArmResult(Port& p, std::size_t from);
+  void ArmCarrierLoss(Port& p, TimePoint now);
+  // Bytes for the DTE, through the faults armed on the dial's result.
+  void Deliver(Port& p, std::string_view bytes, TimePoint now);
+  void Count(FaultKind kind);
+  void Injected(Port& p, FaultKind kind);  // counted, and listed in the call's record
+  void ScheduleFaults(Port& p);
+  void OnFaultTimer(Port& p, TimePoint now);
+  void DribbleByte(Port& p, TimePoint now);
+  void FloodRing(Port& p, TimePoint at);
+  void LoseCarrier(Port& p, TimePoint now);
+  void FaultEnd(Port& p, std::string_view cause, TimePoint now);
+  void Vanish(Port& p, TimePoint now);
+  void Replug(Port& p, TimePoint now);
+  void EndReset(Port& p);
+
   BankConfig config_;
   CallObserver observer_;
   Concentrator concentrator_;
@@ -141,6 +170,7 @@ class BankImpl final : public ModemBank {
   std::vector<std::vector<int>> pool_ports_;  // pool -> slot -> answering port index
   std::vector<std::string> port_paths_, answer_paths_;
   std::vector<std::filesystem::path> links_;
+  std::vector<std::string> link_targets_;     // what each link points to now
   io::UniqueFd epoll_, wake_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<char> buf_;

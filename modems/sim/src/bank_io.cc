@@ -96,8 +96,20 @@ void BankImpl::ReadAfterHangup(Port& p) {
 
 void BankImpl::Consume(Port& p, const PtyPort::Packet& packet, TimePoint now) {
   p.attached = true;
+  if (p.faults.resetting()) return;  // a rebooting modem hears nothing
   if (packet.kind == PtyPort::Packet::Kind::Data) {
-    p.modem.Feed(packet.data, now, p.out);
+    std::size_t used = p.modem.Feed(packet.data, now, p.out);
+    if (used < packet.data.size()) {
+      // A dial, then more bytes: the call is placed (or a fault drops it) before they
+      // come, as a real modem goes off hook before it hears the next byte.
+      std::string rest(packet.data.substr(used));
+      while (!rest.empty()) {
+        Pump(p, now);
+        if (p.faults.resetting() || p.faults.gone) return;
+        used = p.modem.Feed(rest, now, p.out);
+        rest.erase(0, used);
+      }
+    }
   } else if (auto up = p.pty.DtrUp()) {
     p.modem.SetDtr(*up, p.out);
   }
@@ -108,6 +120,8 @@ void BankImpl::Consume(Port& p, const PtyPort::Packet& packet, TimePoint now) {
 void BankImpl::PortClosed(Port& p, TimePoint now) {
   p.attached = false;
   p.outq.clear();
+  p.faults.slow.clear();
+  p.faults.result.reset();
   WantOut(p, false);
   p.throttled = false;
   p.modem.Closed(p.out);
@@ -129,7 +143,7 @@ void BankImpl::Pump(Port& p, TimePoint now) {
       for (const ModemEvent& e : events) OnModemEvent(p, e, now);
     }
     if (!p.out.to_dte.empty()) {
-      Send(p, p.out.to_dte);
+      Deliver(p, p.out.to_dte, now);
       p.out.to_dte.clear();
     }
   }
@@ -144,9 +158,19 @@ void BankImpl::Pump(Port& p, TimePoint now) {
   }
 }
 
-// Writes to the tty, queueing what does not fit. Nothing is written to a port nobody
-// holds: it would wait there for the next opener.
+// Writes to the tty, queueing what does not fit; behind a dribble's bytes while one is
+// going out. Nothing is written to a port nobody holds: it would wait there for the next
+// opener.
 void BankImpl::Send(Port& p, std::string_view bytes) {
+  if (!p.attached || bytes.empty()) return;
+  if (!p.faults.slow.empty()) {
+    if (p.faults.slow.size() + bytes.size() <= kMaxQueue) p.faults.slow.append(bytes);
+    return;
+  }
+  WriteOut(p, bytes);
+}
+
+void BankImpl::WriteOut(Port& p, std::string_view bytes) {
   if (!p.attached || bytes.empty()) return;
   if (!p.outq.empty()) {
     if (p.outq.size() + bytes.size() <= kMaxQueue) p.outq.append(bytes);
@@ -229,8 +253,10 @@ void BankImpl::RunTimers(TimePoint now) {
     if (t.kind == kModemTimer) {
       p.modem.OnTimer(now, p.out);
       Pump(p, now);
-    } else {
+    } else if (t.kind == kCallTimer) {
       OnCallTimer(p, now);
+    } else {
+      OnFaultTimer(p, now);
     }
   }
 }

@@ -85,6 +85,10 @@ tl::expected<std::chrono::nanoseconds, std::string> ParseDuration(std::string_vi
   return FromSeconds(*v * scale);
 }
 
+std::string FormatDuration(std::chrono::nanoseconds d) {
+  return FormatSeconds(ToSeconds(d));
+}
+
 Distribution Distribution::Fixed(std::chrono::nanoseconds d) {
   Distribution out;
   out.kind_ = Kind::Fixed;

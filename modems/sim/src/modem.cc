@@ -40,12 +40,13 @@ Modem::Settings::Settings() {
 
 Modem::Modem(ModemIdentity identity) : identity_(std::move(identity)) {}
 
-void Modem::Feed(std::string_view bytes, TimePoint now, ModemOutput& out) {
+std::size_t Modem::Feed(std::string_view bytes, TimePoint now, ModemOutput& out) {
+  const std::size_t size = bytes.size();
   while (!bytes.empty()) {
     switch (state_) {
       case ModemState::Online:
         DataBytes(bytes, now, out);
-        return;
+        return size;
       case ModemState::Dialing:
       case ModemState::Answering:
         // Any byte from the DTE aborts a call being set up; the byte is consumed.
@@ -55,10 +56,12 @@ void Modem::Feed(std::string_view bytes, TimePoint now, ModemOutput& out) {
       case ModemState::Command:
       case ModemState::OnlineCommand:
         CommandByte(bytes.front(), now, out);
+        if (state_ == ModemState::Dialing) return size - bytes.size() + 1;  // the host's turn
         break;
     }
     bytes.remove_prefix(1);
   }
+  return size;
 }
 
 void Modem::CommandByte(char c, TimePoint now, ModemOutput& out) {
@@ -226,6 +229,12 @@ void Modem::RemoteHangup(ModemOutput& out) {
 
 void Modem::FromLine(std::string_view data, ModemOutput& out) {
   if (state_ == ModemState::Online) out.to_dte.append(data);
+}
+
+void Modem::UnsolicitedResult(ResultCode code, ModemOutput& out) { Result(code, out); }
+
+void Modem::DropDial() {
+  if (state_ == ModemState::Dialing) EndCall();
 }
 
 void Modem::Hangup(HangupCause cause, ModemOutput& out) {

@@ -81,7 +81,10 @@ class Modem {
   explicit Modem(ModemIdentity identity = {});
 
   // --- from the DTE ---
-  void Feed(std::string_view bytes, TimePoint now, ModemOutput& out);
+  // Returns the bytes consumed: all of them, except after a dial, where Feed stops right
+  // after the byte that placed it, so that the host acts on the Dial event before the
+  // next byte (which, fed then, aborts the dial, unless the host has dropped it).
+  std::size_t Feed(std::string_view bytes, TimePoint now, ModemOutput& out);
   // The DTE's DTR (a pty's speed: B0 = down). May repeat a level already reported.
   void SetDtr(bool up, ModemOutput& out);
   // Every opener closed the tty: hang up (event only, no bytes) and reset to the profile.
@@ -105,7 +108,14 @@ class Modem {
   void RemoteHangup(ModemOutput& out);
   // Data from the far end: to the DTE in data mode, dropped otherwise.
   void FromLine(std::string_view data, ModemOutput& out);
+  // A result code the host makes the modem say unprompted (a fault's RING flood): no
+  // state change, nothing with Q1.
+  void UnsolicitedResult(at::ResultCode code, ModemOutput& out);
+  // The host drops a dial without a result (a modem that died on the command): back to
+  // command mode in silence. Ignored unless Dialing.
+  void DropDial();
 
+  const ModemIdentity& identity() const { return identity_; }
   ModemState state() const { return state_; }
   bool in_call() const { return state_ != ModemState::Command; }
   bool ringing() const { return incoming_; }

@@ -109,7 +109,7 @@ std::optional<std::string> CheckBankConfig(const BankConfig& config) {
     return "leak.every: must be >= 1, or 0 for no leak (got " +
            std::to_string(config.leak.every) + ")";
   }
-  return std::nullopt;
+  return CheckFaultConfig(config.faults, config.ports, !config.link_dir.empty());
 }
 
 }  // namespace dialsoak::sim

@@ -39,6 +39,10 @@ class PtyPort {
   // Whether some program holds the slave open now (the master reports no POLLHUP).
   bool SlaveOpen() const;
 
+  // Closes the master, as if the device were unplugged: the slave's openers read EOF,
+  // fail writes with EIO and poll POLLHUP, and its /dev/pts name goes (ENOENT).
+  void Close() { master_.reset(); }
+
   int fd() const { return master_.get(); }
   const std::string& slave_path() const { return slave_path_; }
 

@@ -13,10 +13,11 @@ namespace dialsoak::sim::testing {
 struct ModemHarness {
   explicit ModemHarness(ModemIdentity identity = {}) : modem(std::move(identity)) {}
 
-  // Feeds bytes from the DTE and returns what the modem sent back to it.
+  // Feeds bytes from the DTE and returns what the modem sent back to it. A dial does not
+  // stop the bytes after it (they abort it), as no host acts in between here.
   std::string Send(std::string_view bytes) {
     out.Clear();
-    modem.Feed(bytes, now, out);
+    while (!bytes.empty()) bytes.remove_prefix(modem.Feed(bytes, now, out));
     return out.to_dte;
   }
   // Moves the clock and fires the modem's timer if it is due.

@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <initializer_list>
@@ -82,6 +83,31 @@ class Tty {
     }
   }
 
+  // Reads until `needle` has arrived and returns everything through it, consuming it; on
+  // timeout returns "" and keeps what arrived.
+  std::string ReadThrough(std::string_view needle, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (auto at = buffer_.find(needle); at != std::string::npos) {
+        std::string out = buffer_.substr(0, at + needle.size());
+        buffer_.erase(0, at + needle.size());
+        return out;
+      }
+      if (!ReadOnce(deadline)) return "";
+    }
+  }
+
+  // Reads until n bytes are pending and returns (consumes) them; on timeout returns what
+  // arrived.
+  std::string ReadBytes(std::size_t n, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (buffer_.size() < n && ReadOnce(deadline)) {
+    }
+    std::string out = buffer_.substr(0, std::min(n, buffer_.size()));
+    buffer_.erase(0, out.size());
+    return out;
+  }
+
   // What was pending plus everything that arrives until `quiet` passes without a byte;
   // consumes it.
   std::string Drain(std::chrono::milliseconds quiet = 50ms) {
@@ -110,7 +136,7 @@ class Tty {
         buffer_.append(buf, static_cast<std::size_t>(n));
         return true;
       }
-      if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return false;  // EOF: hung up
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;

@@ -8,7 +8,9 @@
 // data back, or, when the pool has answering ptys with a program (mgetty) on the one
 // taken, rings that program and joins the two ptys once it answers (ATA or S0).
 // A dialer hangs up with ATH (after +++), a DTR drop (speed B0 on its tty, &D2) or by
-// closing the tty; the other side then gets NO CARRIER.
+// closing the tty; the other side then gets NO CARRIER. Faults (BankConfig::faults, see
+// fault.h) make the modems misbehave on purpose: noise, cut or missing results, slow
+// bytes, dropped calls, RING floods, reboots, and ports that vanish and come back.
 //
 // Start returns when the ports are ready; one thread runs all modems. Destroying the
 // bank stops it, closes the ptys and removes the links it made.
@@ -33,6 +35,7 @@
 
 #include "dialsoak/io/error.h"
 #include "dialsoak/sim/distribution.h"
+#include "dialsoak/sim/fault.h"
 #include "dialsoak/sim/leak.h"
 
 namespace dialsoak::sim {
@@ -65,13 +68,19 @@ struct BankConfig {
   std::vector<PoolConfig> pools = {PoolConfig{}};
   std::uint64_t seed = 1;
   std::chrono::nanoseconds ring_interval = std::chrono::seconds(6);  // RING to RING (> 0)
-  std::filesystem::path link_dir;             // if set: link_dir/modem0.., link_dir/answer0..
+  // If set: link_dir/modem0.., link_dir/answer0... A dialing port's link is its stable
+  // name: a port that vanished (faults) comes back on a new pty under the same link.
+  std::filesystem::path link_dir;
   // Leak one descriptor on every leak.every-th dial (on ATD), held until the bank is
   // destroyed (see leak.h); off by default.
   LeakConfig leak;
+  // Faults drawn at each dial of the dialing ports they target (see fault.h); none by
+  // default. vanish needs link_dir.
+  FaultConfig faults;
 };
 
-// The first problem with a config ("call.p_busy: must be within 0..1"), or nothing.
+// The first problem with a config ("call.p_busy: must be within 0..1",
+// "faults[0] (vanish): needs link_dir ..."), or nothing.
 // Start throws std::invalid_argument with this message.
 std::optional<std::string> CheckBankConfig(const BankConfig& config);
 
@@ -83,23 +92,32 @@ struct CallRecord {
   std::chrono::nanoseconds setup;  // ATD to result
   std::chrono::nanoseconds held;   // CONNECT to hang-up (0 if never connected)
   // How the call ended after its dial: "dtr", "ath" (ATH or ATZ), "close", "remote" (the
-  // answering side), "abort" (a byte from the dialer during set-up); "" when the result
-  // itself ended it (BUSY, NO ANSWER, ...).
+  // answering side), "abort" (a byte from the dialer during set-up), "carrier" (a
+  // carrier_loss fault), "vanish" (the port vanished); "" when the result itself ended it
+  // (BUSY, NO ANSWER, ...) or the dial got none (result "": a silent or reset fault).
   std::string hangup_cause;
   std::chrono::steady_clock::time_point dialed{};  // when ATD arrived
   // How long the call held one of its pool's ports: from the dial to the release (the
   // far end's own occupancy, for Erlang B); 0 when it got none (a full pool's BUSY).
   std::chrono::nanoseconds port_time{0};
+  // The faults that took effect on this call, in the order they did (a vanish after the
+  // call had ended is in BankStats::faults only).
+  std::vector<FaultKind> faults;
 };
 
 // Counters since Start. calls: dials placed; then one result each (connects, busy, ...;
-// a dial aborted or timed out counts as no_carrier); hangups_*: connected calls, by cause;
-// leaked_descriptors: descriptors the leak injection holds open (BankConfig::leak);
-// blocked: the BUSYs (counted in busy too) of a full pool, all its C ports in use.
+// a dial aborted or timed out counts as no_carrier), or none (unanswered: a silent or
+// reset fault, or a vanish before the result); hangups_*: connected calls, by cause
+// (carrier and vanish: by a fault); leaked_descriptors: descriptors the leak injection
+// holds open (BankConfig::leak); blocked: the BUSYs (counted in busy too) of a full pool,
+// all its C ports in use; faults: faults injected, per kind. A truncated result counts as
+// the result it was (connects, ...), since the bank's side of the call went on.
 struct BankStats {
   std::uint64_t calls = 0, connects = 0, busy = 0, no_answer = 0, no_dialtone = 0,
                 no_carrier = 0, hangups_dtr = 0, hangups_ath = 0, hangups_close = 0,
-                hangups_remote = 0, leaked_descriptors = 0, blocked = 0;
+                hangups_remote = 0, leaked_descriptors = 0, blocked = 0, unanswered = 0,
+                hangups_carrier = 0, hangups_vanish = 0;
+  FaultCounts faults;
 };
 
 class ModemBank {
@@ -110,7 +128,8 @@ class ModemBank {
                                                       CallObserver observer = {});
   virtual ~ModemBank() = default;
 
-  // Paths a dialer opens, one per dialing port ("/dev/pts/7").
+  // Paths a dialer opens, one per dialing port ("/dev/pts/7"): the ptys made at Start. A
+  // port that vanished comes back on a new pty, at its link (link_dir/modemN) only.
   virtual const std::vector<std::string>& port_paths() const = 0;
   // Paths of answering ports that are ptys, in pool order (for mgetty and the like).
   virtual const std::vector<std::string>& answer_paths() const = 0;

@@ -38,5 +38,7 @@ class Distribution {
 
 // Parses "250ms", "2s", "1.5s", "3m", "1h", "500us", or a bare number of seconds.
 tl::expected<std::chrono::nanoseconds, std::string> ParseDuration(std::string_view text);
+// The shortest exact form ParseDuration reads back: "0s", "50ms", "2s", "1500us".
+std::string FormatDuration(std::chrono::nanoseconds d);
 
 }  // namespace dialsoak::sim
