@@ -1,8 +1,11 @@
 #include "backend.h"
 
 #include <sys/resource.h>
+#include <stdlib.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -32,7 +35,7 @@ void RaiseDescriptorLimit(const RunSettings& s) {
 }
 
 tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(
-    const RunSettings& s, sim::ModemBank::CallObserver calls) {
+    const RunSettings& s, sim::ModemBank::CallObserver calls, const std::filesystem::path& links) {
   sim::BankConfig config;
   config.ports = s.lines;
   config.seed = s.seed;
@@ -47,6 +50,10 @@ tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(
     for (const std::string& text : s.pools) config.pools.push_back(*sim::ParsePoolConfig(text));  // validated
   }
   if (!s.inject_leak.empty()) config.leak = *sim::ParseLeakConfig(s.inject_leak);  // validated
+  for (const std::string& text : s.sim_faults) config.faults.faults.push_back(*sim::ParseFault(text));
+  // Faults can unplug a port (vanish): the lines then dial stable links, as a dialer of a
+  // real modem dials its /dev/ttyUSB0 again when it comes back.
+  if (config.faults.enabled()) config.link_dir = links;
   if (const double sum = s.sim_busy + s.sim_no_answer + s.sim_no_dialtone + s.sim_no_carrier;
       sum > 1) {
     return tl::unexpected(BackendError{
@@ -88,10 +95,24 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s,
   if (s.backend == "serial") {
     b.devices = s.devices;
   } else {
-    auto bank = StartBank(s, std::move(calls));
+    if (!s.sim_faults.empty()) {
+      char tmpl[] = "/tmp/dialsoak-links.XXXXXX";  // mode 0700: the links are ours alone
+      if (::mkdtemp(tmpl) == nullptr) {
+        return tl::unexpected(BackendError{kSetupFailed, io::ErrnoError("creating a directory "
+                                                                        "for the simulator's links")
+                                                              .message});
+      }
+      b.link_dir = std::make_unique<Backend::TempDir>(tmpl);
+    }
+    auto bank = StartBank(s, std::move(calls), b.link_dir ? b.link_dir->path : "");
     if (!bank) return tl::unexpected(bank.error());
     b.bank = std::move(*bank);
     b.devices = b.bank->port_paths();
+    if (b.link_dir) {
+      for (std::size_t i = 0; i < b.devices.size(); ++i) {
+        b.devices[i] = (b.link_dir->path / ("modem" + std::to_string(i))).string();
+      }
+    }
   }
   for (size_t i = 0; i < b.devices.size(); ++i) {
     b.lines.push_back(EffectiveLineSettings(s, static_cast<int>(i), b.devices[i]));
@@ -100,12 +121,24 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s,
 }
 
 nlohmann::json SimulatorToJson(const sim::BankStats& st) {
+  nlohmann::json faults = nlohmann::json::object();
+  for (std::size_t k = 0; k < sim::kFaultKindCount; ++k) {
+    const auto kind = static_cast<sim::FaultKind>(k);
+    faults[std::string(sim::ToString(kind))] = st.faults[kind];
+  }
   return {{"calls", st.calls},           {"connects", st.connects},
           {"busy", st.busy},             {"no_answer", st.no_answer},
           {"no_dialtone", st.no_dialtone}, {"no_carrier", st.no_carrier},
-          {"hangups_dtr", st.hangups_dtr}, {"hangups_ath", st.hangups_ath},
-          {"hangups_close", st.hangups_close}, {"leaked_descriptors", st.leaked_descriptors},
-          {"blocked", st.blocked}};
+          {"unanswered", st.unanswered},  {"hangups_dtr", st.hangups_dtr},
+          {"hangups_ath", st.hangups_ath}, {"hangups_close", st.hangups_close},
+          {"hangups_carrier", st.hangups_carrier}, {"hangups_vanish", st.hangups_vanish},
+          {"leaked_descriptors", st.leaked_descriptors}, {"blocked", st.blocked},
+          {"faults", faults}};
+}
+
+Backend::TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
 }
 
 }  // namespace dialsoak::cli

@@ -4,6 +4,7 @@
 // what the lines need. Called once at start-up, from the main thread.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,13 @@
 namespace dialsoak::cli {
 
 struct Backend {
+  // A directory of our own, removed with the Backend (after the bank, declared after it).
+  struct TempDir {
+    explicit TempDir(std::filesystem::path p) : path(std::move(p)) {}
+    ~TempDir();
+    std::filesystem::path path;
+  };
+  std::unique_ptr<TempDir> link_dir;     // sim backend with faults: the ports' links
   std::unique_ptr<sim::ModemBank> bank;  // sim backend only
   std::vector<std::string> devices;      // one per line: the bank's ports or --device
   std::vector<LineSettings> lines;       // each line's settings, merged once

@@ -18,6 +18,7 @@
 #include "config_values.h"
 #include "dialsoak/engine/arrivals.h"
 #include "dialsoak/sim/distribution.h"
+#include "dialsoak/sim/fault.h"
 
 namespace dialsoak::cli {
 namespace {
@@ -33,7 +34,7 @@ constexpr std::string_view kTopKeys[] = {
     "push",         "defaults", "modems",
     "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
     "junit",        "rate",     "stages",          "arrivals",        "hold_dist",
-    "ports",        "pools",    "capacity",        "out"};
+    "ports",        "pools",    "capacity",        "out",    "sim_faults"};
 constexpr std::string_view kCapacityKeys[] = {
     "loads",   "precision",       "step_calls", "step_duration", "max_step",       "warmup",
     "confidence", "target_blocking", "p99_limit", "plan_load",   "expect_erlang_b"};
@@ -299,6 +300,14 @@ class Loader {
           });
     } else if (key == "watch_name") {
       s.watch_names = Strings(v, at, "a process name or a list of them");
+    } else if (key == "sim_faults") {
+      s.sim_faults.clear();
+      ForEachElement(v, at, "a fault such as 'noise:0.1' or a list of them",
+                     [&](const YAML::Node& e, const Spot& e_at) {
+                       std::string text = Text(e, e_at, "a fault such as 'noise:0.1'");
+                       if (auto f = sim::ParseFault(text); !f) Fail(e_at, f.error());
+                       s.sim_faults.push_back(std::move(text));
+                     });
     } else if (key == "out") {
       s.out_dir = NonEmptyText(v, at, "a directory such as runs/bank1");
     } else if (key == "report") {

@@ -16,6 +16,7 @@
 #include "dialsoak/prometheus/pushgateway.h"
 #include "dialsoak/sim/bank.h"
 #include "dialsoak/sim/distribution.h"
+#include "dialsoak/sim/fault.h"
 
 namespace dialsoak::cli {
 namespace {
@@ -92,6 +93,15 @@ std::optional<std::string> CheckFarEnd(const RunSettings& s) {
   }
   // A capacity sweep on real lines needs --ports: the ports of the concentrator it dials.
   const bool ports_for_erlang_b = s.command == "capacity" && s.pools.empty();
+  for (const std::string& text : s.sim_faults) {
+    if (auto f = sim::ParseFault(text); !f) {
+      return fmt::format("{}: {}", Setting("sim_fault", "sim_faults"), f.error());
+    }
+  }
+  if (!s.sim_faults.empty() && s.backend != "sim") {
+    return fmt::format("{}: the sim backend only; with real lines use modemsim --fault",
+                       Setting("sim_fault", "sim_faults"));
+  }
   if ((s.ports || !s.pools.empty()) && s.backend != "sim" && !ports_for_erlang_b) {
     return fmt::format("{}: the sim backend only (the embedded bank's far end); real lines "
                        "reach whatever ports the exchange has",

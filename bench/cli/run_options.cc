@@ -208,7 +208,12 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
       Copy(&RunSettings::pools, pools_))
       ->type_name("NUMBER:C");
   if (is_run) {
-    Add(run, "--rate", rate_,
+    Add(run, "--sim-fault", sim_faults_,
+      "Sim backend: a fault the simulator injects, KIND[:P][@PORT,...][/KNOB=V...]: noise, "
+      "truncate, silent, dribble, carrier_loss, vanish, ring_flood, reset (repeatable)",
+      Copy(&RunSettings::sim_faults, sim_faults_))
+      ->type_name("FAULT");
+  Add(run, "--rate", rate_,
         "Open loop: calls arrive at R calls/s across the lines, whatever they are doing "
         "(stops with --duration, or at Ctrl-C); --cycles and --think do not apply",
         [this](RunSettings& s) -> Ok {

@@ -68,7 +68,7 @@ class RunOptions {
   double max_failures_ = 0;
   double sim_busy_ = 0, sim_no_answer_ = 0, sim_no_dialtone_ = 0, sim_no_carrier_ = 0;
   int ports_ = 0;
-  std::vector<std::string> pools_;
+  std::vector<std::string> pools_, sim_faults_;
   // dialsoak capacity
   std::vector<std::string> loads_;
   double precision_ = 0, confidence_ = 0, plan_load_ = 0;

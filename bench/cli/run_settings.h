@@ -79,6 +79,8 @@ struct RunSettings {
   // Neither: unlimited, never BUSY for want of a port. At most one of the two is set.
   std::optional<int> ports;
   std::vector<std::string> pools;
+  // Sim backend: faults the simulator injects (sim::ParseFault texts, "noise:0.1@0").
+  std::vector<std::string> sim_faults;
   bool quiet = false;
   double max_failures_percent = 0;           // failed calls allowed before exit code 1
   std::string report_path;                   // --report FILE (JSON), besides the run directory's

@@ -59,6 +59,7 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                        {"no_carrier", s.sim_no_carrier}};
   j["ports"] = s.ports ? nlohmann::json(*s.ports) : nlohmann::json();
   j["pools"] = s.pools;
+  j["sim_faults"] = s.sim_faults;
   j["out"] = s.out_dir;
   j["report"] = s.report_path;
   j["max_failures_percent"] = s.max_failures_percent;

@@ -55,8 +55,8 @@ check_agreement() {
 
 # 1. Theory, at four points.
 theory=(--confidence 0.999 --expect-erlang-b --charts none)
-dialsoak_run c2 40 "${common[@]}" "${theory[@]}" --ports 2 --load 0.381 --hold-dist exp:2ms \
-  --step-calls 2000 --report "$R/c2.json"
+dialsoak_run c2 40 "${common[@]}" "${theory[@]}" --ports 2 --load 0.381 --hold-dist exp:5ms \
+  --step-calls 1500 --report "$R/c2.json"
 check_agreement c2 2 1
 assert_exit c2 0 "2 ports at 5%: see the steps above"
 dialsoak_run c5 40 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --hold-dist exp:5ms \

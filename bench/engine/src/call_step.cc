@@ -6,6 +6,9 @@
 namespace dialsoak::engine::detail {
 namespace {
 
+// How long a watched hold waits before looking at the stop request again.
+constexpr auto kWatchSlice = std::chrono::milliseconds(100);
+
 void Set(std::atomic<int>& state, LineState s) {
   state.store(static_cast<int>(s), std::memory_order_relaxed);
 }
@@ -30,9 +33,24 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
   r.dial_latency = dialed - timing.due;
   r.detail = std::move(d.detail);
 
+  r.reopened = d.reopened;
+  r.noise_bytes = d.noise_bytes;
   if (d.result == CallResult::Connect) {
     Set(state, LineState::Connected);
-    clock.WaitUntil(std::min(dialed + timing.hold, timing.hold_cap));  // a stop cuts it short
+    const auto hold_end = std::min(dialed + timing.hold, timing.hold_cap);
+    if (line.watchable()) {
+      // Watched in slices, so that a stop still cuts the hold short.
+      while (!clock.stopped() && clock.Now() < hold_end) {
+        const auto slice = std::min(hold_end, clock.Now() + kWatchSlice);
+        if (auto ended = line.watch(Deadline(slice))) {
+          r.dropped = true;
+          r.drop_detail = std::move(*ended);
+          break;
+        }
+      }
+    } else {
+      clock.WaitUntil(hold_end);  // a stop cuts it short
+    }
   }
   // Always asked: after a timeout the modem may still be dialing and must be stopped.
   Set(state, LineState::HangingUp);

@@ -27,8 +27,9 @@ struct CallTiming {
   std::chrono::nanoseconds stop_timeout{0};               // caps the hang-up after a stop
 };
 
-// One call: dial, hold while connected (a stop cuts it short), and always hang up (after a
-// timeout the modem may still be dialing). Sets `state` (a LineState) as it goes, ending
+// One call: dial, hold while connected (a stop cuts it short; a watchable line ends it
+// early when the call drops by itself), and always hang up (after a timeout the modem may
+// still be dialing; after a drop the line has nothing left to do). Sets `state` (a LineState) as it goes, ending
 // Idle. Fills every field of the record but line and cycle; `hung_up_at` gets the time the
 // hang-up returned.
 CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,

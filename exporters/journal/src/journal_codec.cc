@@ -79,7 +79,11 @@ ordered_json Encode(const CycleRecord& c, Clock::time_point start) {
               {"hangup_ok", c.hangup_ok},
               {"hangup", Ns(c.hangup_latency)},
               {"method", ToString(c.hangup_method)},
-              {"hangup_detail", c.hangup_detail}};
+              {"hangup_detail", c.hangup_detail},
+              {"dropped", c.dropped},
+              {"drop_detail", c.drop_detail},
+              {"reopened", c.reopened},
+              {"noise", c.noise_bytes}};
 }
 
 ordered_json Encode(const DroppedCall& d, Clock::time_point start) {
@@ -160,6 +164,10 @@ std::optional<CycleRecord> DecodeCycle(const json& j, Clock::time_point start) {
     c.hangup_method = *m;
   }
   Get(j, "hangup_detail", c.hangup_detail);
+  Get(j, "dropped", c.dropped);
+  Get(j, "drop_detail", c.drop_detail);
+  Get(j, "reopened", c.reopened);
+  Get(j, "noise", c.noise_bytes);
   return c;
 }
 

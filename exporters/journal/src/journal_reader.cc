@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <fstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -49,9 +50,36 @@ io::Result<std::ifstream> OpenJournal(const std::string& path) {
   return in;
 }
 
+using Texts = std::unordered_map<std::int64_t, std::string>;
+
+// A cycle's interned fields back to their texts; false for an id never defined.
+bool Restore(json& j, const Texts& texts) {
+  for (const char* field : {"detail", "hangup_detail", "drop_detail"}) {
+    auto it = j.find(field);
+    if (it == j.end() || !it->is_number_integer()) continue;
+    auto text = texts.find(it->get<std::int64_t>());
+    if (text == texts.end()) return false;
+    *it = text->second;
+  }
+  return true;
+}
+
 // One record to the observers; false when the line is no record this reader knows.
-bool Dispatch(const json& j, const std::vector<RunObserver*>& observers, ReplayStats& stats) {
+bool Dispatch(json& j, const std::vector<RunObserver*>& observers, Texts& texts,
+              ReplayStats& stats) {
   const std::string type = TypeOf(j);
+  if (type == "text") {
+    std::int64_t id = 0;
+    std::string text;
+    try {
+      id = j.at("id").get<std::int64_t>();
+      text = j.at("text").get<std::string>();
+    } catch (const json::exception&) {
+      return false;
+    }
+    texts[id] = std::move(text);
+    return true;
+  }
   if (type == "start") {
     auto info = DecodeStart(j, kReplayStart);
     if (!info) return false;
@@ -61,6 +89,7 @@ bool Dispatch(const json& j, const std::vector<RunObserver*>& observers, ReplayS
   }
   if (!stats.started) return type == "header";  // nothing counts before the start
   if (type == "cycle") {
+    if (!Restore(j, texts)) return false;
     auto c = DecodeCycle(j, kReplayStart);
     if (!c) return false;
     for (RunObserver* o : observers) o->OnCycle(*c);
@@ -112,14 +141,15 @@ io::Result<ReplayStats> Replay(const std::string& path, const std::vector<RunObs
   auto in = OpenJournal(path);
   if (!in) return io::Fail(in.error());
   ReplayStats stats;
+  Texts texts;
   std::string line;
   while (std::getline(*in, line)) {
     ++stats.lines;
     if (stats.lines == 1) continue;  // the header, read above
     const bool complete = !in->eof();  // getline stopped at a newline
-    const auto j = Parse(line);
-    if (j && Dispatch(*j, observers, stats)) {
-      ++stats.records;
+    auto j = Parse(line);
+    if (j && Dispatch(*j, observers, texts, stats)) {
+      if (TypeOf(*j) != "text") ++stats.records;
       continue;
     }
     if (!complete) {

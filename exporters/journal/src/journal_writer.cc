@@ -92,7 +92,29 @@ void JournalWriter::OnRunStart(const RunInfo& info) {
   Add(Encode(info));
 }
 
-void JournalWriter::OnCycle(const CycleRecord& c) { Add(Encode(c, start_)); }
+void JournalWriter::OnCycle(const CycleRecord& c) {
+  nlohmann::ordered_json line = Encode(c, start_);
+  Intern(line, "detail");
+  Intern(line, "hangup_detail");
+  Intern(line, "drop_detail");
+  Add(line);
+}
+
+// The field's text as the id of a "text" record, written before the first line using it.
+void JournalWriter::Intern(nlohmann::ordered_json& line, const char* field) {
+  auto it = line.find(field);
+  if (it == line.end() || !it->is_string()) return;
+  const std::string text = it->get<std::string>();
+  if (text.empty()) return;
+  auto known = texts_.find(text);
+  if (known == texts_.end()) {
+    if (texts_.size() >= kMaxTexts) return;  // noise: each one its own, kept as a string
+    known = texts_.emplace(text, static_cast<std::int64_t>(texts_.size()) + 1).first;
+    Add(nlohmann::ordered_json{{"t", "text"}, {"id", known->second}, {"text", text}});
+    --records_;  // a text is no record of the run
+  }
+  *it = known->second;
+}
 void JournalWriter::OnDropped(const DroppedCall& d) { Add(Encode(d, start_)); }
 void JournalWriter::OnProbe(const ProbeSample& s) { Add(Encode(s, start_)); }
 void JournalWriter::OnFdTable(const FdTable& t) { Add(Encode(t)); }

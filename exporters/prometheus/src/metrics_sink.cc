@@ -52,6 +52,18 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                          "their arrival time")
                    .Register(*registry_)
                    .Add({})),
+      dropped_during_hold_(prometheus::BuildCounter()
+                               .Name("dialsoak_calls_dropped_during_hold_total")
+                               .Help("Connected calls that ended by themselves while held: NO "
+                                     "CARRIER from the far end, or the device lost")
+                               .Register(*registry_)
+                               .Add({})),
+      reopens_(prometheus::BuildCounter()
+                   .Name("dialsoak_device_reopens_total")
+                   .Help("Dials for which a line's lost device (EIO, POLLHUP: unplugged) was "
+                         "opened again")
+                   .Register(*registry_)
+                   .Add({})),
       handles_(
           prometheus::BuildGauge()
               .Name("dialsoak_process_open_handles")
@@ -156,6 +168,8 @@ void MetricsSink::OnCycle(const CycleRecord& c) {
     hangup_duration_.Observe(Seconds(c.hangup_latency));
     if (!c.hangup_ok) hangup_failures_.Increment();
   }
+  if (c.dropped) dropped_during_hold_.Increment();
+  if (c.reopened) reopens_.Increment();
   cycles_.Increment();
 }
 

@@ -98,6 +98,15 @@ void RunSummary::OnCycle(const CycleRecord& c) {
   dial_ns_.push_back(c.dial_latency.count());
   start_lag_ns_.push_back(c.start_lag.count());
   if (c.result != CallResult::Connect) NoteFailure(ToString(c.result), c.detail, c);
+  if (c.reopened) ++s_.reopens;
+  if (c.noise_bytes > 0) {
+    ++s_.noisy_dials;
+    s_.noise_bytes += c.noise_bytes;
+  }
+  if (c.dropped) {
+    ++s_.dropped_during_hold;
+    NoteFailure("dropped", c.drop_detail, c);
+  }
   if (!c.hung_up) return;
   ++s_.hangups;
   hangup_ns_.push_back(c.hangup_latency.count());

@@ -64,6 +64,23 @@ std::string DroppedAtOrigin(const Summary& s) {
   return fmt::format("dropped at origin: {} ({:.2f}% of arrivals)\n", s.dropped_at_origin, share);
 }
 
+// Calls the far end dropped while held, and lines reopened after losing their device;
+// empty when there were none.
+std::string DroppedOrReopened(const Summary& s) {
+  std::string out;
+  if (s.dropped_during_hold > 0) {
+    out += fmt::format("dropped during the hold: {} (the call ended by itself: NO CARRIER, a "
+                       "device lost)\n",
+                       s.dropped_during_hold);
+  }
+  if (s.reopens > 0) out += fmt::format("lines reopened after losing their device: {}\n", s.reopens);
+  if (s.noisy_dials > 0) {
+    out += fmt::format("line noise: {} dial(s) heard {} byte(s) that were no response\n",
+                       s.noisy_dials, s.noise_bytes);
+  }
+  return out;
+}
+
 std::vector<std::string> LatencyRow(std::string name, const LatencyStats& l) {
   if (l.count == 0) return {std::move(name), "0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
   return {std::move(name), std::to_string(l.count), FormatMs(l.min),  FormatMs(l.p50),
@@ -119,7 +136,9 @@ std::string Failures(const Summary& s) {
                   s.other_failures > 0 ? fmt::format("; {} more not shown", s.other_failures) : "");
   Rows rows;
   for (const auto& f : s.failures) {
-    std::string what = f.what == "hangup" ? "hang-up failed" : Shout(f.what);
+    std::string what = f.what == "hangup"    ? "hang-up failed"
+                       : f.what == "dropped" ? "dropped while held"
+                                             : Shout(f.what);
     rows.push_back({"  " + what, fmt::format("{}x", f.count),
                     fmt::format("first line {} cycle {}:", f.first_line, f.first_cycle),
                     f.detail.empty() ? "(no detail)" : Printable(f.detail)});
@@ -135,6 +154,7 @@ std::string RenderSummary(const Summary& s, int exit_code, std::string_view exit
   out += Outcomes(s);
   out += Hangups(s);
   out += DroppedAtOrigin(s);
+  out += DroppedOrReopened(s);
   out += '\n';
   out += Latencies(s);
   out += '\n';

@@ -56,31 +56,44 @@ io::Result<std::unique_ptr<SerialLine>> SerialLine::Open(SerialLineConfig config
   if (config.hangup != HangupPolicy::Escape && dtr) method = HangupMethod::Dtr;
 
   std::unique_ptr<SerialLine> line(new SerialLine(std::move(config), std::move(*fd), method));
-  std::vector<std::string> commands = line->config_.init;
+  if (auto init = line->Initialise(Deadline(Clock::time_point::max())); !init) {
+    return io::Fail(init.error());
+  }
+  return line;
+}
+
+io::Result<void> SerialLine::Initialise(Deadline deadline) {
+  std::vector<std::string> commands = config_.init;
   // The modem must wait the same guard time around +++ as we do (S12, in 1/50 s).
-  if (line->config_.guard_time != std::chrono::seconds(1)) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(line->config_.guard_time);
+  if (config_.guard_time != std::chrono::seconds(1)) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.guard_time);
     commands.push_back(fmt::format("S12={}", std::clamp<long long>(ms.count() / 20, 1, 255)));
   }
   for (const std::string& init : commands) {
-    Exchange ex = line->Send(at::FormatCommand(init),
-                             Deadline::After(line->config_.command_timeout));
-    std::string what = fmt::format("init '{}' on {}", init, line->config_.device);
+    Exchange ex = Send(at::FormatCommand(init), deadline.Within(config_.command_timeout));
+    std::string what = fmt::format("init '{}' on {}", init, config_.device);
     if (!ex.error.empty()) return io::Fail(io::Error{EIO, what + ": " + ex.error});
     if (ex.timed_out) {
       return io::Fail(io::Error{ETIMEDOUT, fmt::format("{}: no answer within {:.1f} s", what,
-                                                       Seconds(line->config_.command_timeout))});
+                                                       Seconds(config_.command_timeout))});
     }
     if (ex.response.final->code != at::ResultCode::Ok) {
       return io::Fail(io::Error{EPROTO, what + ": answered " + ex.response.final->text});
     }
   }
-  return line;
+  return {};
+}
+
+void SerialLine::Lost(const std::string& why) {
+  lost_ = true;
+  lost_why_ = why;
+  off_hook_ = false;  // whatever call there was went with the device
 }
 
 SerialLine::Exchange SerialLine::Send(std::string_view command, Deadline deadline) {
   if (auto w = io::WriteAll(fd_.get(), command, deadline, config_.device); !w) {
-    return Exchange{{}, w.error().message, false};
+    Lost(w.error().message);
+    return Exchange{{}, w.error().message, false, {}};
   }
   at::ResponseReader reader(command);
   return Await(reader, deadline);
@@ -92,10 +105,12 @@ SerialLine::Exchange SerialLine::Await(at::ResponseReader& reader, Deadline dead
     auto bytes = io::ReadSome(fd_.get(), deadline, config_.device);
     if (!bytes) {
       ex.error = bytes.error().message;
+      Lost(ex.error);
       break;
     }
     if (bytes->empty()) {
       ex.timed_out = true;
+      ex.pending = std::string(reader.pending());
       break;
     }
     // Bytes after the final result (data after CONNECT) are not a response: dropped.
@@ -111,23 +126,57 @@ DialOutcome SerialLine::dial(std::string_view number, Deadline deadline) {
   auto command = at::FormatDial(number, config_.dial_mode);
   if (!command) return DialOutcome{CallResult::Error, elapsed(), command.error()};
 
+  // A lost device is opened again, a modem that went silent initialised again, first.
+  const bool reopening = lost_;
+  std::string recovered;
+  if (reopening || unsure_) {
+    auto ready = reopening ? Reopen(deadline) : Reinitialise(deadline);
+    if (!ready) {
+      return DialOutcome{reopening ? CallResult::IoError : CallResult::Timeout, elapsed(),
+                         ready.error().message};
+    }
+    recovered = reopening ? fmt::format("; reopened {} (lost: {})", config_.device, lost_why_)
+                          : "; re-initialised after a dial with no result";
+    if (reopening) lost_why_.clear();
+  }
+
   off_hook_ = true;
   Exchange ex = Send(*command, deadline);
-  if (!ex.error.empty()) return DialOutcome{CallResult::IoError, elapsed(), ex.error};
+  if (!ex.error.empty()) return DialOutcome{CallResult::IoError, elapsed(), ex.error + recovered, reopening};
   if (ex.timed_out) {
+    unsure_ = true;  // silent, reset, or a result cut short: ask again before the next dial
     std::string detail = "no result code before the deadline";
     if (!ex.response.info.empty()) detail += "; last text: " + ex.response.info.back();
+    if (!ex.pending.empty()) detail += fmt::format("; cut short: '{}'", ex.pending);
     AppendNoise(detail, ex.response);
-    return DialOutcome{CallResult::Timeout, elapsed(), std::move(detail)};
+    return DialOutcome{CallResult::Timeout, elapsed(), detail + recovered, reopening,
+                       static_cast<std::int64_t>(ex.response.noise_bytes)};
   }
   CallResult result = ToCallResult(ex.response.final->code);
   if (result != CallResult::Connect) off_hook_ = false;  // the modem is back on hook
   std::string detail = ex.response.final->text;
   AppendNoise(detail, ex.response);
-  return DialOutcome{result, elapsed(), std::move(detail)};
+  return DialOutcome{result, elapsed(), detail + recovered, reopening,
+                     static_cast<std::int64_t>(ex.response.noise_bytes)};
+}
+
+std::optional<std::string> SerialLine::watch(Deadline deadline) {
+  if (lost_) return "device lost: " + lost_why_;
+  if (!off_hook_) return std::string("on hook");
+  at::ResponseReader reader;  // in data mode only a result code means anything
+  Exchange ex = Await(reader, deadline);
+  if (!ex.error.empty()) return "device lost: " + ex.error;
+  if (ex.timed_out) return std::nullopt;  // still up
+  off_hook_ = false;  // NO CARRIER: the far end (or the modem) dropped the call
+  std::string detail = ex.response.final->text;
+  AppendNoise(detail, ex.response);
+  return detail;
 }
 
 HangupOutcome SerialLine::hangup(Deadline deadline) {
+  if (lost_) {
+    return HangupOutcome{false, {}, "device lost: " + lost_why_, method_};
+  }
   if (!off_hook_) return HangupOutcome{true, {}, "on hook", HangupMethod::None};
   HangupOutcome out =
       method_ == HangupMethod::Dtr ? HangupByDtr(deadline) : HangupByEscape(deadline);
@@ -144,8 +193,11 @@ HangupOutcome SerialLine::HangupByDtr(Deadline deadline) {
     return fail(down.error().message);
   }
   // Hold DTR low until the modem says it hung up: a drop undone too soon may go unseen.
+  // After a dial with no result the modem may have no call to end: a second will do.
   at::ResponseReader reader;
-  Exchange ex = Await(reader, deadline.Within(config_.command_timeout));
+  const auto wait = unsure_ ? std::min<std::chrono::nanoseconds>(config_.command_timeout, std::chrono::seconds(1))
+                            : config_.command_timeout;
+  Exchange ex = Await(reader, deadline.Within(wait));
   auto up = SetDtr(fd_.get(), true, config_.tty, config_.device);
   if (!ex.error.empty()) return fail(ex.error);
   if (!up) return fail(up.error().message);

@@ -7,7 +7,8 @@
 //    "cycles_per_line":250|null,"duration":ns|null,"started_unix_ns":...}
 //   {"t":"cycle","at":ns,"line":0,"cycle":12,"result":"connect","dial":ns,"lag":ns,
 //    "held":ns,"detail":"CONNECT 33600","hung_up":true,"hangup_ok":true,"hangup":ns,
-//    "method":"dtr","hangup_detail":"NO CARRIER"}
+//    "method":"dtr","hangup_detail":"NO CARRIER","dropped":false,"drop_detail":"",
+//    "reopened":false,"noise":0}
 //   {"t":"drop","at":ns,"arrival":7}
 //   {"t":"probe","at":ns,"process":"self","pid":42,"kind":"periodic","cycles":100,
 //    "alive":true,"handles":23,"threads":11,"rss":12582912,"error":""}
@@ -16,6 +17,12 @@
 //   {"t":"suspect","process":"self","resource":"handles","per_cycle":1.0,"cycles":210}
 //   {"t":"end","reason":"completed","elapsed":ns,"cycles":1000,"dropped":0,"message":""}
 //   {"t":"simulator", ...the simulator's counts...}
+//   {"t":"text","id":1,"text":"CONNECT 33600/ARQ"}
+//
+// A modem says the same few things again and again: the writer gives each text it sees
+// (up to kMaxTexts of them) an id in a "text" record the first time, and a cycle's
+// "detail" and "hangup_detail" are then that id, a number, instead of the string (a
+// cycle line is about half as long). Texts past kMaxTexts (line noise) stay strings.
 //
 // Keys are written in the order above (the type first). Text from modems is kept as JSON strings: invalid UTF-8 is replaced (U+FFFD), never
 // dropped. Pure functions; thread-compatible. Decoding returns nullopt for an object that
@@ -32,6 +39,7 @@
 namespace dialsoak::journal {
 
 inline constexpr int kFormat = 1;
+inline constexpr std::size_t kMaxTexts = 1000;
 
 nlohmann::ordered_json Encode(const RunInfo& info);
 nlohmann::ordered_json Encode(const CycleRecord& c, Clock::time_point start);

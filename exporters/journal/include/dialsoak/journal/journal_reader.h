@@ -34,7 +34,7 @@ struct JournalHeader {
 
 struct ReplayStats {
   std::int64_t lines = 0;        // lines read, the header included
-  std::int64_t records = 0;      // handed to the observers
+  std::int64_t records = 0;      // handed to the observers (the texts they use not counted)
   std::int64_t torn_lines = 0;   // 0 or 1: the last line, cut short
   std::int64_t bad_lines = 0;    // skipped in the middle
   std::int64_t first_bad_line = 0;  // 1-based, when bad_lines > 0

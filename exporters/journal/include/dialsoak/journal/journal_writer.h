@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -68,6 +69,7 @@ class JournalWriter final : public RunObserver {
  private:
   JournalWriter(std::string path, io::UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
   void Add(const nlohmann::ordered_json& record);
+  void Intern(nlohmann::ordered_json& line, const char* field);
   void Flush(bool sync);
   void Fail(std::string_view step, int err);
 
@@ -77,6 +79,7 @@ class JournalWriter final : public RunObserver {
   Clock::time_point start_{};
   std::optional<Clock::time_point> last_sync_;
   std::set<std::pair<std::string, std::string>> suspected_;
+  std::map<std::string, std::int64_t> texts_;  // interned texts -> id
   std::int64_t records_ = 0;
   bool failed_ = false;
   std::string error_;

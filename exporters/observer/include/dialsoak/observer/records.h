@@ -40,6 +40,12 @@ struct CycleRecord {
   // worker). Part of dial_latency, never hidden from it.
   std::chrono::nanoseconds start_lag{};
   std::chrono::nanoseconds held{};            // connected: dial result -> hang-up start
+  // The call ended by itself while held (the far end dropped it: NO CARRIER; the device
+  // was lost), before the hold was over; drop_detail says how. Then no hang-up was needed.
+  bool dropped = false;
+  std::string drop_detail;
+  bool reopened = false;  // the line's device had been lost and was opened again to dial
+  std::int64_t noise_bytes = 0;  // line noise heard around the dial's result
   std::string detail;                         // the modem's text, or the error
   bool hung_up = false;                       // a hang-up was needed (the call was up)
   bool hangup_ok = true;

@@ -74,6 +74,8 @@ class MetricsSink final : public RunObserver {
   prometheus::Counter& cycles_;
   prometheus::Counter& hangup_failures_;
   prometheus::Counter& dropped_;
+  prometheus::Counter& dropped_during_hold_;
+  prometheus::Counter& reopens_;
   prometheus::Family<prometheus::Gauge>& handles_;
   prometheus::Family<prometheus::Gauge>& threads_;
   prometheus::Family<prometheus::Gauge>& resident_;

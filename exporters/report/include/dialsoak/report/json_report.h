@@ -10,6 +10,9 @@
 //     "outcomes": { "connect": 990, "busy": 10, ... every ToString(CallResult) },
 //     "hangups": { "attempted": 990, "failed": 0, "methods": { "none": 0, "dtr": 990, ... } },
 //     "dropped_at_origin": 0,   // open loop: calls never dialled, every line busy (not cycles)
+//     "dropped_during_hold": 0, // connected calls that ended by themselves (NO CARRIER)
+//     "reopens": 0,             // dials for which a lost device was opened again
+//     "line_noise": { "dials": 0, "bytes": 0 },  // dials that heard bytes that were no response
 //     "latency_seconds": { "dial": { "count": 1000, "min": ..., "p50": ..., "p90": ...,
 //                                    "p99": ..., "p99_9": ..., "max": ..., "mean": ... },
 //                          "hangup": { ... },            // no samples: count 0, others null

@@ -99,6 +99,13 @@ struct Summary {
   // Open loop: calls that were never dialled because every line was busy at their arrival
   // time (OnDropped). Not cycles, not counted in outcomes; arrivals = cycles + this.
   std::int64_t dropped_at_origin = 0;
+  // Connected calls that ended by themselves during the hold (NO CARRIER from the far
+  // end, a device lost), and dials for which a lost device was opened again.
+  std::int64_t dropped_during_hold = 0;
+  std::int64_t reopens = 0;
+  // Dials that heard line noise (bytes that were no response), and how many bytes.
+  std::int64_t noisy_dials = 0;
+  std::int64_t noise_bytes = 0;
   std::vector<ProcessSummary> processes;  // in order of first sample
   // Computed after the run by bench/analysis and set by the program, not by RunSummary.
   std::vector<LeakCheck> leaks;            // per watched process and resource
@@ -108,9 +115,12 @@ struct Summary {
   std::vector<std::string> notes;
 
   std::int64_t Count(CallResult r) const { return outcomes[static_cast<std::size_t>(r)]; }
-  // Failed calls as --max-failures counts them: dials that did not CONNECT, plus hang-ups
-  // the modem did not confirm; and that as a percent of the cycles (0 without cycles).
-  std::int64_t FailedCalls() const { return cycles - Count(CallResult::Connect) + hangup_failures; }
+  // Failed calls as --max-failures counts them: dials that did not CONNECT, calls dropped
+  // during the hold, plus hang-ups the modem did not confirm; and that as a percent of the
+  // cycles (0 without cycles).
+  std::int64_t FailedCalls() const {
+    return cycles - Count(CallResult::Connect) + dropped_during_hold + hangup_failures;
+  }
   double FailedPercent() const {
     return cycles ? 100.0 * static_cast<double>(FailedCalls()) / static_cast<double>(cycles) : 0;
   }

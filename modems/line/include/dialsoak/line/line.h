@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,8 @@ struct DialOutcome {
   CallResult result;
   std::chrono::nanoseconds elapsed;
   std::string detail;  // what the modem said ("CONNECT 33600/ARQ"), or the error text
+  bool reopened = false;  // the device had been lost and was opened again for this dial
+  std::int64_t noise_bytes = 0;  // line noise among the modem's answer (then in detail too)
 };
 
 // How a line was hung up, reported so a test knows which path it measured.
@@ -40,6 +44,16 @@ class Line {
   virtual ~Line() = default;
   virtual DialOutcome dial(std::string_view number, Deadline deadline) = 0;
   virtual HangupOutcome hangup(Deadline deadline) = 0;
+
+  // While a call is up: waits until the deadline for the call to end by itself (the far
+  // end dropped it: NO CARRIER; the device was lost). Returns what ended it, or nothing
+  // when the call is still up at the deadline. After an end, hangup() has nothing to do.
+  // Only where watchable(); elsewhere the caller holds the call by waiting itself.
+  virtual bool watchable() const { return false; }
+  virtual std::optional<std::string> watch(Deadline deadline) {
+    (void)deadline;
+    return std::nullopt;
+  }
 };
 
 }  // namespace dialsoak

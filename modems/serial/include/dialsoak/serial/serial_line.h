@@ -1,7 +1,18 @@
 // SerialLine: a Line over a Hayes modem on any tty. It opens the device (see tty.h), sends
 // the init strings, dials with ATDT/ATDP and hangs up by DTR drop where the device can
-// signal it, else by the escape sequence (+++ after the S12 guard time) then ATH0.
-// One thread at a time. dial()/hangup() return outcomes and never block past their
+// signal it, else by the escape sequence (+++ after the S12 guard time) then ATH0. While
+// a call is held it watches the tty (watch()), so a call the far end drops (NO CARRIER)
+// or a device that goes away (EIO/POLLHUP: a USB modem unplugged) ends the hold at once.
+//
+// Recovery, so one bad modem does not end a soak: a device that was lost is closed and
+// opened again at the next dial, retried with a backoff (100 ms doubling to 2 s) until the
+// dial's deadline, then initialised; the dial says so (DialOutcome::reopened) or fails
+// with IoError naming the last error. After a dial with no result (a modem that went
+// silent or reset), the hang-up waits at most a second for NO CARRIER before asking AT,
+// and the next dial first sends the init strings again (a reset modem is back at its
+// power-up profile).
+//
+// One thread at a time. dial()/hangup()/watch() return outcomes and never block past their
 // deadline; Open returns an error naming the device, or the init string that failed.
 #pragma once
 
@@ -38,19 +49,31 @@ class SerialLine final : public Line {
 
   DialOutcome dial(std::string_view number, Deadline deadline) override;
   HangupOutcome hangup(Deadline deadline) override;
+  bool watchable() const override { return true; }
+  std::optional<std::string> watch(Deadline deadline) override;
 
   const std::string& device() const { return config_.device; }
   // The method hangup() uses on this device (Dtr or Escape).
   HangupMethod hangup_method() const { return method_; }
+  // Times the device was lost and opened again.
+  int reopens() const { return reopens_; }
 
  private:
   struct Exchange {
     at::Response response;
-    std::string error;   // non-empty on I/O failure
+    std::string error;   // non-empty on I/O failure (the device is then taken as lost)
     bool timed_out = false;
+    std::string pending;  // a line begun and not ended when it timed out ("CONN")
   };
 
   SerialLine(SerialLineConfig config, io::UniqueFd fd, HangupMethod method);
+  // The init strings (and S12), each answered OK within command_timeout and the deadline.
+  io::Result<void> Initialise(Deadline deadline);
+  // serial_recovery.cc: the lost device opened again (with backoff) and initialised, or
+  // a silent modem initialised again; the error says why not.
+  io::Result<void> Reopen(Deadline deadline);
+  io::Result<void> Reinitialise(Deadline deadline);
+  void Lost(const std::string& why);
   // Sends command (already terminated) and reads until its final result or the deadline.
   Exchange Send(std::string_view command, Deadline deadline);
   // Reads until a final result code (no command sent).
@@ -62,6 +85,10 @@ class SerialLine final : public Line {
   io::UniqueFd fd_;
   HangupMethod method_;
   bool off_hook_ = false;  // a dial was started and not yet cleared by hang-up
+  bool lost_ = false;      // the device hung up or failed: reopen before the next dial
+  std::string lost_why_;
+  bool unsure_ = false;    // a dial got no result: the modem's state is unknown
+  int reopens_ = 0;
 };
 
 }  // namespace dialsoak::serial
