@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sys/stat.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -92,9 +94,12 @@ class Loader {
   }
 
  private:
+  // Keys and values from the file are quoted in `path` and `what`: Printable keeps the
+  // message on one line whatever bytes they hold.
   [[noreturn]] void Fail(int line, std::string_view path, std::string_view what) const {
-    if (path.empty()) throw Failure{fmt::format("{}:{}: {}", file_, line, what)};
-    throw Failure{fmt::format("{}:{}: key '{}': {}", file_, line, path, what)};
+    if (path.empty()) throw Failure{fmt::format("{}:{}: {}", file_, line, config::Printable(what))};
+    throw Failure{fmt::format("{}:{}: key '{}': {}", file_, line, config::Printable(path),
+                              config::Printable(what))};
   }
   [[noreturn]] void Fail(const Spot& at, std::string_view what) const {
     Fail(at.line, at.path, what);
@@ -539,6 +544,39 @@ std::string TabHint(const std::string& text, int line) {
   return "";
 }
 
+// yaml-cpp 0.7 (Debian 12) never ends on some malformed input, e.g. a ',' where a node
+// belongs (",-"; yaml-cpp issue #1040): LoadAll gets empty documents that all start at the
+// same token, until memory runs out. Found by tests/fuzz/config_fuzz.cc. This walks the
+// documents' events first and throws a syntax error where the parser stops moving on.
+void CheckParserProgress(const std::string& text) {
+  struct DocumentStart final : YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark& mark) override { at = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+    YAML::Mark at;
+  } start;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  std::optional<int> previous;
+  while (parser.HandleNextDocument(start)) {
+    if (previous == start.at.pos) {
+      const auto pos = static_cast<std::size_t>(start.at.pos);
+      throw YAML::ParserException(
+          start.at, pos < text.size() ? fmt::format("unexpected '{}'", text[pos]) : "no progress");
+    }
+    previous = start.at.pos;
+  }
+}
+
 tl::expected<std::string, ConfigError> ReadFile(const std::string& path) {
   auto fail = [&](std::string_view what) {
     return tl::unexpected(ConfigError{fmt::format("{}: {}", path, what)});
@@ -562,9 +600,15 @@ tl::expected<std::string, ConfigError> ReadFile(const std::string& path) {
 tl::expected<void, ConfigError> LoadConfigFile(const std::string& path, RunSettings& settings) {
   auto text = ReadFile(path);
   if (!text) return tl::unexpected(text.error());
+  return LoadConfigText(*text, path, settings);
+}
+
+tl::expected<void, ConfigError> LoadConfigText(const std::string& text, const std::string& path,
+                                               RunSettings& settings) {
   settings.config_path = path;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(*text);
+    CheckParserProgress(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.empty()) return {};  // empty, or only comments: nothing to change
     if (documents.size() > 1) {
       return tl::unexpected(ConfigError{
@@ -577,11 +621,13 @@ tl::expected<void, ConfigError> LoadConfigFile(const std::string& path, RunSetti
     return tl::unexpected(ConfigError{f.message});
   } catch (const YAML::ParserException& e) {
     return tl::unexpected(ConfigError{fmt::format("{}:{}: YAML syntax error at column {}: {}{}",
-                                                  path, e.mark.line + 1, e.mark.column + 1, e.msg,
-                                                  TabHint(*text, e.mark.line))});
+                                                  path, e.mark.line + 1, e.mark.column + 1,
+                                                  config::Printable(e.msg),  // may quote a byte
+                                                  TabHint(text, e.mark.line))});
   } catch (const YAML::Exception& e) {
     return tl::unexpected(
-        ConfigError{fmt::format("{}:{}: cannot read the YAML: {}", path, e.mark.line + 1, e.msg)});
+        ConfigError{fmt::format("{}:{}: cannot read the YAML: {}", path, e.mark.line + 1,
+                                config::Printable(e.msg))});
   }
   return {};
 }

@@ -102,6 +102,12 @@ struct ConfigError {
 // of the wrong type and a bad value are each an error naming file, line and key.
 tl::expected<void, ConfigError> LoadConfigFile(const std::string& path, RunSettings& settings);
 
+// The same for YAML text already read (LoadConfigFile reads the file, then calls this);
+// `path` is not opened, only named in messages and set as config_path. Fuzzed by
+// tests/fuzz/config_fuzz.cc.
+tl::expected<void, ConfigError> LoadConfigText(const std::string& text, const std::string& path,
+                                               RunSettings& settings);
+
 // Checks settings after the flags were applied: backend sim|serial; lines 1..4096;
 // cycles >= 1 when set; durations >= 0 (timeouts and sample_interval > 0); the numbers
 // are dialable; answer_delay parses (sim::Distribution); inject_leak, when set, parses

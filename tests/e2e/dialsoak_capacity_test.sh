@@ -59,8 +59,8 @@ dialsoak_run c2 40 "${common[@]}" "${theory[@]}" --ports 2 --load 0.381 --hold-d
   --step-calls 1500 --report "$R/c2.json"
 check_agreement c2 2 1
 assert_exit c2 0 "2 ports at 5%: see the steps above"
-dialsoak_run c5 40 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --hold-dist exp:5ms \
-  --step-calls 2500 --report "$R/c5.json"
+dialsoak_run c5 40 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --hold-dist exp:10ms \
+  --step-calls 2000 --report "$R/c5.json"
 check_agreement c5 5 4
 assert_exit c5 0 "5 ports at 1% and 5%"
 dialsoak_run c24 40 "${common[@]}" "${theory[@]}" --ports 24 --load 15.3 --hold-dist exp:20ms \

@@ -2,6 +2,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,17 +27,55 @@ void RaiseFdLimit(int ports) {
 }
 
 // Makes link -> target, replacing a stale symlink (never a file) left by an earlier run.
-io::Result<void> MakeLink(const std::filesystem::path& link, const std::string& target) {
+// Makes `link` point at `target`. A path already there is never followed nor replaced,
+// unless it is our own link (pointing at `ours`, the target we gave it before): another
+// program's file or link stays as it was, and the bank does not start.
+io::Result<void> MakeLink(const std::filesystem::path& link, const std::string& target,
+                          const std::string& ours = {}) {
   std::error_code ec;
   auto status = std::filesystem::symlink_status(link, ec);
   if (!ec && std::filesystem::exists(status)) {
-    if (!std::filesystem::is_symlink(status)) {
-      return io::Fail(io::Error{EEXIST, "link " + link.string() + ": exists and is not a symlink"});
+    const bool own = !ours.empty() && std::filesystem::is_symlink(status) &&
+                     std::filesystem::read_symlink(link, ec) == ours && !ec;
+    if (!own) {
+      return io::Fail(io::Error{EEXIST, "link " + link.string() +
+                                            ": exists and was not made by this modemsim (left as "
+                                            "it is: remove it, or give another link directory)"});
     }
     std::filesystem::remove(link, ec);
   }
+  // create_symlink fails if the path appeared meanwhile: nothing is followed or replaced.
   std::filesystem::create_symlink(target, link, ec);
   if (ec) return io::Fail(io::ErrnoError("symlink " + link.string(), ec.value()));
+  return {};
+}
+
+// The link directory: made 0700 if missing; if there, a real directory (not a symlink to
+// one) that no other user may write into (where a link could be swapped under a dialer).
+io::Result<void> PrepareLinkDir(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) return io::Fail(io::ErrnoError("link directory " + dir.string()));
+    std::error_code ec;
+    if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), ec);
+    if (ec) return io::Fail(io::ErrnoError("create directory " + dir.parent_path().string(), ec.value()));
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return io::Fail(io::ErrnoError("create directory " + dir.string()));
+    }
+    if (::lstat(dir.c_str(), &st) != 0) return io::Fail(io::ErrnoError("link directory " + dir.string()));
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return io::Fail(io::Error{ELOOP, "link directory " + dir.string() +
+                                         " is a symlink: give the directory itself"});
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return io::Fail(io::Error{ENOTDIR, "link directory " + dir.string() + " is not a directory"});
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || st.st_uid != ::geteuid()) {
+    return io::Fail(io::Error{EPERM, "link directory " + dir.string() +
+                                         " is not this user's alone (another user could swap "
+                                         "its links): use a directory only you can write to"});
+  }
   return {};
 }
 
@@ -131,11 +170,7 @@ io::Result<void> BankImpl::CreatePorts() {
 
 io::Result<void> BankImpl::CreateLinks() {
   if (config_.link_dir.empty()) return {};
-  std::error_code ec;
-  std::filesystem::create_directories(config_.link_dir, ec);
-  if (ec) {
-    return io::Fail(io::ErrnoError("create directory " + config_.link_dir.string(), ec.value()));
-  }
+  if (auto dir = PrepareLinkDir(config_.link_dir); !dir) return dir;
   auto link = [&](const std::string& name, const std::string& target) -> io::Result<void> {
     auto path = config_.link_dir / name;
     if (auto made = MakeLink(path, target); !made) return made;
@@ -168,7 +203,7 @@ void BankImpl::RemoveLinks() {
 io::Result<void> BankImpl::Relink(int port, const std::string& target) {
   const auto i = static_cast<std::size_t>(port);
   if (i >= links_.size()) return {};
-  if (auto made = MakeLink(links_[i], target); !made) return made;
+  if (auto made = MakeLink(links_[i], target, link_targets_[i]); !made) return made;
   link_targets_[i] = target;
   return {};
 }

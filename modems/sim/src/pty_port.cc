@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ io::Result<PtyPort> PtyPort::Open() {
   // program that opens it later holds it, so its close is seen.
   io::UniqueFd slave(::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
   if (!slave) return io::Fail(io::ErrnoError("open " + path));
+  // This user's alone (grantpt leaves the tty group write access: wall, write).
+  if (::fchmod(slave.get(), 0600) != 0) return io::Fail(io::ErrnoError("chmod 0600 " + path));
   termios t{};
   if (::tcgetattr(slave.get(), &t) != 0) return io::Fail(io::ErrnoError("tcgetattr " + path));
   ::cfmakeraw(&t);

@@ -207,8 +207,11 @@ TEST(EngineTest, StopCutsTheHoldShortHangsUpAndKeepsEveryCycle) {
   Engine engine(c, lines.Factory(), clock);
   RecordingObserver obs;
   engine.AddObserver(obs);
+  RunStarted started;
+  engine.AddObserver(started);
   std::thread stopper([&] {
     // Wait until every line is connected, then stop as a signal would.
+    started.Wait();
     auto until = Clock::now() + 5s;
     while (engine.line_states()[static_cast<int>(LineState::Connected)] < 4 && Clock::now() < until) {
       std::this_thread::sleep_for(1ms);

@@ -86,6 +86,20 @@ class CountingProbe final : public probes::ProcessProbe {
   std::string label_;
 };
 
+// Tells another thread that Run() started. Only then may it poll line_states(): before,
+// Run() is still filling the workers that line_states() reads (ThreadSanitizer saw it).
+class RunStarted final : public RunObserver {
+ public:
+  void OnRunStart(const RunInfo&) override {
+    started_.store(true);
+    started_.notify_all();
+  }
+  void Wait() const { started_.wait(false); }
+
+ private:
+  std::atomic<bool> started_{false};
+};
+
 class RecordingObserver final : public RunObserver {
  public:
   void OnRunStart(const RunInfo& i) override { Note(); info = i; started = true; }

@@ -334,8 +334,11 @@ TEST(OpenLoopEngineTest, StopRequestMidRunHangsUpEveryLine) {
   Rig rig;
   auto engine =
       rig.Engine(4, ArrivalSchedule::Constant(100, std::nullopt, Arrivals::Poisson, 3), 1000h);
+  testing_fakes::RunStarted started;
+  engine->AddObserver(started);
   std::thread stopper([&] {
     // Wait until all four lines hold a call (long holds: they stay connected).
+    started.Wait();
     while (engine->line_states()[static_cast<size_t>(LineState::Connected)] < 4) {
       std::this_thread::sleep_for(1ms);
     }
