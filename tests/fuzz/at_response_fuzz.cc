@@ -21,6 +21,7 @@
 #include "dialsoak/at/response.h"
 #include "dialsoak/at/result_code.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/known_result.h"
 
 namespace {
 
@@ -34,25 +35,12 @@ using dialsoak::at::ResponseReader;
 using dialsoak::at::Result;
 using dialsoak::at::ResultCode;
 using dialsoak::fuzz::Choices;
+using dialsoak::fuzz::IsKnown;
 
 constexpr std::string_view kCommands[] = {"",       "ATZ\r",  "ATDT5551234\r", "AT\r",
                                           "ATH0\r", "ATI3\r", "ATE1 V1",       "AT+FCLASS=0\r"};
 constexpr std::size_t kMaxLines[] = {LineFramer::kDefaultMaxLine, 16, 1, 200};
 
-bool IsKnown(ResultCode c) {
-  switch (c) {
-    case ResultCode::Ok:
-    case ResultCode::Connect:
-    case ResultCode::Ring:
-    case ResultCode::NoCarrier:
-    case ResultCode::Error:
-    case ResultCode::NoDialtone:
-    case ResultCode::Busy:
-    case ResultCode::NoAnswer:
-      return true;
-  }
-  return false;
-}
 
 bool IsPrintable(char c) { return (c >= 0x20 && c <= 0x7e) || c == '\t'; }
 bool IsTerminator(char c) { return c == '\r' || c == '\n'; }

@@ -24,6 +24,7 @@
 #include "dialsoak/at/framer.h"
 #include "dialsoak/at/result_code.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/known_result.h"
 #include "modem.h"
 #include "modems/sim/modem_harness.h"
 
@@ -31,6 +32,7 @@ namespace {
 
 using dialsoak::at::ResultCode;
 using dialsoak::fuzz::Choices;
+using dialsoak::fuzz::IsKnown;
 using dialsoak::sim::Command;
 using dialsoak::sim::ModemEvent;
 using dialsoak::sim::ModemState;
@@ -76,20 +78,6 @@ void CheckCommands(std::string_view body) {
   }
 }
 
-bool IsKnown(ResultCode c) {
-  switch (c) {
-    case ResultCode::Ok:
-    case ResultCode::Connect:
-    case ResultCode::Ring:
-    case ResultCode::NoCarrier:
-    case ResultCode::Error:
-    case ResultCode::NoDialtone:
-    case ResultCode::Busy:
-    case ResultCode::NoAnswer:
-      return true;
-  }
-  return false;
-}
 
 // Chunks as a dialer writes them: a command line at a time, the escape characters alone.
 std::vector<std::string_view> Chunks(std::string_view bytes, Choices& choices) {

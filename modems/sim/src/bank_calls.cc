@@ -240,19 +240,24 @@ void BankImpl::EndCall(Port& p, HangupCause cause, TimePoint now) {
     c.result_at = now;
     counters_.no_carrier.fetch_add(1, std::memory_order_relaxed);
   }
-  if (c.answer_port >= 0) {
-    Port& answer = ports_[static_cast<std::size_t>(c.answer_port)];
-    if (c.phase == Call::Phase::Connected) {
-      answer.modem.RemoteHangup(answer.out);
-    } else {
-      answer.modem.RingStopped();
-    }
-    answer.peer = -1;
-    c.answer_port = -1;
-    Pump(answer, now);
-  }
+  LeaveAnswerPort(c, c.phase == Call::Phase::Connected, now);
   Release(p);
   Record(p, ToString(cause), now);
+}
+
+// The answering program, if the call reached one, hears the call end: NO CARRIER when it
+// was connected, else the RINGs stop.
+void BankImpl::LeaveAnswerPort(Call& c, bool connected, TimePoint now) {
+  if (c.answer_port < 0) return;
+  Port& answer = ports_[static_cast<std::size_t>(c.answer_port)];
+  if (connected) {
+    answer.modem.RemoteHangup(answer.out);
+  } else {
+    answer.modem.RingStopped();
+  }
+  answer.peer = -1;
+  c.answer_port = -1;
+  Pump(answer, now);
 }
 
 // The answering program hung up: NO CARRIER to the dialer.

@@ -211,17 +211,7 @@ void BankImpl::FaultEnd(Port& p, std::string_view cause, TimePoint now) {
     c.result_at = now;
     counters_.unanswered.fetch_add(1, std::memory_order_relaxed);
   }
-  if (c.answer_port >= 0) {
-    Port& answer = ports_[static_cast<std::size_t>(c.answer_port)];
-    if (connected) {
-      answer.modem.RemoteHangup(answer.out);
-    } else {
-      answer.modem.RingStopped();
-    }
-    answer.peer = -1;
-    c.answer_port = -1;
-    Pump(answer, now);
-  }
+  LeaveAnswerPort(c, connected, now);
   Release(p);
   Record(p, cause, now);
 }

@@ -138,6 +138,7 @@ class BankImpl final : public ModemBank {
   void ConnectCall(Port& p, TimePoint now);
   void AnswerCall(Port& answer, TimePoint now);
   void EndCall(Port& p, HangupCause cause, TimePoint now);
+  void LeaveAnswerPort(Call& c, bool connected, TimePoint now);
   void RemoteEnd(Port& p, TimePoint now);
   void Release(Port& p);
   void Record(Port& p, std::string_view cause, TimePoint now);
