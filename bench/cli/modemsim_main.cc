@@ -1,8 +1,11 @@
-// modemsim: an emulated modem bank on pseudo-terminals, for any external dialer (chat,
-// pppd, wvdial, mgetty on the answering side, or dialsoak itself).
-// Prints "modemN PATH" per dialing port, "answerN PATH NUMBER" per answering pty, then
-// "ready"; logs each finished call to stderr; runs until SIGINT, SIGTERM or SIGHUP.
-// Exit codes: 0 stopped by a signal; 1 the ptys or links could not be made; 2 bad flags.
+// modemsim: an emulated modem bank on pseudo-terminals and on real serial ports (a
+// null-modem cable to the dialer), for any external dialer (chat, pppd, wvdial, mgetty on
+// the answering side, or dialsoak itself).
+// Prints "modemN PATH" per dialing pty, "deviceK PATH" per --device, "answerN PATH
+// NUMBER" per answering pty, then "ready"; logs each finished call to stderr; runs until
+// SIGINT, SIGTERM or SIGHUP.
+// Exit codes: 0 stopped by a signal; 1 the ptys or links could not be made, or a device
+// not opened; 2 bad flags.
 #include <signal.h>
 
 #include <cstdio>
@@ -38,6 +41,10 @@ struct Flags {
   std::string ring_interval = "6s";
   std::string inject_leak;
   std::vector<std::string> faults;
+  std::vector<std::string> devices;
+  int device_speed = 115200;
+  std::string device_framing = "8N1";
+  bool device_rtscts = false;
   std::string log_level = "info";
 };
 
@@ -81,10 +88,21 @@ from the seed. Kinds and their knobs (defaults):
 E.g. --fault noise:0.1 --fault vanish:0.01@0/down=5s --fault carrier_loss:0.2/after=uniform:1s,3s.
 Each injected fault is logged with its call (faults=...) and counted at exit.
 
-Output: "modemN PATH" per dialing port, "answerN PATH NUMBER" per answering pty, then
-"ready". Each finished call is logged to stderr at info.
-Exit codes: 0 stopped by SIGINT/SIGTERM/SIGHUP; 1 ptys or links could not be made;
-2 bad flags or configuration.)";
+Devices (--device PATH, repeatable): a dialing modem on a tty modemsim opens itself, e.g.
+a serial port joined by a null-modem cable to the machine that dials (which opens its own
+port, /dev/ttyS0, and talks Hayes AT), or the pty end of a socat cable. Raw, CLOCAL,
+exclusive, at --device-speed and --device-framing. Where the port has modem-control lines
+(TIOCMGET works), the dialer's DTR arrives as DSR or DCD and its drop hangs up (&D2); RTS
+is up while modemsim runs, DTR (the dialer's DCD) while a call is up (&C1; &C0: always).
+Without them (a pty), hang up with +++ and ATH; a device that goes away (EOF/EIO) ends
+the call, and modemsim reopens it every 500 ms. With --device, --ports defaults to 0.
+Device ports are numbered after the ptys (calls log as deviceK, @PORT counts them too).
+
+Output: "modemN PATH" per dialing pty, "deviceK PATH" per device, "answerN PATH NUMBER"
+per answering pty, then "ready". Each finished call is logged to stderr at info.
+Exit codes: 0 stopped by SIGINT/SIGTERM/SIGHUP; 1 ptys or links could not be made, or a
+device could not be opened (missing, permission denied, in use, not a tty); 2 bad flags
+or configuration.)";
 
 void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--ports", f.ports, "Dialing modems (ptys) to create")
@@ -117,6 +135,18 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "see below)")
       ->type_name("KIND[:P][@PORT,...][/KNOB=V...]")
       ->allow_extra_args(false);
+  app.add_option("--device", f.devices,
+                 "A dialing modem on this tty device (a serial port with a null-modem cable "
+                 "to the dialer, or any tty path; repeatable; see below)")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
+  app.add_option("--device-speed", f.device_speed, "Line speed of the --device ports, bit/s")
+      ->capture_default_str();
+  app.add_option("--device-framing", f.device_framing,
+                 "Data bits, parity, stop bits of the --device ports (8N1, 7E1, 8O2)")
+      ->capture_default_str();
+  app.add_flag("--device-rtscts", f.device_rtscts,
+               "Hardware flow control (RTS/CTS) on the --device ports");
   app.add_option("--log-level", f.log_level, "Log level on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -129,7 +159,7 @@ const char* FlagOf(const std::string& problem) {
       {"ports", "--ports, --pool"}, {"call.connect_text", "--connect"},
       {"call.p_", "--busy, --no-answer, --no-dialtone, --no-carrier"},
       {"pools", "--pool"}, {"ring_interval", "--ring-interval"}, {"leak.", "--inject-leak"},
-      {"faults", "--fault"}};
+      {"faults", "--fault"}, {"devices", "--device, --device-speed"}};
   for (const auto& [field, flag] : kFields) {
     if (problem.starts_with(field)) return flag;
   }
@@ -175,6 +205,16 @@ bool ToConfig(const Flags& f, BankConfig& c) {
     if (!leak) return bad("--inject-leak", leak.error());
     c.leak = *leak;
   }
+  auto framing = dialsoak::serial::ParseFraming(f.device_framing);
+  if (!framing) return bad("--device-framing", framing.error());
+  framing->speed = f.device_speed;
+  framing->rtscts = f.device_rtscts;
+  for (const std::string& path : f.devices) {
+    dialsoak::sim::DeviceConfig device;
+    device.path = path;
+    device.tty = *framing;
+    c.devices.push_back(std::move(device));
+  }
   for (const std::string& text : f.faults) {
     auto fault = dialsoak::sim::ParseFault(text);
     if (!fault) return bad("--fault", fault.error());
@@ -184,20 +224,46 @@ bool ToConfig(const Flags& f, BankConfig& c) {
   return true;
 }
 
-void LogCall(const dialsoak::sim::CallRecord& r) {
+// "modemN" for a pty port, "deviceK" for a device (numbered after the ptys).
+std::string PortName(int port, int ptys) {
+  return port < ptys ? fmt::format("modem{}", port) : fmt::format("device{}", port - ptys);
+}
+
+void LogCall(const dialsoak::sim::CallRecord& r, int ptys) {
   using Seconds = std::chrono::duration<double>;
   std::string faults;
   for (auto kind : r.faults) {
     faults += (faults.empty() ? " faults=" : ",") + std::string(ToString(kind));
   }
-  spdlog::info("call modem{} number={} result=\"{}\" setup={:.3f}s held={:.3f}s hangup={}{}",
-               r.port, r.number, r.result, Seconds(r.setup).count(), Seconds(r.held).count(),
-               r.hangup_cause.empty() ? "-" : r.hangup_cause, faults);
+  spdlog::info("call {} number={} result=\"{}\" setup={:.3f}s held={:.3f}s hangup={}{}",
+               PortName(r.port, ptys), r.number, r.result, Seconds(r.setup).count(),
+               Seconds(r.held).count(), r.hangup_cause.empty() ? "-" : r.hangup_cause, faults);
+}
+
+// Once per device: what its modem-control lines will and will not show.
+void LogDevices(const dialsoak::sim::ModemBank& bank) {
+  const auto& devices = bank.devices();
+  for (std::size_t k = 0; k < devices.size(); ++k) {
+    const auto& d = devices[k];
+    if (d.modem_lines) {
+      spdlog::info("device{} {}: modem-control lines: the dialer's DTR watched as DSR/DCD "
+                   "(a drop hangs up), RTS up, DTR up while a call is up (&C1)",
+                   k, d.path);
+    } else {
+      spdlog::warn("device{} {} has no modem-control lines ({}): a DTR drop is not seen "
+                   "and no DCD is given; hang up with +++ and ATH, or the device going away",
+                   k, d.path, d.no_lines);
+    }
+  }
 }
 
 void PrintPorts(const dialsoak::sim::ModemBank& bank, const BankConfig& config) {
   const auto& ports = bank.port_paths();
   for (std::size_t i = 0; i < ports.size(); ++i) std::cout << "modem" << i << ' ' << ports[i] << '\n';
+  const auto& devices = bank.devices();
+  for (std::size_t k = 0; k < devices.size(); ++k) {
+    std::cout << "device" << k << ' ' << devices[k].path << '\n';
+  }
   std::size_t answer = 0;
   for (const auto& pool : config.pools) {
     if (!pool.answer_ptys) continue;
@@ -221,6 +287,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);  // prints help, or the error
     return code == 0 ? kExitOk : kExitUsage;
   }
+  // Devices instead of ptys unless both are asked for.
+  if (!flags.devices.empty() && app.count("--ports") == 0) flags.ports = 0;
   BankConfig config;
   if (!ToConfig(flags, config)) return kExitUsage;
 
@@ -235,14 +303,17 @@ int main(int argc, char** argv) {
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, s);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  auto bank = dialsoak::sim::ModemBank::Start(config, LogCall);
+  const int ptys = config.ports;
+  auto bank = dialsoak::sim::ModemBank::Start(
+      config, [ptys](const dialsoak::sim::CallRecord& r) { LogCall(r, ptys); });
   if (!bank) {
     spdlog::error("cannot create the modem bank: {}", bank.error().message);
     return kExitSetup;
   }
-  spdlog::info("{} dialing port(s), {} answering pty(s); answer delay {}, seed {}",
-               (*bank)->port_paths().size(), (*bank)->answer_paths().size(),
-               config.call.answer_delay.ToString(), config.seed);
+  spdlog::info("{} dialing pty(s), {} device(s), {} answering pty(s); answer delay {}, seed {}",
+               (*bank)->port_paths().size(), (*bank)->devices().size(),
+               (*bank)->answer_paths().size(), config.call.answer_delay.ToString(), config.seed);
+  LogDevices(**bank);
   if (config.leak.enabled()) {
     spdlog::warn("leak injection on: one {} descriptor leaked on every {} dial(s)",
                  dialsoak::sim::ToString(config.leak.kind), config.leak.every);

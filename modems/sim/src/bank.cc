@@ -15,6 +15,16 @@
 namespace dialsoak::sim {
 namespace {
 
+// What a modem says about itself. ATI answers the speed it connects at: the leading digits
+// of CONNECT's text.
+ModemIdentity Identity(const CallModel& call) {
+  ModemIdentity identity;
+  const std::string& text = call.connect_text;
+  const auto digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  if (digits > 0) identity.speed = text.substr(0, digits);
+  return identity;
+}
+
 // Each port holds one descriptor here and its user one more (when in this process), plus
 // slack for everything else: raise the soft limit towards the hard one if that is short.
 void RaiseFdLimit(int ports) {
@@ -107,7 +117,7 @@ BankImpl::~BankImpl() {
 io::Result<void> BankImpl::Open() {
   int answer_ports = 0;
   for (const PoolConfig& p : config_.pools) answer_ports += p.answer_ptys ? p.capacity : 0;
-  RaiseFdLimit(config_.ports + answer_ports);
+  RaiseFdLimit(config_.ports + static_cast<int>(config_.devices.size()) + answer_ports);
 
   epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) return io::Fail(io::ErrnoError("epoll_create1"));
@@ -131,30 +141,23 @@ io::Result<void> BankImpl::CreatePorts() {
     auto pty = PtyPort::Open();
     if (!pty) return io::Fail(pty.error());
     const int index = static_cast<int>(ports_.size());
-    ModemIdentity identity;
+    ModemIdentity identity = Identity(config_.call);
     identity.can_dial = !answering;
-    // ATI answers the speed the modem connects at: the leading digits of CONNECT's text.
-    const std::string& text = config_.call.connect_text;
-    const auto digits = std::min(text.find_first_not_of("0123456789"), text.size());
-    if (digits > 0) identity.speed = text.substr(0, digits);
-    ports_.emplace_back(index, std::move(*pty), std::move(identity),
+    ports_.emplace_back(index, PortIo(std::move(*pty)), std::move(identity),
                         config_.seed + static_cast<std::uint64_t>(index));
     Port& p = ports_.back();
     p.answering = answering;
-    (answering ? answer_paths_ : port_paths_).push_back(p.pty.slave_path());
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLET;
-    ev.data.u32 = static_cast<std::uint32_t>(index);
-    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, p.pty.fd(), &ev) != 0) {
-      return io::Fail(io::ErrnoError("epoll_ctl " + p.pty.slave_path()));
-    }
-    return {};
+    (answering ? answer_paths_ : port_paths_).push_back(p.io.path());
+    return Watch(p);
   };
-  int total = config_.ports;
+  int total = config_.ports + static_cast<int>(config_.devices.size());
   for (const PoolConfig& pool : config_.pools) total += pool.answer_ptys ? pool.capacity : 0;
   ports_.reserve(static_cast<std::size_t>(total));  // ports never move once made
   for (int i = 0; i < config_.ports; ++i) {
     if (auto r = add(false); !r) return r;
+  }
+  for (std::size_t d = 0; d < config_.devices.size(); ++d) {
+    if (auto r = AddDevice(static_cast<int>(d)); !r) return r;
   }
   pool_ports_.resize(config_.pools.size());
   for (std::size_t pool = 0; pool < config_.pools.size(); ++pool) {
@@ -164,6 +167,33 @@ io::Result<void> BankImpl::CreatePorts() {
       ports_.back().pool = static_cast<int>(pool);
       pool_ports_[pool].push_back(ports_.back().index);
     }
+  }
+  return {};
+}
+
+// A dialing modem on a device: opened now (the error names it and says why not), its lines
+// read once so that a dialer whose DTR is already down is not taken for a drop.
+io::Result<void> BankImpl::AddDevice(int device) {
+  const DeviceConfig& d = config_.devices[static_cast<std::size_t>(device)];
+  auto opened = DevicePort::Open(d);
+  if (!opened) return io::Fail(opened.error());
+  devices_.push_back(DeviceInfo{d.path, opened->has_lines(), opened->no_lines()});
+  const int index = static_cast<int>(ports_.size());
+  ports_.emplace_back(index, PortIo(std::move(*opened)), Identity(config_.call),
+                      config_.seed + static_cast<std::uint64_t>(index));
+  Port& p = ports_.back();
+  p.device = device;
+  if (auto watched = Watch(p); !watched) return watched;
+  StartDevice(p, Clock::now());
+  return {};
+}
+
+io::Result<void> BankImpl::Watch(const Port& p) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLET;
+  ev.data.u32 = static_cast<std::uint32_t>(p.index);
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, p.io.fd(), &ev) != 0) {
+    return io::Fail(io::ErrnoError("epoll_ctl " + p.io.path()));
   }
   return {};
 }

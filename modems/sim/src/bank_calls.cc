@@ -298,7 +298,8 @@ void BankImpl::Record(Port& p, std::string_view cause, TimePoint now) {
 // Whether a program holds the answering pty now (asked of the kernel: it may have opened
 // it without writing yet).
 bool BankImpl::ProgramAttached(Port& answer) {
-  const bool open = answer.pty.SlaveOpen();
+  const PtyPort* pty = answer.io.pty();
+  const bool open = pty != nullptr && pty->SlaveOpen();
   if (open) answer.attached = true;
   return open;
 }

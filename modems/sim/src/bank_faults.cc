@@ -227,8 +227,8 @@ void BankImpl::Vanish(Port& p, TimePoint now) {
     FaultEnd(p, "vanish", now);
   }
   Unlink(p.index);
-  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, p.pty.fd(), nullptr);
-  p.pty.Close();
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, p.io.fd(), nullptr);
+  p.io.Close();
   Cancel(p, kModemTimer);
   Cancel(p, kCallTimer);
   p.out.Clear();
@@ -253,17 +253,15 @@ void BankImpl::Replug(Port& p, TimePoint now) {
                  pty.error().message.c_str());
     return;
   }
-  epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLET;
-  ev.data.u32 = static_cast<std::uint32_t>(p.index);
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, pty->fd(), &ev) != 0) {
-    std::perror("modem bank: epoll_ctl on a replugged port");
+  p.io = PortIo(std::move(*pty));
+  if (auto watched = Watch(p); !watched) {
+    std::fprintf(stderr, "modem bank: modem%d cannot come back yet: %s\n", p.index,
+                 watched.error().message.c_str());
     return;
   }
-  p.pty = std::move(*pty);
-  if (auto linked = Relink(p.index, p.pty.slave_path()); !linked) {
+  if (auto linked = Relink(p.index, p.io.path()); !linked) {
     std::fprintf(stderr, "modem bank: modem%d is back at %s but not at its link: %s\n", p.index,
-                 p.pty.slave_path().c_str(), linked.error().message.c_str());
+                 p.io.path().c_str(), linked.error().message.c_str());
   }
   f.replug_at = kNoTime;
   f.gone = false;

@@ -1,6 +1,7 @@
 // BankImpl: the ModemBank behind bank.h. One thread runs an epoll loop (edge-triggered,
-// see bank_io.cc) over every port's pty master and a heap of timers, the calls between
-// ports (bank_calls.cc) and the faults (bank_faults.cc). Everything below the public
+// see bank_io.cc) over every port's pty master or device and a heap of timers, the calls
+// between ports (bank_calls.cc), the faults (bank_faults.cc) and the devices' modem-control
+// lines (bank_device.cc). Everything below the public
 // methods runs on that thread.
 #pragma once
 
@@ -23,7 +24,7 @@
 #include "fault_state.h"
 #include "leak.h"
 #include "modem.h"
-#include "pty_port.h"
+#include "port_io.h"
 
 namespace dialsoak::sim {
 
@@ -44,15 +45,16 @@ struct Call {
   std::string result;      // the result text the dialer got
 };
 
-enum TimerKind : int { kModemTimer = 0, kCallTimer = 1, kFaultTimer = 2 };
-inline constexpr std::size_t kTimerKinds = 3;
+// kLineTimer: a device port's poll of its modem-control lines, or its reopening.
+enum TimerKind : int { kModemTimer = 0, kCallTimer = 1, kFaultTimer = 2, kLineTimer = 3 };
+inline constexpr std::size_t kTimerKinds = 4;
 
 struct Port {
-  Port(int i, PtyPort p, ModemIdentity identity, std::uint64_t seed)
-      : index(i), pty(std::move(p)), modem(std::move(identity)), rng(seed), faults(seed) {}
+  Port(int i, PortIo p, ModemIdentity identity, std::uint64_t seed)
+      : index(i), io(std::move(p)), modem(std::move(identity)), rng(seed), faults(seed) {}
 
   int index;
-  PtyPort pty;
+  PortIo io;
   Modem modem;
   ModemOutput out;
   std::mt19937_64 rng;
@@ -63,7 +65,9 @@ struct Port {
   bool throttled = false;  // reading paused until the output it feeds drains
   bool want_out = false;   // EPOLLOUT registered
   std::string outq;        // bytes the master could not take yet
-  std::array<TimePoint, kTimerKinds> timer_at{kNever, kNever, kNever};
+  std::array<TimePoint, kTimerKinds> timer_at{kNever, kNever, kNever, kNever};
+  int device = -1;         // a device port: its index in BankConfig::devices
+  bool peer_dtr = false;   // device port with lines: the dialer's DTR when last polled
   int peer = -1;           // answering port: the dialing port whose call it carries
   Call call;               // dialing port
   PortFaults faults;       // dialing port
@@ -80,6 +84,7 @@ class BankImpl final : public ModemBank {
 
   const std::vector<std::string>& port_paths() const override { return port_paths_; }
   const std::vector<std::string>& answer_paths() const override { return answer_paths_; }
+  const std::vector<DeviceInfo>& devices() const override { return devices_; }
   BankStats stats() const override;
 
  private:
@@ -103,6 +108,7 @@ class BankImpl final : public ModemBank {
   // A dialing port's link, pointed at a new pty (Relink) or removed while it is gone.
   io::Result<void> Relink(int port, const std::string& target);
   void Unlink(int port);
+  io::Result<void> Watch(const Port& p);  // adds its descriptor to the epoll set
 
   // bank_io.cc: the loop, pty I/O, timers
   void Run();
@@ -164,12 +170,21 @@ class BankImpl final : public ModemBank {
   void Replug(Port& p, TimePoint now);
   void EndReset(Port& p);
 
+  // bank_device.cc: dialing ports on tty devices (see dialsoak/sim/device.h)
+  io::Result<void> AddDevice(int device);
+  void StartDevice(Port& p, TimePoint now);
+  void OnLineTimer(Port& p, TimePoint now);
+  void SyncDtr(Port& p);
+  void DeviceGone(Port& p, TimePoint now);
+  void ReopenDevice(Port& p, TimePoint now);
+
   BankConfig config_;
   CallObserver observer_;
   Concentrator concentrator_;
-  std::vector<Port> ports_;                   // dialing ports first, then answering ptys
+  std::vector<Port> ports_;  // dialing ports first (ptys, then devices), then answering ptys
   std::vector<std::vector<int>> pool_ports_;  // pool -> slot -> answering port index
   std::vector<std::string> port_paths_, answer_paths_;
+  std::vector<DeviceInfo> devices_;
   std::vector<std::filesystem::path> links_;
   std::vector<std::string> link_targets_;     // what each link points to now
   io::UniqueFd epoll_, wake_;

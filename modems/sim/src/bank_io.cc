@@ -45,7 +45,9 @@ void BankImpl::Run() {
 
 void BankImpl::HandleEvent(Port& p, std::uint32_t events) {
   if ((events & EPOLLOUT) != 0) Flush(p);
-  if ((events & EPOLLHUP) != 0) p.hup_pending = true;
+  // A pty master's hang-up may be followed by a new opener (ReadAfterHangup); a device's
+  // is read as such (DeviceGone).
+  if ((events & EPOLLHUP) != 0 && p.device < 0) p.hup_pending = true;
   if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) ReadPort(p);
 }
 
@@ -57,10 +59,11 @@ void BankImpl::ReadPort(Port& p) {
       p.throttled = true;
       return;
     }
-    auto packet = p.pty.Read(buf_);
+    auto packet = p.io.Read(buf_);
     if (!packet || packet->kind == PtyPort::Packet::Kind::Empty) return;
     const TimePoint now = Clock::now();
     if (packet->kind == PtyPort::Packet::Kind::Hangup) {
+      if (p.device >= 0) return DeviceGone(p, now);
       if (p.attached) PortClosed(p, now);
       return;
     }
@@ -80,7 +83,7 @@ void BankImpl::ReadAfterHangup(Port& p) {
   std::vector<Saved> saved;
   bool closed = false;
   for (;;) {
-    auto packet = p.pty.Read(buf_);
+    auto packet = p.io.Read(buf_);
     if (!packet || packet->kind == PtyPort::Packet::Kind::Empty) break;
     if (packet->kind == PtyPort::Packet::Kind::Hangup) {
       closed = true;
@@ -110,8 +113,8 @@ void BankImpl::Consume(Port& p, const PtyPort::Packet& packet, TimePoint now) {
         rest.erase(0, used);
       }
     }
-  } else if (auto up = p.pty.DtrUp()) {
-    p.modem.SetDtr(*up, p.out);
+  } else if (const PtyPort* pty = p.io.pty()) {
+    if (auto up = pty->DtrUp()) p.modem.SetDtr(*up, p.out);
   }
   Pump(p, now);
 }
@@ -147,6 +150,7 @@ void BankImpl::Pump(Port& p, TimePoint now) {
       p.out.to_dte.clear();
     }
   }
+  if (p.device >= 0) SyncDtr(p);
   const auto next = p.modem.NextTimer();
   const TimePoint want = next ? *next : kNever;
   if (want != p.timer_at[kModemTimer]) {
@@ -176,7 +180,7 @@ void BankImpl::WriteOut(Port& p, std::string_view bytes) {
     if (p.outq.size() + bytes.size() <= kMaxQueue) p.outq.append(bytes);
     return;
   }
-  auto n = p.pty.Write(bytes);
+  auto n = p.io.Write(bytes);
   const std::size_t written = n ? *n : 0;
   if (written < bytes.size()) {
     p.outq.assign(bytes.substr(written));
@@ -186,7 +190,7 @@ void BankImpl::WriteOut(Port& p, std::string_view bytes) {
 
 void BankImpl::Flush(Port& p) {
   if (!p.outq.empty()) {
-    auto n = p.pty.Write(p.outq);
+    auto n = p.io.Write(p.outq);
     if (n) p.outq.erase(0, *n);
   }
   if (p.outq.empty()) WantOut(p, false);
@@ -206,7 +210,7 @@ void BankImpl::WantOut(Port& p, bool on) {
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLET | (on ? EPOLLOUT : 0u);
   ev.data.u32 = static_cast<std::uint32_t>(p.index);
-  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, p.pty.fd(), &ev);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, p.io.fd(), &ev);
 }
 
 bool BankImpl::Congested(const Port& p) const {
@@ -255,8 +259,10 @@ void BankImpl::RunTimers(TimePoint now) {
       Pump(p, now);
     } else if (t.kind == kCallTimer) {
       OnCallTimer(p, now);
-    } else {
+    } else if (t.kind == kFaultTimer) {
       OnFaultTimer(p, now);
+    } else {
+      OnLineTimer(p, now);
     }
   }
 }

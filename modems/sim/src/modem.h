@@ -123,6 +123,7 @@ class Modem {
   bool verbose() const { return settings_.verbose; }
   bool quiet() const { return settings_.quiet; }
   int dtr_mode() const { return settings_.dtr; }
+  int dcd_mode() const { return settings_.dcd; }  // &C: 1 = DCD follows the carrier
   int Register(int n) const { return settings_.s[static_cast<std::size_t>(n)]; }
   // S7: how long the dialing side waits for carrier.
   std::chrono::seconds CarrierWait() const { return std::chrono::seconds(Register(7)); }

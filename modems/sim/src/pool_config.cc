@@ -1,4 +1,6 @@
 // The bank's configuration: --pool's text form and the checks Start makes.
+#include <termios.h>
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -98,9 +100,21 @@ std::optional<std::string> CheckBankConfig(const BankConfig& config) {
     }
     if (p.answer_ptys) answer_ports += p.capacity;
   }
-  if (config.ports + answer_ports > ports_max) {
-    return "ports: dialing ports plus answering ptys must not exceed " +
+  const int devices = static_cast<int>(config.devices.size());
+  if (config.ports + devices + answer_ports > ports_max) {
+    return "ports: dialing ports, devices and answering ptys must not exceed " +
            std::to_string(ports_max);
+  }
+  for (std::size_t i = 0; i < config.devices.size(); ++i) {
+    const DeviceConfig& d = config.devices[i];
+    const std::string name = "devices[" + std::to_string(i) + "]";
+    if (d.path.empty()) return name + ": path is empty (a tty device such as /dev/ttyS1)";
+    termios t{};
+    if (!serial::ApplyOptions(t, d.tty)) {
+      return name + " (" + d.path + "): unsupported speed " + std::to_string(d.tty.speed) +
+             " (300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, "
+             "921600)";
+    }
   }
   if (config.ring_interval <= std::chrono::nanoseconds::zero()) {
     return "ring_interval: must be positive";
@@ -109,7 +123,22 @@ std::optional<std::string> CheckBankConfig(const BankConfig& config) {
     return "leak.every: must be >= 1, or 0 for no leak (got " +
            std::to_string(config.leak.every) + ")";
   }
-  return CheckFaultConfig(config.faults, config.ports, !config.link_dir.empty());
+  if (auto problem = CheckFaultConfig(config.faults, config.ports + devices,
+                                      !config.link_dir.empty())) {
+    return problem;
+  }
+  // The bank cannot unplug a device it opened: vanish is for its own ptys.
+  for (std::size_t i = 0; i < config.faults.faults.size() && devices > 0; ++i) {
+    const Fault& f = config.faults.faults[i];
+    for (int d = config.ports; d < config.ports + devices && f.kind == FaultKind::kVanish; ++d) {
+      if (!f.Targets(d)) continue;
+      return "faults[" + std::to_string(i) + "] (vanish): port " + std::to_string(d) +
+             " is a device (" + config.devices[static_cast<std::size_t>(d - config.ports)].path +
+             "), which cannot vanish: list the pty ports with @PORT (0.." +
+             std::to_string(config.ports - 1) + ")";
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace dialsoak::sim

@@ -48,26 +48,11 @@ io::Result<PtyPort> PtyPort::Open() {
 }
 
 io::Result<PtyPort::Packet> PtyPort::Read(std::span<char> buf) const {
-  for (;;) {
-    ssize_t n = ::read(master_.get(), buf.data(), buf.size());
-    if (n > 0) {
-      if (buf[0] != 0) return Packet{Packet::Kind::Control, {}};
-      return Packet{Packet::Kind::Data,
-                    std::string_view(buf.data() + 1, static_cast<std::size_t>(n - 1))};
-    }
-    if (n == 0 || errno == EIO) return Packet{Packet::Kind::Hangup, {}};
-    if (errno == EAGAIN) return Packet{Packet::Kind::Empty, {}};
-    if (errno != EINTR) return io::Fail(io::ErrnoError("read master of " + slave_path_));
-  }
+  return ReadTty(master_.get(), buf, true, "master of " + slave_path_);
 }
 
 io::Result<std::size_t> PtyPort::Write(std::string_view bytes) const {
-  for (;;) {
-    ssize_t n = ::write(master_.get(), bytes.data(), bytes.size());
-    if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno == EAGAIN) return 0;
-    if (errno != EINTR) return io::Fail(io::ErrnoError("write master of " + slave_path_));
-  }
+  return WriteTty(master_.get(), bytes, "master of " + slave_path_);
 }
 
 io::Result<bool> PtyPort::DtrUp() const {

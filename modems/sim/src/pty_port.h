@@ -12,6 +12,7 @@
 
 #include "dialsoak/io/error.h"
 #include "dialsoak/io/unique_fd.h"
+#include "tty_io.h"
 
 namespace dialsoak::sim {
 
@@ -19,16 +20,7 @@ class PtyPort {
  public:
   static io::Result<PtyPort> Open();
 
-  struct Packet {
-    enum class Kind {
-      Data,     // bytes the opener wrote
-      Control,  // its termios changed (or it flushed): check DtrUp()
-      Empty,    // nothing to read now (EAGAIN)
-      Hangup,   // no opener holds the slave (EIO)
-    };
-    Kind kind;
-    std::string_view data;  // Data: a view into the caller's buffer
-  };
+  using Packet = TtyPacket;
 
   // One packet-mode read into buf (which must hold at least 2 bytes).
   io::Result<Packet> Read(std::span<char> buf) const;

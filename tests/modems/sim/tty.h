@@ -25,6 +25,8 @@ using namespace std::chrono_literals;
 class Tty {
  public:
   explicit Tty(const std::string& path) { Open(path); }
+  // Takes a descriptor as it is (a pty master standing for the far end of a cable).
+  explicit Tty(io::UniqueFd fd) : fd_(std::move(fd)) {}
 
   void Open(const std::string& path) {
     fd_.reset(::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));

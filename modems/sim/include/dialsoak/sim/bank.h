@@ -12,13 +12,18 @@
 // fault.h) make the modems misbehave on purpose: noise, cut or missing results, slow
 // bytes, dropped calls, RING floods, reboots, and ports that vanish and come back.
 //
+// A dialing modem may also sit on a tty device the bank opens (BankConfig::devices, see
+// device.h): a real serial port with a null-modem cable to the dialer, or any tty path.
+//
 // Start returns when the ports are ready; one thread runs all modems. Destroying the
 // bank stops it, closes the ptys and removes the links it made.
 // Thread safety: the accessors and stats() may be called from any thread; the observer
 // is called on the bank's thread, must not throw, and should be quick (it holds up
 // every port).
 // Errors: Start throws std::invalid_argument for a bad config (the message names the
-// field and what is allowed), and returns an io::Error when ptys or links cannot be made.
+// field and what is allowed), and returns an io::Error when ptys or links cannot be made or
+// a device cannot be opened (the message names it and says why: missing, permission,
+// in use, not a tty).
 #pragma once
 
 #include <chrono>
@@ -34,6 +39,7 @@
 #include <tl/expected.hpp>
 
 #include "dialsoak/io/error.h"
+#include "dialsoak/sim/device.h"
 #include "dialsoak/sim/distribution.h"
 #include "dialsoak/sim/fault.h"
 #include "dialsoak/sim/leak.h"
@@ -63,7 +69,10 @@ struct PoolConfig {
 tl::expected<PoolConfig, std::string> ParsePoolConfig(std::string_view text);
 
 struct BankConfig {
-  int ports = 1;                              // dialing modems
+  int ports = 1;                              // dialing modems on ptys the bank makes
+  // Dialing modems on tty devices the bank opens (device.h); they are the dialing ports
+  // ports .. ports + devices.size() - 1, after the ptys (CallRecord::port, fault @PORT).
+  std::vector<DeviceConfig> devices;
   CallModel call;
   std::vector<PoolConfig> pools = {PoolConfig{}};
   std::uint64_t seed = 1;
@@ -133,6 +142,8 @@ class ModemBank {
   virtual const std::vector<std::string>& port_paths() const = 0;
   // Paths of answering ports that are ptys, in pool order (for mgetty and the like).
   virtual const std::vector<std::string>& answer_paths() const = 0;
+  // The devices of BankConfig::devices, in order, as found at Start.
+  virtual const std::vector<DeviceInfo>& devices() const = 0;
   virtual BankStats stats() const = 0;
 };
 
