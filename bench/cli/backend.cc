@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "dialsoak/exec/exec_line.h"
 #include "dialsoak/serial/serial_line.h"
 #include "exit_codes.h"
 #include "line_setup.h"
@@ -22,7 +23,9 @@ namespace {
 // A leak injected on purpose (--inject-leak, a bounded run) must not run out either: it
 // is there to be measured.
 void RaiseDescriptorLimit(const RunSettings& s) {
-  const int lines = s.backend == "sim" ? s.lines : static_cast<int>(s.devices.size());
+  const int lines = s.backend == "sim"    ? s.lines
+                    : s.backend == "exec" ? ExecLines(s)
+                                          : static_cast<int>(s.devices.size());
   rlim_t want = static_cast<rlim_t>(lines) * 2 + 256;
   if (auto leak = sim::ParseLeakConfig(s.inject_leak); !s.inject_leak.empty() && leak && s.cycles) {
     want += static_cast<rlim_t>(*s.cycles * lines / leak->every);
@@ -82,6 +85,11 @@ tl::expected<std::unique_ptr<sim::ModemBank>, BackendError> StartBank(
 engine::LineFactory Backend::LineFactory() const {
   return [this](int i) -> io::Result<std::unique_ptr<Line>> {
     const auto index = static_cast<size_t>(i);
+    if (exec) {
+      auto line = exec::ExecLine::Open(ToExecConfig(lines[index], devices[index], i));
+      if (!line) return io::Fail(line.error());
+      return std::unique_ptr<Line>(std::move(*line));
+    }
     auto line = serial::SerialLine::Open(ToSerialConfig(lines[index], devices[index]));
     if (!line) return io::Fail(line.error());
     return std::unique_ptr<Line>(std::move(*line));
@@ -94,6 +102,10 @@ tl::expected<Backend, BackendError> StartBackend(const RunSettings& s,
   Backend b;
   if (s.backend == "serial") {
     b.devices = s.devices;
+  } else if (s.backend == "exec") {
+    b.exec = true;
+    b.devices = s.devices;
+    if (b.devices.empty()) b.devices.assign(static_cast<std::size_t>(ExecLines(s)), "");
   } else {
     if (!s.sim_faults.empty()) {
       char tmpl[] = "/tmp/dialsoak-links.XXXXXX";  // mode 0700: the links are ours alone

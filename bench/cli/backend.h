@@ -1,6 +1,6 @@
 // What `dialsoak run` and `dialsoak capacity` dial: the embedded modem bank (sim backend)
-// or the configured serial devices, each line's merged settings, and the factory that
-// opens a line through the serial driver. Also the process's descriptor limit, raised to
+// or the configured serial devices, or external dialers' commands (exec), each line's merged
+// settings, and the factory that opens a line through the serial or the exec driver. Also the process's descriptor limit, raised to
 // what the lines need. Called once at start-up, from the main thread.
 #pragma once
 
@@ -28,9 +28,11 @@ struct Backend {
   std::unique_ptr<TempDir> link_dir;     // sim backend with faults: the ports' links
   std::unique_ptr<sim::ModemBank> bank;  // sim backend only
   std::vector<std::string> devices;      // one per line: the bank's ports or --device
+                                         // (exec: the tty, or empty for none)
+  bool exec = false;                     // exec backend: lines are external dialers
   std::vector<LineSettings> lines;       // each line's settings, merged once
 
-  // Opens line i (devices[i], with lines[i]) through the serial driver; the Backend must
+  // Opens line i (devices[i], with lines[i]) through its driver; the Backend must
   // outlive the factory.
   engine::LineFactory LineFactory() const;
 };

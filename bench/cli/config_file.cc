@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "config_values.h"
+#include "exec_settings.h"
 #include "dialsoak/engine/arrivals.h"
 #include "dialsoak/sim/distribution.h"
 #include "dialsoak/sim/fault.h"
@@ -44,11 +45,15 @@ constexpr std::string_view kPushKeys[] = {"url", "job", "interval", "labels"};
 constexpr std::string_view kLineKeys[] = {
     "init",         "number",         "hangup",          "dial_mode",
     "dial_timeout", "hangup_timeout", "command_timeout", "guard_time",
-    "speed",        "framing",        "rtscts"};
+    "speed",        "framing",        "rtscts",          "dial_cmd",
+    "hangup_cmd",   "check_cmd",      "connect_regex",   "exit_results",
+    "shell"};
 constexpr std::string_view kModemKeys[] = {
-    "device",     "init",         "number",         "hangup",
-    "dial_mode",  "dial_timeout", "hangup_timeout", "command_timeout",
-    "guard_time", "speed",        "framing",        "rtscts"};
+    "device",       "init",          "number",         "hangup",
+    "dial_mode",    "dial_timeout",  "hangup_timeout", "command_timeout",
+    "guard_time",   "speed",         "framing",        "rtscts",
+    "dial_cmd",     "hangup_cmd",    "check_cmd",      "connect_regex",
+    "exit_results", "shell"};
 
 // Thrown inside this file only, for the first problem found; LoadConfigFile returns it.
 struct Failure {
@@ -526,7 +531,43 @@ class Loader {
       Check(at, config::CheckFraming(*line.framing));
     } else if (key == "rtscts") {
       line.rtscts = Bool(v, at);
+    } else if (key == "dial_cmd" || key == "hangup_cmd" || key == "check_cmd") {
+      CommandSetting command = CommandOf(v, at);
+      if (key == "dial_cmd") line.dial_cmd = std::move(command);
+      if (key == "hangup_cmd") line.hangup_cmd = std::move(command);
+      if (key == "check_cmd") line.check_cmd = std::move(command);
+    } else if (key == "connect_regex") {
+      line.connect_regex = NonEmptyText(v, at, "a regex such as 'local +IP address'");
+    } else if (key == "exit_results") {
+      if (!v.IsMap()) {
+        Fail(at, "expected a map of exit codes to results such as '{3: timeout, 4: busy}', got " +
+                     Describe(v));
+      }
+      line.exit_results.emplace();
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        const Spot e_at{LineOf(it->first, at.line), fmt::format("{}.{}", at.path,
+                                                                 config::Printable(Text(it->first, at, "an exit code")))};
+        const int code = Integer<int>(it->first, e_at, 0, 255);
+        (*line.exit_results)[code] = Choice(it->second, e_at, "result", config::kExecResults);
+      }
+    } else if (key == "shell") {
+      line.shell = Bool(v, at);
     }
+  }
+
+  // A command: one string (split later, or given to a shell), or a list of its words.
+  CommandSetting CommandOf(const YAML::Node& v, const Spot& at) const {
+    CommandSetting c;
+    if (v.IsSequence()) {
+      // Words may be empty (chat's '' expects nothing), the program may not.
+      ForEachElement(v, at, "a list of words", [&](const YAML::Node& e, const Spot& e_at) {
+        c.argv.push_back(Text(e, e_at, "a word of the command"));
+      });
+      if (c.argv.empty() || c.argv[0].empty()) Fail(at, "expected a command, got no program");
+    } else {
+      c.text = NonEmptyText(v, at, "a command such as 'pon provider' or a list of its words");
+    }
+    return c;
   }
 
   std::string file_;

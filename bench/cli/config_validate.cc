@@ -12,6 +12,7 @@
 
 #include "config_file.h"
 #include "config_values.h"
+#include "exec_settings.h"
 #include "dialsoak/engine/arrivals.h"
 #include "dialsoak/prometheus/pushgateway.h"
 #include "dialsoak/sim/bank.h"
@@ -242,6 +243,66 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
   return {};
 }
 
+// The exec backend: a dial command for every line, exec settings nowhere else, and one way
+// of deciding "connected" per line (a regex or a check command, not both).
+tl::expected<void, ConfigError> ValidateExec(const RunSettings& s) {
+  const LineSettings& d = s.line_defaults;
+  if (s.backend != "exec") {
+    if (auto key = config::FirstExecKey(d)) {
+      return Error(fmt::format("{}: the exec backend only (--backend exec)",
+                               Where(s, d, "defaults", *key)));
+    }
+    for (std::size_t i = 0; i < s.line_overrides.size(); ++i) {
+      if (auto key = config::FirstExecKey(s.line_overrides[i])) {
+        return Error(fmt::format("{}: the exec backend only (--backend exec)",
+                                 Where(s, s.line_overrides[i], fmt::format("modems[{}]", i), *key)));
+      }
+    }
+    return {};
+  }
+  auto check = [&](const LineSettings& line, const std::string& section) -> tl::expected<void, ConfigError> {
+    if (!line.dial_cmd && !d.dial_cmd) {
+      return Error(fmt::format(
+          "{}: backend exec needs a dial command: --dial-cmd 'pon provider' (config key "
+          "'dial_cmd' under 'defaults' or in each 'modems' entry)",
+          section == "defaults" ? std::string("--dial-cmd") : Where(s, line, section, "dial_cmd")));
+    }
+    const bool regex = line.connect_regex || d.connect_regex;
+    const bool check_cmd = line.check_cmd || d.check_cmd;
+    if (regex && check_cmd) {
+      return Error(fmt::format(
+          "{}: connect_regex and check_cmd both set: a line is connected either when a line of "
+          "the dial command's output matches, or when the check command succeeds; keep one",
+          Where(s, line, section, line.connect_regex ? "connect_regex" : "check_cmd")));
+    }
+    // `shell` may sit in defaults and a command in an entry: check them together.
+    if (line.shell || d.shell) {
+      LineSettings merged = line;
+      if (!merged.shell) merged.shell = d.shell;
+      if (!merged.dial_cmd) merged.dial_cmd = d.dial_cmd;
+      if (!merged.hangup_cmd) merged.hangup_cmd = d.hangup_cmd;
+      if (!merged.check_cmd) merged.check_cmd = d.check_cmd;
+      if (auto p = config::CheckExecSettings(merged)) {
+        return Error(fmt::format("{}: {}", Where(s, line, section, p->key), p->message));
+      }
+    }
+    return {};
+  };
+  // Some line has no modems entry of its own: the defaults alone must do for it.
+  bool bare_line = s.devices.empty() && static_cast<int>(s.line_overrides.size()) < ExecLines(s);
+  for (const std::string& device : s.devices) {
+    bare_line = bare_line || std::none_of(s.line_overrides.begin(), s.line_overrides.end(),
+                                          [&](const LineSettings& l) { return l.device == device; });
+  }
+  if (bare_line) {
+    if (auto ok = check(d, "defaults"); !ok) return ok;
+  }
+  for (std::size_t i = 0; i < s.line_overrides.size(); ++i) {
+    if (auto ok = check(s.line_overrides[i], fmt::format("modems[{}]", i)); !ok) return ok;
+  }
+  return {};
+}
+
 tl::expected<void, ConfigError> ValidateLines(const RunSettings& s) {
   if (auto p = config::CheckLineSettings(s.line_defaults)) {
     return Error(fmt::format("{}: {}", Where(s, s.line_defaults, "defaults", p->key), p->message));
@@ -288,7 +349,8 @@ std::optional<std::string> DeviceProblem(const std::string& path) {
 }
 
 tl::expected<void, ConfigError> ValidateDevices(const RunSettings& s) {
-  if (s.backend != "serial") return {};
+  // exec: a device is optional, the tty its commands talk to.
+  if (s.backend != "serial" && !(s.backend == "exec" && !s.devices.empty())) return {};
   if (s.devices.empty()) {
     return Error(
         "backend serial needs at least one device: give --device PATH (repeatable) or "
@@ -322,6 +384,7 @@ tl::expected<void, ConfigError> ValidateDevices(const RunSettings& s) {
 tl::expected<void, ConfigError> ValidateSettings(const RunSettings& settings) {
   if (auto ok = ValidateRun(settings); !ok) return ok;
   if (auto ok = ValidateLines(settings); !ok) return ok;
+  if (auto ok = ValidateExec(settings); !ok) return ok;
   return ValidateDevices(settings);
 }
 

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <vector>
 
+#include "exec_settings.h"
 #include "dialsoak/analysis/thresholds.h"
 #include "dialsoak/at/command.h"
 #include "dialsoak/serial/tty.h"
@@ -286,7 +287,7 @@ std::optional<LineProblem> CheckLineSettings(const LineSettings& line) {
   if (line.framing) {
     if (auto p = problem("framing", CheckFraming(*line.framing))) return p;
   }
-  return std::nullopt;
+  return CheckExecSettings(line);
 }
 
 }  // namespace dialsoak::cli::config

@@ -17,7 +17,7 @@
 
 namespace dialsoak::cli::config {
 
-inline constexpr std::string_view kBackends[] = {"sim", "serial"};
+inline constexpr std::string_view kBackends[] = {"sim", "serial", "exec"};
 inline constexpr std::string_view kHangups[] = {"auto", "dtr", "escape"};
 inline constexpr std::string_view kDialModes[] = {"tone", "pulse"};
 // The termios rates of modems/serial/src/tty.cc (a test keeps the two lists equal).

@@ -1,5 +1,7 @@
 #include "line_setup.h"
 
+#include "exec_settings.h"
+
 namespace dialsoak::cli {
 namespace {
 
@@ -14,7 +16,7 @@ LineSettings EffectiveLineSettings(const RunSettings& settings, int index,
                                    const std::string& device) {
   LineSettings line = settings.line_defaults;
   const LineSettings* own = nullptr;
-  if (settings.backend == "serial") {
+  if (settings.backend == "serial" || (settings.backend == "exec" && !settings.devices.empty())) {
     for (const LineSettings& o : settings.line_overrides) {
       if (o.device == device) own = &o;
     }
@@ -34,6 +36,12 @@ LineSettings EffectiveLineSettings(const RunSettings& settings, int index,
   Overlay(line.speed, own->speed);
   Overlay(line.framing, own->framing);
   Overlay(line.rtscts, own->rtscts);
+  Overlay(line.dial_cmd, own->dial_cmd);
+  Overlay(line.hangup_cmd, own->hangup_cmd);
+  Overlay(line.check_cmd, own->check_cmd);
+  Overlay(line.connect_regex, own->connect_regex);
+  Overlay(line.exit_results, own->exit_results);
+  Overlay(line.shell, own->shell);
   line.source_line = own->source_line;
   return line;
 }
@@ -52,6 +60,33 @@ serial::SerialLineConfig ToSerialConfig(const LineSettings& line, const std::str
   if (line.dial_mode == "pulse") c.dial_mode = at::DialMode::Pulse;
   if (line.command_timeout) c.command_timeout = *line.command_timeout;
   if (line.guard_time) c.guard_time = *line.guard_time;
+  return c;
+}
+
+exec::ExecLineConfig ToExecConfig(const LineSettings& line, const std::string& device, int index) {
+  exec::ExecLineConfig c;
+  const bool shell = line.shell.value_or(false);
+  auto command = [shell](const std::optional<CommandSetting>& setting) {
+    return setting ? config::ToCommand(*setting, shell).value_or(exec::Command{}) : exec::Command{};
+  };
+  c.dial = command(line.dial_cmd);  // validated: never empty here
+  if (line.hangup_cmd) c.hangup = command(line.hangup_cmd);
+  if (line.check_cmd) {
+    c.check = command(line.check_cmd);
+    c.connected_when = exec::ConnectedWhen::Check;
+  }
+  if (line.connect_regex) {
+    c.connect_regex = *line.connect_regex;
+    c.connected_when = exec::ConnectedWhen::Output;
+  }
+  if (line.exit_results) {
+    for (const auto& [code, name] : *line.exit_results) {
+      if (auto r = exec::ParseCallResult(name)) c.exit_results[code] = *r;
+    }
+  }
+  c.tty = device;
+  c.tty_options = ToSerialConfig(line, device).tty;
+  c.line_index = index;
   return c;
 }
 

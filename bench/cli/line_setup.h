@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dialsoak/engine/engine_config.h"
+#include "dialsoak/exec/exec_line.h"
 #include "dialsoak/serial/serial_line.h"
 #include "run_settings.h"
 
@@ -17,6 +18,8 @@ LineSettings EffectiveLineSettings(const RunSettings& settings, int index,
                                    const std::string& device);
 
 serial::SerialLineConfig ToSerialConfig(const LineSettings& line, const std::string& device);
+// Line `index` of the exec backend; device is its tty, or empty.
+exec::ExecLineConfig ToExecConfig(const LineSettings& line, const std::string& device, int index);
 engine::LinePlan ToPlan(const LineSettings& line, const std::string& default_number);
 
 }  // namespace dialsoak::cli

@@ -77,11 +77,14 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
   run.add_option("--config", config_path_,
                  "YAML file with run and per-line settings (flags override it)")
       ->check(CLI::ExistingFile);
-  Add(run, "--backend", backend_, "sim (embedded modem bank, default) or serial (real modems)",
+  Add(run, "--backend", backend_,
+      "sim (embedded modem bank, default), serial (real modems) or exec (an external dialer's "
+      "commands)",
       Copy(&RunSettings::backend, backend_))
-      ->check(CLI::IsMember({"sim", "serial"}));
+      ->check(CLI::IsMember({"sim", "serial", "exec"}));
   Add(run, "--lines", lines_,
-      is_run ? "Lines dialing at once on the sim backend (default 4)"
+      is_run ? "Lines dialing at once on the sim backend (default 4), or on the exec backend "
+               "without --device (default 1)"
              : "Dialing lines on the sim backend (default: the far end's ports + 50%, at least 8 "
                "more, so that calls are not dropped at origin)",
       [this](RunSettings& s) -> Ok {
@@ -103,7 +106,9 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
   }
   Add(run, "--number", number_, "Number to dial (default 5551234)",
       Copy(&RunSettings::number, number_));
-  Add(run, "--device", devices_, "Serial backend: a modem's tty (repeatable; one line each)",
+  Add(run, "--device", devices_,
+      "Serial backend: a modem's tty (repeatable; one line each); exec backend: the tty the "
+      "commands' stdin and stdout are on, as pppd runs a connect script",
       Copy(&RunSettings::devices, devices_));
   Add(run, "--seed", seed_, "Seed of the simulator's random draws (default 1)",
       Copy(&RunSettings::seed, seed_));
@@ -283,6 +288,7 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
                                            : "No plan line and no progress line per step");
   given_.push_back({quiet, Copy(&RunSettings::quiet, quiet_)});
   if (!is_run) AddCapacityFlags(run);
+  AddExecFlags(run);
   CLI::Option* per_line = run.add_flag(
       "--per-line-metrics", per_line_metrics_,
       "Also export dialsoak_line_dial_attempts_total{line,result} (8 series per line)");

@@ -38,6 +38,7 @@ class RunOptions {
   }
 
   void AddCapacityFlags(CLI::App& app);  // capacity_options.cc
+  void AddExecFlags(CLI::App& app);      // exec_options.cc
 
   struct Given {
     CLI::Option* option;
@@ -69,6 +70,10 @@ class RunOptions {
   double sim_busy_ = 0, sim_no_answer_ = 0, sim_no_dialtone_ = 0, sim_no_carrier_ = 0;
   int ports_ = 0;
   std::vector<std::string> pools_, sim_faults_;
+  // the exec backend
+  std::string dial_cmd_, hangup_cmd_, check_cmd_, connect_regex_;
+  std::vector<std::string> exit_results_;
+  bool shell_ = false;
   // dialsoak capacity
   std::vector<std::string> loads_;
   double precision_ = 0, confidence_ = 0, plan_load_ = 0;

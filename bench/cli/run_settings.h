@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +14,13 @@
 namespace dialsoak::cli {
 
 using std::chrono::nanoseconds;
+
+// A command of the exec backend as given: one string (split into words without a shell, or
+// run by /bin/sh -c with `shell`), or a YAML list, the argument list exactly.
+struct CommandSetting {
+  std::string text;               // the string form; empty for a list
+  std::vector<std::string> argv;  // the list form; empty for a string
+};
 
 // How one line dials: the device and the modem dialogue. Unset fields take the defaults.
 struct LineSettings {
@@ -28,6 +36,13 @@ struct LineSettings {
   std::optional<int> speed;                  // bits per second
   std::optional<std::string> framing;        // 8N1, 7E1, ...
   std::optional<bool> rtscts;
+  // Exec backend (modems/exec): the dialer's commands.
+  std::optional<CommandSetting> dial_cmd;
+  std::optional<CommandSetting> hangup_cmd;
+  std::optional<CommandSetting> check_cmd;   // connected while it exits 0
+  std::optional<std::string> connect_regex;  // connected when a line of output matches
+  std::optional<std::map<int, std::string>> exit_results;  // dial exit code -> result name
+  std::optional<bool> shell;                 // run the commands with /bin/sh -c
   int source_line = 0;                       // line in the config file, for messages
 };
 
@@ -55,7 +70,7 @@ inline constexpr const char* kCapacityDefaultHold = "exp:20ms";
 
 struct RunSettings {
   std::string command = "run";               // run | capacity: which subcommand reads these
-  std::string backend = "sim";               // sim | serial
+  std::string backend = "sim";               // sim | serial | exec
   int lines = 4;
   bool lines_set = false;                    // --lines or `lines:` was given
   std::optional<std::int64_t> cycles = 250;  // per line
@@ -63,7 +78,7 @@ struct RunSettings {
   nanoseconds hold{0};
   nanoseconds think{0};
   std::string number = "5551234";
-  std::vector<std::string> devices;          // serial: one line per device
+  std::vector<std::string> devices;          // serial: one line per device; exec: its tty
   std::uint64_t seed = 1;
   nanoseconds sample_interval = std::chrono::seconds(1);
   std::vector<int> watch_pids;
@@ -115,5 +130,12 @@ struct RunSettings {
   std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)
   std::string config_path;                   // the YAML file read, if any
 };
+
+// The exec backend's lines: one per device (its tty) when devices are given, else --lines
+// (default 1: one dialer such as one pppd peer).
+inline int ExecLines(const RunSettings& s) {
+  if (!s.devices.empty()) return static_cast<int>(s.devices.size());
+  return s.lines_set ? s.lines : 1;
+}
 
 }  // namespace dialsoak::cli

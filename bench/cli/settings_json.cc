@@ -30,6 +30,20 @@ nlohmann::json LineToJson(const LineSettings& l) {
   Put(j, "speed", l.speed);
   Put(j, "framing", l.framing);
   Put(j, "rtscts", l.rtscts);
+  for (const auto& [key, command] : {std::pair{"dial_cmd", &l.dial_cmd},
+                                     std::pair{"hangup_cmd", &l.hangup_cmd},
+                                     std::pair{"check_cmd", &l.check_cmd}}) {
+    if (!*command) continue;
+    j[key] = (*command)->text.empty() ? nlohmann::json((*command)->argv)
+                                      : nlohmann::json((*command)->text);
+  }
+  Put(j, "connect_regex", l.connect_regex);
+  if (l.exit_results) {
+    nlohmann::json results = nlohmann::json::object();
+    for (const auto& [code, result] : *l.exit_results) results[std::to_string(code)] = result;
+    j["exit_results"] = results;
+  }
+  Put(j, "shell", l.shell);
   return j;
 }
 

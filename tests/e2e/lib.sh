@@ -212,6 +212,9 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # and PORT_NUMBER. The symlinks in the link dir must point at the printed ttys.
 modemsim_start() {
   mkdir -p "$E2E_TMP/links"
+  # A second modemsim of the test: the first one's "ready" must not be read as its own.
+  rm -f "$E2E_TMP/modemsim.out"
+  PORT=()
   spawn modemsim /dev/null "$E2E_TMP/modemsim.out" "$E2E_TMP/modemsim.err" \
     "$MODEMSIM" --link-dir "$E2E_TMP/links" "$@"
   MODEMSIM_PID=$SPAWNED_PID

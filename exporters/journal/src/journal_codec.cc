@@ -159,7 +159,7 @@ std::optional<CycleRecord> DecodeCycle(const json& j, Clock::time_point start) {
   Get(j, "hangup_ok", c.hangup_ok);
   GetNs(j, "hangup", c.hangup_latency);
   if (Get(j, "method", method)) {
-    const auto m = Named<HangupMethod>(method, static_cast<int>(HangupMethod::Api) + 1);
+    const auto m = Named<HangupMethod>(method, kHangupMethodCount);
     if (!m) return std::nullopt;
     c.hangup_method = *m;
   }

@@ -23,6 +23,8 @@ std::string_view ToString(HangupMethod m) {
     case HangupMethod::Escape: return "escape";
     case HangupMethod::Close: return "close";
     case HangupMethod::Api: return "api";
+    case HangupMethod::Command: return "command";
+    case HangupMethod::Signal: return "signal";
   }
   return "unknown";
 }

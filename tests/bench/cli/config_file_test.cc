@@ -416,7 +416,7 @@ const BadCase kBadCases[] = {
      "must be more than 0"},
     {"NoValue", "quiet: true\nhold:\n", 2, "hold", "got nothing"},
     {"UnknownBackend", "backend: modem\n", 1, "backend",
-     "unknown backend 'modem': expected sim or serial"},
+     "unknown backend 'modem': expected sim, serial or exec"},
     {"BackendTypo", "backend: serail\n", 1, "backend", "(did you mean 'serial'?)"},
     {"UnknownHangup", "defaults:\n  hangup: dtrr\n", 2, "defaults.hangup",
      "unknown hangup 'dtrr': expected auto, dtr or escape (did you mean 'dtr'?)"},

@@ -215,7 +215,7 @@ TEST_P(ConfigValidateBadValueTest, IsRefusedWithWhatIsAllowed) {
 
 const BadSetting kBadSettings[] = {
     {"Backend", [](RunSettings& s) { s.backend = "serail"; },
-     "--backend (config key 'backend'): unknown backend 'serail': expected sim or serial (did "
+     "--backend (config key 'backend'): unknown backend 'serail': expected sim, serial or exec (did "
      "you mean 'serial'?)"},
     {"ZeroLines", [](RunSettings& s) { s.lines = 0; },
      "--lines (config key 'lines'): expected a whole number from 1 to 4096, got 0"},

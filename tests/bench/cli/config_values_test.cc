@@ -28,7 +28,7 @@ TEST(ConfigValuesTest, ClosestMatchSuggestsObviousTypos) {
 
 TEST(ConfigValuesTest, JoinAlternativesReadsAsASentence) {
   EXPECT_EQ(JoinAlternatives(kHangups), "auto, dtr or escape");
-  EXPECT_EQ(JoinAlternatives(kBackends), "sim or serial");
+  EXPECT_EQ(JoinAlternatives(kBackends), "sim, serial or exec");
   constexpr std::string_view kOne[] = {"only"};
   EXPECT_EQ(JoinAlternatives(kOne), "only");
 }

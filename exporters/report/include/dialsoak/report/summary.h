@@ -30,8 +30,7 @@
 
 namespace dialsoak::report {
 
-inline constexpr int kHangupMethodCount = 5;
-static_assert(static_cast<int>(HangupMethod::Api) == kHangupMethodCount - 1,
+static_assert(static_cast<int>(HangupMethod::Signal) == kHangupMethodCount - 1,
               "kHangupMethodCount must follow HangupMethod");
 static_assert(static_cast<int>(CallResult::IoError) == kCallResultCount - 1,
               "kCallResultCount must follow CallResult");

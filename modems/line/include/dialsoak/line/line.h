@@ -29,7 +29,9 @@ struct DialOutcome {
 };
 
 // How a line was hung up, reported so a test knows which path it measured.
-enum class HangupMethod { None, Dtr, Escape, Close, Api };
+// Command: an exec line's hang-up command; Signal: its dial command stopped by a signal.
+enum class HangupMethod { None, Dtr, Escape, Close, Api, Command, Signal };
+inline constexpr int kHangupMethodCount = 7;
 std::string_view ToString(HangupMethod m);
 
 struct HangupOutcome {
