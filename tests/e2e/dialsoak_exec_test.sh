@@ -2,7 +2,7 @@
 # e2e: `dialsoak run --backend exec`, an external dialer as a line: ppp's real chat run as
 # the dial command with its stdin and stdout on modemsim's ports (the way pppd runs a
 # connect script), and other dialers made of sh, sleep and test.
-#   1. 25 lines x 80 cycles of chat (from a YAML config, the command as a list) against
+#   1. 25 lines x 80 cycles of chat (the README's chat-lines.yaml: the command as a list) against
 #      modemsim: exit 0, 2,000 cycles, every one CONNECT and hung up by a DTR drop;
 #      modemsim watched with --watch-name (a daemon of the dialer): its handles flat.
 #   2. modemsim answering BUSY: chat (ABORT BUSY first) exits 4, mapped by --exit-result
@@ -18,6 +18,7 @@
 source "$(dirname "$0")/dialsoak_lib.sh"
 MODEMSIM=${2:?usage: $0 <dialsoak> <modemsim>}
 require_cmd chat pgrep
+readme=$(realpath "$(dirname "$0")/../../README.md")
 cd "$E2E_TMP" || fail "cannot cd to $E2E_TMP"
 
 results() { jq_get "$1" '[.outcomes | to_entries[] | "\(.key)=\(.value)"] | join(" ")'; }
@@ -27,20 +28,13 @@ lines=25
 modemsim_start --ports "$lines"
 devices=()
 for ((i = 0; i < lines; i++)); do devices+=(--device "$E2E_TMP/links/modem$i"); done
-cat >chat.yaml <<'YAML'
-backend: exec
-cycles: 80
-quiet: true
-charts: none
-defaults:
-  dial_timeout: 10s
-  # chat's exit codes follow the order of its ABORT strings: 4 = BUSY, 5 = NO CARRIER
-  dial_cmd: [chat, -s, -v, -t, "5", ABORT, BUSY, ABORT, NO CARRIER, "", ATZ, OK,
-             "ATDT{number}", CONNECT, ""]
-  exit_results: {3: timeout, 4: busy, 5: no_carrier}
-YAML
+# The README's worked example (chat-lines.yaml), with these ports for its devices.
+awk '/^## The exec backend/ { section = 1; next } /^## / { section = 0 }
+     section && /^```yaml$/ { block = 1; next } block && /^```$/ { exit } block' \
+  "$readme" >chat.yaml
+grep -q '^backend: exec$' chat.yaml || fail "no chat-lines.yaml example in the README's exec section"
 dialsoak_run chat 120 run --config chat.yaml "${devices[@]}" --watch-name modemsim \
-  --report chat.json
+  --cycles 80 --hold 0s --quiet --charts none --report chat.json
 assert_exit chat 0 "2,000 chat dials against modemsim should all connect"
 assert_jq "2,000 cycles" chat.json '.cycles == 2000'
 assert_jq "every call CONNECT ($(results chat.json))" chat.json '.outcomes.connect == 2000'
@@ -54,7 +48,8 @@ modemsim_stop
 # 2. BUSY through chat's exit code 4.
 modemsim_start --ports 2 --busy 1
 dialsoak_run busy 60 run --config chat.yaml --device "$E2E_TMP/links/modem0" \
-  --device "$E2E_TMP/links/modem1" --cycles 10 --max-failures 100 --report busy.json
+  --device "$E2E_TMP/links/modem1" --cycles 10 --hold 0s --max-failures 100 --quiet --charts none \
+  --report busy.json
 assert_exit busy 0 "--max-failures 100 tolerates the busy calls"
 assert_jq "every call BUSY ($(results busy.json))" busy.json '.outcomes.busy == 20'
 assert_jq "the detail is chat's exit code" busy.json \
@@ -65,7 +60,7 @@ modemsim_stop
 modemsim_start --ports 4 --inject-leak 1
 dialsoak_run leak 60 run --config chat.yaml --device "$E2E_TMP/links/modem0" \
   --device "$E2E_TMP/links/modem1" --device "$E2E_TMP/links/modem2" \
-  --device "$E2E_TMP/links/modem3" --cycles 25 --watch-name modemsim --sample-interval 100ms \
+  --device "$E2E_TMP/links/modem3" --cycles 25 --hold 0s --quiet --charts none --watch-name modemsim --sample-interval 100ms \
   --report leak.json
 assert_exit leak 5 "modemsim leaks a descriptor per dial"
 assert_jq "modemsim's handles called a leak of about 1 per cycle" leak.json \
