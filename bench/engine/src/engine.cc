@@ -1,13 +1,13 @@
 #include "dialsoak/engine/engine.h"
 
 #include <algorithm>
-#include <latch>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "call_step.h"
+#include "latch.h"
 
 namespace dialsoak::engine {
 namespace {
@@ -67,9 +67,9 @@ LineStateCounts Engine::line_states() const {
 
 RunEnd Engine::Run(RunInfo info) {
   const int n = std::max(config_.lines, 0);
-  std::latch opened(n);
-  std::latch go(1);
-  std::latch release(1);  // held until the end sample: threads stay up, counts comparable
+  Latch opened(n);
+  Latch go(1);
+  Latch release(1);  // held until the end sample: threads stay up, counts comparable
   running_ = n;
   workers_.clear();
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());

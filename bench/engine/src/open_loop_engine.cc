@@ -1,11 +1,11 @@
 #include "dialsoak/engine/open_loop_engine.h"
 
 #include <algorithm>
-#include <latch>
 #include <string>
 #include <utility>
 
 #include "call_step.h"
+#include "latch.h"
 
 namespace dialsoak::engine {
 namespace {
@@ -76,7 +76,7 @@ LineStateCounts OpenLoopEngine::line_states() const {
 
 RunEnd OpenLoopEngine::Run(RunInfo info) {
   const int n = std::max(config_.lines, 0);
-  std::latch opened(n);
+  Latch opened(n);
   workers_.clear();
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());
   for (int i = 0; i < n; ++i) {

@@ -6,12 +6,12 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "dialsoak/probes/process_probe.h"
 #include "name_scan_linux.h"
+#include "process_probe_platform.h"
 #include "proc_reader_linux.h"
 
 namespace dialsoak::probes {
@@ -178,22 +178,14 @@ class NameProbe final : public ProcessProbe {
 
 }  // namespace
 
-std::unique_ptr<ProcessProbe> MakeSelfProbe() { return std::make_unique<SelfProbe>(); }
+namespace detail {
 
-std::unique_ptr<ProcessProbe> MakePidProbe(int pid) {
-  if (pid <= 0) {
-    throw std::invalid_argument("watch pid " + std::to_string(pid) +
-                                ": must be a process id (a positive number)");
-  }
-  return std::make_unique<PidProbe>(pid);
-}
-
-std::unique_ptr<ProcessProbe> MakeNameProbe(std::string name) {
-  if (name.empty() || name.find('/') != std::string::npos) {
-    throw std::invalid_argument("watch name '" + name +
-                                "': must be a program name without '/' (e.g. pppd)");
-  }
+std::unique_ptr<ProcessProbe> NewSelfProbe() { return std::make_unique<SelfProbe>(); }
+std::unique_ptr<ProcessProbe> NewPidProbe(int pid) { return std::make_unique<PidProbe>(pid); }
+std::unique_ptr<ProcessProbe> NewNameProbe(std::string name) {
   return std::make_unique<NameProbe>(std::move(name));
 }
+
+}  // namespace detail
 
 }  // namespace dialsoak::probes

@@ -1,25 +1,15 @@
 #include "dialsoak/prometheus/metrics_endpoint.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <charconv>
 #include <exception>
 
 #include <prometheus/exposer.h>
 
-#include "dialsoak/io/unique_fd.h"
+#include "bind_check.h"
 
 namespace dialsoak::prometheus_export {
 namespace {
-
-struct ListenAddress {
-  std::string host;  // without brackets
-  int port = 0;
-  bool v6 = false;
-};
 
 io::Result<ListenAddress> Parse(const std::string& text) {
   auto bad = [&](const std::string& why) {
@@ -43,44 +33,6 @@ io::Result<ListenAddress> Parse(const std::string& text) {
     return bad("bad port '" + port + "'");
   }
   return a;
-}
-
-// Binds the address ourselves first, so that a port in use is a clear error, not an
-// exception from deep inside civetweb.
-io::Result<void> CheckBindable(const ListenAddress& a) {
-  io::UniqueFd fd(::socket(a.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return io::Fail(io::ErrnoError("socket"));
-  int one = 1;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  int rc = -1;
-  if (a.v6) {
-    sockaddr_in6 sa{};
-    sa.sin6_family = AF_INET6;
-    sa.sin6_port = htons(static_cast<uint16_t>(a.port));
-    if (::inet_pton(AF_INET6, a.host.c_str(), &sa.sin6_addr) != 1) {
-      return io::Fail(io::Error{EINVAL, "--listen: '" + a.host + "' is not an IPv6 address"});
-    }
-    rc = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  } else {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(a.port));
-    if (::inet_pton(AF_INET, a.host.c_str(), &sa.sin_addr) != 1) {
-      return io::Fail(io::Error{EINVAL, "--listen: '" + a.host + "' is not an IPv4 address"});
-    }
-    rc = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  }
-  if (rc != 0) {
-    const int code = errno;
-    std::string where = a.host + " port " + std::to_string(a.port);
-    if (code == EADDRINUSE) {
-      return io::Fail(io::Error{code, "--listen: port " + std::to_string(a.port) + " on " + a.host +
-                                          " is already in use (another dialsoak?); choose "
-                                          "another with --listen ADDR:PORT, or port 0 for any"});
-    }
-    return io::Fail(io::ErrnoError("--listen: cannot bind " + where, code));
-  }
-  return {};
 }
 
 }  // namespace

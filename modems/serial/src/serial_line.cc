@@ -6,21 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "call_result.h"
 #include "dialsoak/io/fd_io.h"
 
 namespace dialsoak::serial {
 namespace {
-
-CallResult ToCallResult(at::ResultCode code) {
-  switch (code) {
-    case at::ResultCode::Connect: return CallResult::Connect;
-    case at::ResultCode::Busy: return CallResult::Busy;
-    case at::ResultCode::NoCarrier: return CallResult::NoCarrier;
-    case at::ResultCode::NoDialtone: return CallResult::NoDialtone;
-    case at::ResultCode::NoAnswer: return CallResult::NoAnswer;
-    default: return CallResult::Error;  // ERROR, or OK to a dial (a voice dial)
-  }
-}
 
 double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 

@@ -17,7 +17,8 @@
 // (constant cost), else a getdents64 listing of it without a per-entry allocation
 // (cost grows with the count). A self sample does not count the probe's own descriptor.
 // A name probe scans /proc only while it has no live match (see MakeNameProbe).
-// Platform code lives in src/process_probe_linux.cc.
+// Platform code lives in src/process_probe_linux.cc and src/process_probe_windows.cc
+// (GetProcessHandleCount, a Toolhelp32 snapshot, the working set; see there).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,181 @@
+// ComLine over the Win32 communications API. See com_line.h for the contract.
+#include <windows.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "call_result.h"
+#include "dialsoak/at/response.h"
+#include "dialsoak/serial/com_line.h"
+
+namespace dialsoak::serial {
+namespace {
+
+// A read returns what arrived within this slice, so that a wait can honour its deadline.
+constexpr DWORD kReadSliceMs = 50;
+constexpr DWORD kWriteTimeoutMs = 2000;
+
+io::Error WinError(const std::string& what, DWORD err = GetLastError()) {
+  return io::Error{EIO, fmt::format("{}: Windows error {}", what, err)};
+}
+
+struct Exchange {
+  at::Response response;
+  std::string error;  // non-empty on an I/O failure
+  bool timed_out = false;
+};
+
+}  // namespace
+
+struct ComLine::Port {
+  HANDLE h = INVALID_HANDLE_VALUE;
+  std::string name;
+  ~Port() {
+    if (h != INVALID_HANDLE_VALUE) CloseHandle(h);  // closing drops DTR
+  }
+
+  io::Result<void> Write(std::string_view data) {
+    while (!data.empty()) {
+      DWORD n = 0;
+      if (!WriteFile(h, data.data(), static_cast<DWORD>(data.size()), &n, nullptr)) {
+        return io::Fail(WinError("write " + name));
+      }
+      if (n == 0) return io::Fail(io::Error{ETIMEDOUT, "write " + name + ": timed out"});
+      data.remove_prefix(n);
+    }
+    return {};
+  }
+
+  // Reads until reader has its final result code or the deadline.
+  Exchange Await(at::ResponseReader& reader, Deadline deadline) {
+    Exchange ex;
+    char buf[256];
+    while (!reader.done()) {
+      if (deadline.Expired()) {
+        ex.timed_out = true;
+        break;
+      }
+      DWORD n = 0;
+      if (!ReadFile(h, buf, sizeof buf, &n, nullptr)) {
+        ex.error = WinError("read " + name).message;
+        break;
+      }
+      if (n > 0) reader.Feed(std::string_view(buf, n));
+    }
+    ex.response = reader.response();
+    return ex;
+  }
+
+  Exchange Send(std::string_view command, Deadline deadline) {
+    if (auto w = Write(command); !w) return Exchange{{}, w.error().message, false};
+    at::ResponseReader reader(command);
+    return Await(reader, deadline);
+  }
+
+  bool SetDtr(bool up) { return EscapeCommFunction(h, up ? SETDTR : CLRDTR) != 0; }
+};
+
+std::string ComDevicePath(const std::string& port) {
+  if (port.rfind("\\\\.\\", 0) == 0) return port;
+  return "\\\\.\\" + port;
+}
+
+ComLine::ComLine(ComLineConfig config, std::unique_ptr<Port> port)
+    : config_(std::move(config)), port_(std::move(port)) {}
+
+ComLine::~ComLine() = default;
+
+io::Result<std::unique_ptr<ComLine>> ComLine::Open(ComLineConfig config) {
+  auto port = std::make_unique<Port>();
+  port->name = config.port;
+  const std::string path = ComDevicePath(config.port);
+  port->h = CreateFileA(path.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
+                        FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (port->h == INVALID_HANDLE_VALUE) {
+    const DWORD err = GetLastError();
+    return io::Fail(io::Error{err == ERROR_FILE_NOT_FOUND ? ENOENT : EIO,
+                              fmt::format("open {}: Windows error {}", config.port, err)});
+  }
+  DCB dcb{};
+  dcb.DCBlength = sizeof dcb;
+  if (!GetCommState(port->h, &dcb)) return io::Fail(WinError("GetCommState " + config.port));
+  dcb.BaudRate = config.baud;
+  dcb.ByteSize = 8;
+  dcb.Parity = NOPARITY;
+  dcb.StopBits = ONESTOPBIT;
+  dcb.fBinary = TRUE;
+  dcb.fDtrControl = DTR_CONTROL_ENABLE;
+  dcb.fOutxCtsFlow = config.rtscts ? TRUE : FALSE;
+  dcb.fRtsControl = config.rtscts ? RTS_CONTROL_HANDSHAKE : RTS_CONTROL_ENABLE;
+  dcb.fOutX = FALSE;
+  dcb.fInX = FALSE;
+  if (!SetCommState(port->h, &dcb)) return io::Fail(WinError("SetCommState " + config.port));
+  // ReadFile returns at once with what is there, or after the slice with nothing.
+  COMMTIMEOUTS t{};
+  t.ReadIntervalTimeout = MAXDWORD;
+  t.ReadTotalTimeoutMultiplier = MAXDWORD;
+  t.ReadTotalTimeoutConstant = kReadSliceMs;
+  t.WriteTotalTimeoutConstant = kWriteTimeoutMs;
+  if (!SetCommTimeouts(port->h, &t)) return io::Fail(WinError("SetCommTimeouts " + config.port));
+  PurgeComm(port->h, PURGE_RXCLEAR | PURGE_TXCLEAR);
+
+  for (const std::string& init : config.init) {
+    Exchange ex = port->Send(at::FormatCommand(init), Deadline::After(config.command_timeout));
+    const std::string what = fmt::format("init '{}' on {}", init, config.port);
+    if (!ex.error.empty()) return io::Fail(io::Error{EIO, what + ": " + ex.error});
+    if (ex.timed_out) return io::Fail(io::Error{ETIMEDOUT, what + ": no answer"});
+    if (ex.response.final->code != at::ResultCode::Ok) {
+      return io::Fail(io::Error{EPROTO, what + ": answered " + ex.response.final->text});
+    }
+  }
+  return std::unique_ptr<ComLine>(new ComLine(std::move(config), std::move(port)));
+}
+
+DialOutcome ComLine::dial(std::string_view number, Deadline deadline) {
+  const auto start = Clock::now();
+  auto elapsed = [&] { return Clock::now() - start; };
+  auto command = at::FormatDial(number, config_.dial_mode);
+  if (!command) return DialOutcome{CallResult::Error, elapsed(), command.error()};
+  off_hook_ = true;
+  Exchange ex = port_->Send(*command, deadline);
+  if (!ex.error.empty()) return DialOutcome{CallResult::IoError, elapsed(), ex.error};
+  if (ex.timed_out) {
+    return DialOutcome{CallResult::Timeout, elapsed(), "no result code before the deadline"};
+  }
+  const CallResult result = ToCallResult(ex.response.final->code);
+  if (result != CallResult::Connect) off_hook_ = false;
+  return DialOutcome{result, elapsed(), ex.response.final->text};
+}
+
+HangupOutcome ComLine::hangup(Deadline deadline) {
+  const auto start = Clock::now();
+  if (!off_hook_) return HangupOutcome{true, {}, "on hook", HangupMethod::None};
+  auto fail = [&](std::string why) {
+    return HangupOutcome{false, Clock::now() - start, std::move(why), HangupMethod::Dtr};
+  };
+  if (!port_->SetDtr(false)) return fail(WinError("drop DTR on " + config_.port).message);
+  // Hold DTR low until the modem says it hung up: a drop undone too soon may go unseen.
+  at::ResponseReader reader;
+  Exchange ex = port_->Await(reader, deadline.Within(config_.command_timeout));
+  const bool up = port_->SetDtr(true);
+  if (!ex.error.empty()) return fail(ex.error);
+  if (!up) return fail(WinError("raise DTR on " + config_.port).message);
+  std::string detail = "DTR drop, ";
+  if (ex.timed_out) {
+    Exchange confirm = port_->Send(at::FormatCommand(""), deadline);
+    if (!confirm.error.empty()) return fail(confirm.error);
+    if (confirm.timed_out || confirm.response.final->code != at::ResultCode::Ok) {
+      return fail("no NO CARRIER after DTR drop and no OK to AT");
+    }
+    detail += "AT OK";
+  } else {
+    detail += ex.response.final->text;
+  }
+  off_hook_ = false;
+  return HangupOutcome{true, Clock::now() - start, detail, HangupMethod::Dtr};
+}
+
+}  // namespace dialsoak::serial
