@@ -11,7 +11,7 @@ namespace {
 using Error = tl::unexpected<std::string>;
 
 tl::expected<std::chrono::nanoseconds, std::string> Duration(const YAML::Node& v,
-                                                            const std::string& key) {
+                                                             const std::string& key) {
   auto d = sim::ParseDuration(v.as<std::string>());
   if (!d) return Error(key + ": " + d.error());
   return *d;

@@ -8,9 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
-
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "dialsoak/engine/engine_config.h"
 #include "dialsoak/ras/ras_config.h"
@@ -18,10 +17,10 @@
 namespace dialsoak::windows {
 
 struct RasSoakSettings {
-  ras::RasLineConfig ras;             // entry, phonebook, credentials
-  std::vector<std::string> entries;   // more entries: one line each (the first is ras.entry)
-  std::string number;                 // empty: each entry's own phone number
-  std::int64_t cycles = 100;          // per line
+  ras::RasLineConfig ras;            // entry, phonebook, credentials
+  std::vector<std::string> entries;  // more entries: one line each (the first is ras.entry)
+  std::string number;                // empty: each entry's own phone number
+  std::int64_t cycles = 100;         // per line
   std::optional<std::chrono::nanoseconds> duration;
   std::chrono::nanoseconds hold{0}, think{0};
   std::chrono::nanoseconds dial_timeout = std::chrono::seconds(90);
@@ -29,7 +28,7 @@ struct RasSoakSettings {
   std::chrono::nanoseconds sample_interval = std::chrono::seconds(1);
   std::vector<int> watch_pids;
   std::vector<std::string> watch_names;
-  std::string listen;                 // empty: no /metrics
+  std::string listen;  // empty: no /metrics
   double max_failures_percent = 0;
 };
 

@@ -4,14 +4,13 @@
 // --listen, live /metrics for Prometheus. Ctrl-C stops new cycles and hangs up.
 // Exit codes: 0 ok, 1 failed calls over --max-failures, 2 usage or configuration error,
 // 3 a line or /metrics could not be set up, 130 stopped by Ctrl-C.
+#include <fmt/format.h>
 #include <windows.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
 #include <memory>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "dialsoak/engine/engine.h"
 #include "dialsoak/probes/process_probe.h"
@@ -38,10 +37,14 @@ BOOL WINAPI OnConsoleControl(DWORD type) {
 
 std::string_view Meaning(int code) {
   switch (code) {
-    case kOk: return "ok";
-    case kCallsFailed: return "failed calls over --max-failures";
-    case kInterrupted: return "interrupted";
-    default: return "error";
+    case kOk:
+      return "ok";
+    case kCallsFailed:
+      return "failed calls over --max-failures";
+    case kInterrupted:
+      return "interrupted";
+    default:
+      return "error";
   }
 }
 

@@ -3,6 +3,7 @@
 // only where the count is real, i.e. on Windows.
 #include "dialsoak/probes/process_probe.h"
 
+#include <gtest/gtest.h>
 #include <windows.h>
 
 #include <chrono>
@@ -11,8 +12,6 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace dialsoak::probes {
 namespace {

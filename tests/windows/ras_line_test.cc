@@ -3,16 +3,15 @@
 // dial, RAS notifications, a handle that goes away after some polls.
 #include "dialsoak/ras/ras_line.h"
 
+#include <gtest/gtest.h>
 #include <raserror.h>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace dialsoak::ras {
 namespace {

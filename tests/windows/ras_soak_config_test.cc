@@ -2,11 +2,11 @@
 // values of the wrong type named with the file.
 #include "ras_soak_config.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace dialsoak::windows {
 namespace {

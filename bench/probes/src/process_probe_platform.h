@@ -18,7 +18,7 @@ inline constexpr char kExampleName[] = "pppd";
 #endif
 
 std::unique_ptr<ProcessProbe> NewSelfProbe();
-std::unique_ptr<ProcessProbe> NewPidProbe(int pid);      // pid > 0
+std::unique_ptr<ProcessProbe> NewPidProbe(int pid);            // pid > 0
 std::unique_ptr<ProcessProbe> NewNameProbe(std::string name);  // non-empty, no separator
 
 }  // namespace dialsoak::probes::detail

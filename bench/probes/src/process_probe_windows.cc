@@ -163,8 +163,8 @@ class SelfProbe final : public ProcessProbe {
 };
 
 ProcessHandle OpenForQuery(int pid) {
-  return ProcessHandle(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE,
-                                   static_cast<DWORD>(pid)));
+  return ProcessHandle(
+      OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, static_cast<DWORD>(pid)));
 }
 
 class PidProbe final : public ProcessProbe {

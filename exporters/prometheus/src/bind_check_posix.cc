@@ -36,9 +36,8 @@ io::Result<void> CheckBindable(const ListenAddress& a) {
   if (rc != 0) {
     const int code = errno;
     if (code == EADDRINUSE) return io::Fail(PortInUse(a, code));
-    return io::Fail(io::ErrnoError("--listen: cannot bind " + a.host + " port " +
-                                       std::to_string(a.port),
-                                   code));
+    return io::Fail(io::ErrnoError(
+        "--listen: cannot bind " + a.host + " port " + std::to_string(a.port), code));
   }
   return {};
 }

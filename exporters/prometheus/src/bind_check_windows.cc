@@ -13,10 +13,14 @@ namespace {
 // Winsock's own errors have no errno; the few a bind gives are mapped, the rest kept.
 int ToErrno(int wsa) {
   switch (wsa) {
-    case WSAEADDRINUSE: return EADDRINUSE;
-    case WSAEADDRNOTAVAIL: return EADDRNOTAVAIL;
-    case WSAEACCES: return EACCES;
-    default: return wsa;
+    case WSAEADDRINUSE:
+      return EADDRINUSE;
+    case WSAEADDRNOTAVAIL:
+      return EADDRNOTAVAIL;
+    case WSAEACCES:
+      return EACCES;
+    default:
+      return wsa;
   }
 }
 
@@ -48,8 +52,7 @@ io::Result<void> CheckBindable(const ListenAddress& a) {
   }
   // Exclusive, as a listener that another process could share would not be a clear check.
   BOOL one = TRUE;
-  ::setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&one),
-               sizeof one);
+  ::setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&one), sizeof one);
   int rc = SOCKET_ERROR;
   if (a.v6) {
     sockaddr_in6 sa{};

@@ -2,14 +2,13 @@
 // (CREATE_NEW), written, flushed to disk (FlushFileBuffers), then moved over the target
 // with MoveFileExW(MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH), which returns only
 // once the move is on disk. See atomic_file.h for the contract; codes are errno values.
+#include <fmt/format.h>
 #include <windows.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "dialsoak/report/atomic_file.h"
 
@@ -22,20 +21,24 @@ int ToErrno(DWORD err) {
   switch (err) {
     case ERROR_FILE_NOT_FOUND:
     case ERROR_PATH_NOT_FOUND:
-    case ERROR_INVALID_DRIVE: return ENOENT;
+    case ERROR_INVALID_DRIVE:
+      return ENOENT;
     case ERROR_ACCESS_DENIED:
-    case ERROR_SHARING_VIOLATION: return EACCES;
+    case ERROR_SHARING_VIOLATION:
+      return EACCES;
     case ERROR_FILE_EXISTS:
-    case ERROR_ALREADY_EXISTS: return EEXIST;
+    case ERROR_ALREADY_EXISTS:
+      return EEXIST;
     case ERROR_DISK_FULL:
-    case ERROR_HANDLE_DISK_FULL: return ENOSPC;
-    default: return EIO;
+    case ERROR_HANDLE_DISK_FULL:
+      return ENOSPC;
+    default:
+      return EIO;
   }
 }
 
 io::Error StepError(const std::string& path, std::string_view step, DWORD err) {
-  return io::Error{ToErrno(err),
-                   fmt::format("writing {} ({}): Windows error {}", path, step, err)};
+  return io::Error{ToErrno(err), fmt::format("writing {} ({}): Windows error {}", path, step, err)};
 }
 
 std::wstring Widen(const std::string& s) {
@@ -66,8 +69,8 @@ class File {
 io::Result<void> WriteTemp(const std::wstring& temp, std::string_view contents,
                            const std::string& path, bool& clash) {
   clash = false;
-  File file(CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
-                        FILE_ATTRIBUTE_NORMAL, nullptr));
+  File file(CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL,
+                        nullptr));
   if (file.get() == INVALID_HANDLE_VALUE) {
     const DWORD err = GetLastError();
     clash = err == ERROR_FILE_EXISTS;
@@ -93,8 +96,8 @@ io::Result<void> WriteFileAtomically(const std::string& path, std::string_view c
   const std::wstring target = Widen(path);
   for (int attempt = 0;; ++attempt) {
     auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    const std::wstring temp = Widen(
-        fmt::format("{}.tmp.{}.{:x}", path, GetCurrentProcessId(), stamp + attempt));
+    const std::wstring temp =
+        Widen(fmt::format("{}.tmp.{}.{:x}", path, GetCurrentProcessId(), stamp + attempt));
     bool clash = false;
     auto written = WriteTemp(temp, contents, path, clash);
     if (!written && clash && attempt + 1 < kCreateAttempts) continue;

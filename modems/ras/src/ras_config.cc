@@ -1,8 +1,8 @@
-#include <cstdlib>
+#include "dialsoak/ras/ras_config.h"
 
 #include <fmt/format.h>
 
-#include "dialsoak/ras/ras_config.h"
+#include <cstdlib>
 
 namespace dialsoak::ras {
 namespace {
@@ -28,16 +28,15 @@ RasLineConfig WithEnvironmentCredentials(RasLineConfig config) {
 std::string CheckRasConfig(const RasLineConfig& config, std::string_view number) {
   if (config.entry.empty()) return "ras: no phonebook entry to dial (entry)";
   auto too_long = [](std::string_view what, std::size_t size, std::size_t max) {
-    return size > max ? fmt::format("ras: the {} is longer than the {} characters RAS allows",
-                                    what, max)
-                      : std::string();
+    return size > max
+               ? fmt::format("ras: the {} is longer than the {} characters RAS allows", what, max)
+               : std::string();
   };
-  for (const std::string& e :
-       {too_long("entry name", config.entry.size(), kMaxEntry),
-        too_long("phone number", number.size(), kMaxNumber),
-        too_long("user name", config.user.size(), kMaxUser),
-        too_long("password", config.password.size(), kMaxPassword),
-        too_long("domain", config.domain.size(), kMaxDomain)}) {
+  for (const std::string& e : {too_long("entry name", config.entry.size(), kMaxEntry),
+                               too_long("phone number", number.size(), kMaxNumber),
+                               too_long("user name", config.user.size(), kMaxUser),
+                               too_long("password", config.password.size(), kMaxPassword),
+                               too_long("domain", config.domain.size(), kMaxDomain)}) {
     if (!e.empty()) return e;
   }
   return {};

@@ -1,6 +1,5 @@
 // RasLine over rasapi32. See ras_line.h for the contract.
-#include "dialsoak/ras/ras_line.h"
-
+#include <fmt/format.h>
 #include <raserror.h>
 
 #include <algorithm>
@@ -10,9 +9,8 @@
 #include <thread>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "dialsoak/ras/ras_error.h"
+#include "dialsoak/ras/ras_line.h"
 
 namespace dialsoak::ras {
 

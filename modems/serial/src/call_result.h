@@ -9,12 +9,18 @@ namespace dialsoak::serial {
 
 inline CallResult ToCallResult(at::ResultCode code) {
   switch (code) {
-    case at::ResultCode::Connect: return CallResult::Connect;
-    case at::ResultCode::Busy: return CallResult::Busy;
-    case at::ResultCode::NoCarrier: return CallResult::NoCarrier;
-    case at::ResultCode::NoDialtone: return CallResult::NoDialtone;
-    case at::ResultCode::NoAnswer: return CallResult::NoAnswer;
-    default: return CallResult::Error;  // ERROR, or OK to a dial (a voice dial)
+    case at::ResultCode::Connect:
+      return CallResult::Connect;
+    case at::ResultCode::Busy:
+      return CallResult::Busy;
+    case at::ResultCode::NoCarrier:
+      return CallResult::NoCarrier;
+    case at::ResultCode::NoDialtone:
+      return CallResult::NoDialtone;
+    case at::ResultCode::NoAnswer:
+      return CallResult::NoAnswer;
+    default:
+      return CallResult::Error;  // ERROR, or OK to a dial (a voice dial)
   }
 }
 

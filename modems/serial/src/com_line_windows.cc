@@ -1,11 +1,10 @@
 // ComLine over the Win32 communications API. See com_line.h for the contract.
+#include <fmt/format.h>
 #include <windows.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "call_result.h"
 #include "dialsoak/at/response.h"

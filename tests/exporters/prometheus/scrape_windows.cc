@@ -24,7 +24,8 @@ std::string Scrape(int port) {
     response = "write failed";
   } else {
     char buf[4096];
-    for (int n; (n = ::recv(s, buf, sizeof buf, 0)) > 0;) response.append(buf, static_cast<size_t>(n));
+    for (int n; (n = ::recv(s, buf, sizeof buf, 0)) > 0;)
+      response.append(buf, static_cast<size_t>(n));
   }
   if (s != INVALID_SOCKET) ::closesocket(s);
   WSACleanup();

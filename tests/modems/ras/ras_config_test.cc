@@ -1,9 +1,9 @@
 #include "dialsoak/ras/ras_config.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace dialsoak::ras {
 namespace {

@@ -12,9 +12,9 @@
 namespace dialsoak::ras {
 
 struct RasLineConfig {
-  std::string entry;        // phonebook entry name (required)
-  std::string phonebook;    // path of a .pbk file; empty: the system's default phonebook
-  std::string user;         // empty: the entry's saved credentials (or the environment's)
+  std::string entry;      // phonebook entry name (required)
+  std::string phonebook;  // path of a .pbk file; empty: the system's default phonebook
+  std::string user;       // empty: the entry's saved credentials (or the environment's)
   std::string password;
   std::string domain;
   // How often the hang-up asks RasGetConnectStatus whether the connection is gone.
