@@ -80,7 +80,6 @@ RasLine::~RasLine() {
 
 std::string RasLine::ErrorText(DWORD code) const {
   char text[512] = {};
-  std::string detail;
   if (api_.get_error_string && api_.get_error_string(code, text, sizeof text) == 0 && text[0]) {
     return RasErrorDetail(code, text);
   }
