@@ -47,12 +47,8 @@ std::optional<LineProblem> CheckExecSettings(const LineSettings& line) {
     if (!*setting) continue;
     auto command = ToCommand(**setting, shell);
     if (!command) return LineProblem{key, command.error()};
-    if (!exec::FindProgram(command->argv[0])) {
-      return LineProblem{key, fmt::format("program '{}' not found{} (command '{}')",
-                                          Printable(command->argv[0]),
-                                          command->argv[0].find('/') == std::string::npos
-                                              ? " in PATH"
-                                              : " or not executable",
+    if (auto missing = exec::MissingProgram(*command)) {
+      return LineProblem{key, fmt::format("{} (command '{}')", Printable(*missing),
                                           Printable(command->ToString()))};
     }
   }

@@ -130,4 +130,11 @@ std::optional<std::string> FindProgram(const std::string& program) {
   return std::nullopt;
 }
 
+std::optional<std::string> MissingProgram(const Command& c) {
+  if (c.empty()) return "no program";
+  if (FindProgram(c.argv[0])) return std::nullopt;
+  const bool path = c.argv[0].find('/') != std::string::npos;
+  return "program '" + c.argv[0] + "' not found" + (path ? " or not executable" : " in PATH");
+}
+
 }  // namespace dialsoak::exec

@@ -333,12 +333,8 @@ io::Result<std::unique_ptr<ExecLine>> ExecLine::Open(ExecLineConfig config) {
   for (const auto& [what, command] : commands) {
     const Command& c = command ? (command->has_value() ? **command : Command{}) : config.dial;
     if (c.empty()) continue;
-    if (!FindProgram(c.argv[0])) {
-      return io::Fail(io::Error{
-          ENOENT, fmt::format("{} command '{}': program '{}' not found{}", what, c.ToString(),
-                              c.argv[0],
-                              c.argv[0].find('/') == std::string::npos ? " in PATH"
-                                                                       : " (or not executable)")});
+    if (auto missing = MissingProgram(c)) {
+      return io::Fail(io::Error{ENOENT, fmt::format("{} command '{}': {}", what, c.ToString(), *missing)});
     }
   }
   io::UniqueFd tty;

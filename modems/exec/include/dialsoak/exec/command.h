@@ -42,4 +42,8 @@ inline constexpr std::string_view kPlaceholders = "{number}, {line}, {device}";
 // Empty when there is none.
 std::optional<std::string> FindProgram(const std::string& program);
 
+// Why c's program cannot be run ("program 'pon' not found in PATH", "program '/x/poff' not
+// found or not executable"), or nothing when FindProgram finds it.
+std::optional<std::string> MissingProgram(const Command& c);
+
 }  // namespace dialsoak::exec
