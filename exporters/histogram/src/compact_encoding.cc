@@ -30,9 +30,22 @@ constexpr std::array<std::int8_t, 256> DecodeTable() {
 }
 constexpr std::array<std::int8_t, 256> kDecode = DecodeTable();
 
+std::int64_t SaturatingAdd(std::int64_t a, std::int64_t b) {  // a, b >= 0
+  return b > kMaxInt64 - a ? kMaxInt64 : a + b;
+}
+
 std::int64_t SaturatingMul(std::int64_t a, std::int64_t b) {  // a, b >= 0
   if (a == 0 || b == 0) return 0;
   return a > kMaxInt64 / b ? kMaxInt64 : a * b;
+}
+
+// Whether count samples with this min and max can add up to sum (saturated as
+// LatencyHistogram saturates it): one sample is max and the others at least min, one is
+// min and the others at most max. So one sample has min == max == sum.
+bool SumPossible(std::int64_t count, std::int64_t min, std::int64_t max, std::int64_t sum) {
+  const std::int64_t lowest = SaturatingAdd(max, SaturatingMul(count - 1, min));
+  const std::int64_t highest = SaturatingAdd(min, SaturatingMul(count - 1, max));
+  return lowest <= sum && sum <= highest;
 }
 
 void PutVarint(std::string& out, std::uint64_t v) {
@@ -177,10 +190,7 @@ std::optional<LatencyHistogram> DecodeCompact(std::string_view text) {
     if (*min != 0 || *max != 0 || *sum != 0 || !in.done()) return std::nullopt;
     return h;
   }
-  if (*min > *max) return std::nullopt;
-  if (*sum < SaturatingMul(*min, *count) || *sum > SaturatingMul(*max, *count)) {
-    return std::nullopt;
-  }
+  if (*min > *max || !SumPossible(*count, *min, *max, *sum)) return std::nullopt;
   h.counts_.assign(LatencyHistogram::kCounterCount, 0);
   constexpr auto kCounters = static_cast<std::int64_t>(LatencyHistogram::kCounterCount);
   std::int64_t end = 0;  // one past the previous run

@@ -222,6 +222,12 @@ TEST(CompactEncodingTest, StreamsEncodeCompactWouldNotWriteAreRejected) {
   // A sum no samples between min and max could make.
   EXPECT_FALSE(DecodeCompact(Base64(Bytes({3, 5, 7, 14, 5, 1, 2, 1, 1, 1}))).has_value());
   EXPECT_FALSE(DecodeCompact(Base64(Bytes({3, 5, 7, 22, 5, 1, 2, 1, 1, 1}))).has_value());
+  // One sample with min and max apart (in one counter), or a sum other than it.
+  const std::uint64_t at = LatencyHistogram::IndexOf(123'456);
+  ASSERT_EQ(at, LatencyHistogram::IndexOf(123'460));
+  EXPECT_FALSE(DecodeCompact(Base64(Bytes({1, 123'456, 123'460, 123'456, at, 1, 1}))));
+  EXPECT_FALSE(DecodeCompact(Base64(Bytes({1, 123'456, 123'456, 123'457, at, 1, 1}))));
+  EXPECT_TRUE(DecodeCompact(Base64(Bytes({1, 123'456, 123'456, 123'456, at, 1, 1}))));
   // Trailing bytes after the last run.
   EXPECT_FALSE(DecodeCompact(Base64(Bytes({3, 5, 7, 17, 5, 1, 2, 1, 1, 1, 1}))).has_value());
 }

@@ -120,8 +120,9 @@ std::string EncodeCompact(const LatencyHistogram& h);
 // accepted, bits left over must be zero), an unknown version, a varint past 63 bits or not
 // in its shortest form, a run past the last counter or not as EncodeCompact writes it (a
 // zero gap after the first run, a zero length or count), counts that do not add up to
-// count, min or max not in the first or last non-empty counter, min > max, or a sum
-// outside [min * count, max * count] (saturating at INT64_MAX). So the text of every
+// count, min or max not in the first or last non-empty counter, min > max, or a sum no
+// such samples make (outside [max + (count-1) * min, min + (count-1) * max], saturating at
+// INT64_MAX; so one sample needs min == max == sum). So the text of every
 // histogram accepted is what EncodeCompact writes for it (but for the padding).
 std::optional<LatencyHistogram> DecodeCompact(std::string_view text);
 
