@@ -1,12 +1,13 @@
 #include "dialsoak/journal/journal_reader.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <fstream>
 #include <unordered_map>
 
-#include <fmt/format.h>
-
 #include "dialsoak/journal/journal_codec.h"
+#include "dialsoak/journal/tick_codec.h"
 
 namespace dialsoak::journal {
 namespace {
@@ -38,8 +39,12 @@ io::Result<JournalHeader> HeaderOf(const std::string& path, const std::string& f
   } catch (const json::exception& e) {
     return bad(e.what());
   }
-  if (h.format != kFormat) {
-    return bad(fmt::format("format {}, this dialsoak reads format {}", h.format, kFormat));
+  if (h.format < kOldestFormat || h.format > kFormat) {
+    return io::Fail(io::Error{
+        EINVAL,
+        fmt::format("{}: journal format {} (written by dialsoak {}); this dialsoak reads "
+                    "formats {} to {}: rebuild the report with the dialsoak that wrote it",
+                    path, h.format, h.version.empty() ? "?" : h.version, kOldestFormat, kFormat)});
   }
   return h;
 }
@@ -64,9 +69,24 @@ bool Restore(json& j, const Texts& texts) {
   return true;
 }
 
+// A tick's failure details that are text ids back to their texts; false for an unknown id.
+bool RestoreFailures(json& j, const Texts& texts) {
+  auto f = j.find("failures");
+  if (f == j.end() || !f->is_array()) return true;
+  for (json& entry : *f) {
+    if (!entry.is_array() || entry.size() < 2 || !entry[1].is_number_integer()) continue;
+    auto text = texts.find(entry[1].get<std::int64_t>());
+    if (text == texts.end()) return false;
+    entry[1] = text->second;
+  }
+  return true;
+}
+
 // One record to the observers; false when the line is no record this reader knows.
-bool Dispatch(json& j, const std::vector<RunObserver*>& observers, Texts& texts,
-              ReplayStats& stats) {
+// Format 2 counts its cycles in tick records; its per-cycle records (the opt-in detail)
+// are read past, not counted twice.
+bool Dispatch(json& j, const std::vector<RunObserver*>& observers, Texts& texts, ReplayStats& stats,
+              int format) {
   const std::string type = TypeOf(j);
   if (type == "text") {
     std::int64_t id = 0;
@@ -88,7 +108,14 @@ bool Dispatch(json& j, const std::vector<RunObserver*>& observers, Texts& texts,
     return true;
   }
   if (!stats.started) return type == "header";  // nothing counts before the start
-  if (type == "cycle") {
+  if (type == "tick") {
+    if (!RestoreFailures(j, texts)) return false;
+    auto t = DecodeTick(j, kReplayStart);
+    if (!t) return false;
+    for (RunObserver* o : observers) o->OnCycles(*t);
+  } else if (format >= 2 && (type == "cycle" || type == "drop")) {
+    ++stats.detail_records;
+  } else if (type == "cycle") {
     if (!Restore(j, texts)) return false;
     auto c = DecodeCycle(j, kReplayStart);
     if (!c) return false;
@@ -135,7 +162,8 @@ io::Result<JournalHeader> ReadJournalHeader(const std::string& path) {
   return HeaderOf(path, first);
 }
 
-io::Result<ReplayStats> Replay(const std::string& path, const std::vector<RunObserver*>& observers) {
+io::Result<ReplayStats> Replay(const std::string& path,
+                               const std::vector<RunObserver*>& observers) {
   auto header = ReadJournalHeader(path);
   if (!header) return io::Fail(header.error());
   auto in = OpenJournal(path);
@@ -145,10 +173,10 @@ io::Result<ReplayStats> Replay(const std::string& path, const std::vector<RunObs
   std::string line;
   while (std::getline(*in, line)) {
     ++stats.lines;
-    if (stats.lines == 1) continue;  // the header, read above
+    if (stats.lines == 1) continue;    // the header, read above
     const bool complete = !in->eof();  // getline stopped at a newline
     auto j = Parse(line);
-    if (j && Dispatch(*j, observers, texts, stats)) {
+    if (j && Dispatch(*j, observers, texts, stats, header->format)) {
       if (TypeOf(*j) != "text") ++stats.records;
       continue;
     }

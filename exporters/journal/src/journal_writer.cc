@@ -1,15 +1,15 @@
 #include "dialsoak/journal/journal_writer.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include "dialsoak/journal/journal_codec.h"
+#include "dialsoak/journal/tick_codec.h"
 
 namespace dialsoak::journal {
 namespace {
@@ -41,16 +41,19 @@ bool WriteAll(int fd, std::string_view data) {
 io::Result<std::unique_ptr<JournalWriter>> JournalWriter::Open(const std::string& path,
                                                                const std::string& version,
                                                                const std::string& command,
-                                                               const nlohmann::json& config) {
+                                                               const nlohmann::json& config,
+                                                               JournalOptions options) {
   io::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640));
   if (!fd) return io::Fail(io::ErrnoError(fmt::format("creating the journal {}", path)));
-  std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(fd)));
+  std::unique_ptr<JournalWriter> w(new JournalWriter(path, std::move(fd), options));
+  w->tick_.max_failures = kTickFailures;
   w->Add(nlohmann::ordered_json{{"t", "header"},
-                        {"format", kFormat},
-                        {"tool", "dialsoak"},
-                        {"version", version},
-                        {"command", command},
-                        {"config", config}});
+                                {"format", kFormat},
+                                {"tool", "dialsoak"},
+                                {"version", version},
+                                {"command", command},
+                                {"journal", options.cycles ? "cycles" : "ticks"},
+                                {"config", config}});
   w->Flush(/*sync=*/true);
   if (w->failed_) return io::Fail(io::Error{ENOSPC, w->error_});
   return w;
@@ -60,8 +63,24 @@ JournalWriter::~JournalWriter() { Close(); }
 
 void JournalWriter::Add(const nlohmann::ordered_json& record) {
   if (failed_ || !fd_) return;
-  buffer_ += Line(record);
+  const std::string line = Line(record);
+  buffer_ += line;
+  bytes_ += static_cast<std::int64_t>(line.size());
   ++records_;
+}
+
+// A per-cycle record, while they are within their limit.
+void JournalWriter::AddCycleDetail(const nlohmann::ordered_json& record) {
+  if (cycles_capped_) return;
+  const std::int64_t before = bytes_;
+  Add(record);
+  cycle_bytes_ += bytes_ - before;
+  if (cycle_bytes_ < options_.cycles_limit_bytes) return;
+  cycles_capped_ = true;
+  spdlog::warn(
+      "journal {}: the per-cycle records reached their limit of {} bytes and stop "
+      "here; the tick records go on, so the report still counts every cycle",
+      path_, options_.cycles_limit_bytes);
 }
 
 void JournalWriter::Fail(std::string_view step, int err) {
@@ -69,9 +88,10 @@ void JournalWriter::Fail(std::string_view step, int err) {
   error_ = fmt::format("{} the journal {}: {}", step, path_, std::strerror(err));
   buffer_.clear();
   buffer_.shrink_to_fit();
-  spdlog::error("{}: the run goes on and its summary keeps what is in memory, but from now on "
-                "a crash would lose it",
-                error_);
+  spdlog::error(
+      "{}: the run goes on and its summary keeps what is in memory, but from now on "
+      "a crash would lose it",
+      error_);
 }
 
 void JournalWriter::Flush(bool sync) {
@@ -93,42 +113,112 @@ void JournalWriter::OnRunStart(const RunInfo& info) {
 }
 
 void JournalWriter::OnCycle(const CycleRecord& c) {
+  AddCycle(tick_, c);
+  if (!options_.cycles || cycles_capped_) return;
   nlohmann::ordered_json line = Encode(c, start_);
-  Intern(line, "detail");
-  Intern(line, "hangup_detail");
-  Intern(line, "drop_detail");
-  Add(line);
+  InternField(line, "detail");
+  InternField(line, "hangup_detail");
+  InternField(line, "drop_detail");
+  AddCycleDetail(line);
 }
 
-// The field's text as the id of a "text" record, written before the first line using it.
-void JournalWriter::Intern(nlohmann::ordered_json& line, const char* field) {
-  auto it = line.find(field);
-  if (it == line.end() || !it->is_string()) return;
-  const std::string text = it->get<std::string>();
-  if (text.empty()) return;
+void JournalWriter::OnCycles(const CycleTally& t) { Merge(tick_, t); }
+
+// The text's id, defined by a "text" record before its first use; the text itself once
+// kMaxTexts are defined (line noise: each one its own).
+std::optional<std::int64_t> JournalWriter::Intern(const std::string& text) {
   auto known = texts_.find(text);
   if (known == texts_.end()) {
-    if (texts_.size() >= kMaxTexts) return;  // noise: each one its own, kept as a string
+    if (texts_.size() >= kMaxTexts) return std::nullopt;
     known = texts_.emplace(text, static_cast<std::int64_t>(texts_.size()) + 1).first;
     Add(nlohmann::ordered_json{{"t", "text"}, {"id", known->second}, {"text", text}});
     --records_;  // a text is no record of the run
   }
-  *it = known->second;
+  return known->second;
 }
-void JournalWriter::OnDropped(const DroppedCall& d) { Add(Encode(d, start_)); }
-void JournalWriter::OnProbe(const ProbeSample& s) { Add(Encode(s, start_)); }
+
+void JournalWriter::InternField(nlohmann::ordered_json& line, const char* field) {
+  auto it = line.find(field);
+  if (it == line.end() || !it->is_string()) return;
+  const std::string text = it->get<std::string>();
+  if (text.empty()) return;
+  if (const auto id = Intern(text)) *it = *id;
+}
+
+void JournalWriter::OnDropped(const DroppedCall& d) {
+  AddDropped(tick_, d);
+  if (options_.cycles) AddCycleDetail(Encode(d, start_));
+}
+
+// A token bucket per process: the burst covers a short run's every sample.
+bool JournalWriter::ProbeAllowed(const ProbeSample& s) {
+  if (s.kind == SampleKind::Baseline || s.kind == SampleKind::End) return true;
+  auto [it, added] = probe_budgets_.try_emplace(s.process);
+  ProbeBudget& b = it->second;
+  if (added) b.at = s.at;
+  const double refill = std::chrono::duration<double>(s.at - b.at).count() * kProbesPerSecond;
+  if (refill > 0) {
+    b.tokens = std::min(kProbeBurst, b.tokens + refill);
+    b.at = s.at;
+  }
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+void JournalWriter::OnProbe(const ProbeSample& s) {
+  if (ProbeAllowed(s)) Add(Encode(s, start_));
+}
+
 void JournalWriter::OnFdTable(const FdTable& t) { Add(Encode(t)); }
+
+// The tick's counts; its histograms too when the journal is within their budget (or at the
+// end), else they stay for a later tick.
+void JournalWriter::WriteTick(Clock::time_point now, bool final) {
+  last_tick_ = now;
+  const bool any_histogram =
+      !tick_.start_lag.empty() || !tick_.hangup_ok.empty() || !tick_.hangup_failed.empty();
+  if (tick_.empty() && !any_histogram) return;
+  nlohmann::ordered_json with = EncodeTick(tick_, now, cycles_done_, start_, true);
+  if (auto f = with.find("failures"); f != with.end()) {
+    for (auto& entry : *f) {
+      if (const auto id = Intern(entry[1].get<std::string>())) entry[1] = *id;
+    }
+  }
+  const auto hist = with.find("hist");
+  const auto histogram_bytes =
+      hist == with.end() ? std::int64_t{0} : static_cast<std::int64_t>(hist->dump().size());
+  const double seconds = std::chrono::duration<double>(now - start_).count();
+  const auto budget =
+      kHistogramBurstBytes +
+      static_cast<std::int64_t>(seconds * static_cast<double>(kHistogramBytesPerSecond));
+  if (final || histogram_bytes_ + histogram_bytes <= budget) {
+    histogram_bytes_ += histogram_bytes;
+    Add(with);
+    Clear(tick_);
+    return;
+  }
+  with.erase("hist");  // the counts are written; the histograms wait
+  Add(with);
+  ClearCounts(tick_);
+}
 
 void JournalWriter::OnLeakEstimate(const LeakEstimate& e) {
   if (!e.suspected || !suspected_.insert({e.process, e.resource}).second) return;
   Add(Encode(e));
 }
 
-void JournalWriter::OnTick(Clock::time_point /*now*/, std::int64_t /*cycles_done*/) {
+void JournalWriter::OnTick(Clock::time_point now, std::int64_t cycles_done) {
+  latest_ = now;
+  cycles_done_ = cycles_done;
+  if (!last_tick_) last_tick_ = start_;
+  if (now - *last_tick_ >= kTickRecordInterval) WriteTick(now, /*final=*/false);
   Flush(/*sync=*/false);
 }
 
 void JournalWriter::OnRunEnd(const RunEnd& end) {
+  cycles_done_ = end.cycles_done;
+  WriteTick(std::max(latest_, tick_.last_seen.value_or(start_)), /*final=*/true);
   Add(Encode(end));
   Flush(/*sync=*/true);
 }
@@ -144,6 +234,7 @@ void JournalWriter::Append(const nlohmann::json& record) {
 
 void JournalWriter::Close() {
   if (!fd_) return;
+  WriteTick(std::max(latest_, tick_.last_seen.value_or(start_)), /*final=*/true);  // if pending
   Flush(/*sync=*/true);
   fd_.reset();
 }

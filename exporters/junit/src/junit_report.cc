@@ -71,7 +71,7 @@ Case CallsCase(const JUnitInput& in) {
   const std::int64_t failed = s.FailedCalls();
   const double percent = s.FailedPercent();
   const std::string headline = fmt::format("{} of {} calls failed ({}%), limit {}%", failed,
-                                           s.cycles, Num(percent), Num(in.max_failures_percent));
+                                           s.Calls(), Num(percent), Num(in.max_failures_percent));
 
   std::string d = headline + "\n";
   d += fmt::format("outcomes:");
@@ -80,8 +80,14 @@ Case CallsCase(const JUnitInput& in) {
                      s.outcomes[static_cast<std::size_t>(i)]);
   }
   d += fmt::format("\nhang-ups: {} attempted, {} failed\n", s.hangups, s.hangup_failures);
-  d += LatencyLine("dial", s.dial);
-  d += LatencyLine("hang-up", s.hangup);
+  if (s.dropped_at_origin > 0) {
+    d += fmt::format("dropped at origin: {} (never dialed: every line was busy; failed calls)\n",
+                     s.dropped_at_origin);
+  }
+  d += LatencyLine("dial (connected)", s.dial);
+  d += LatencyLine("dial (all results)", s.dial_all);
+  d += LatencyLine("hang-up (confirmed)", s.hangup);
+  if (s.hangup_failed.count > 0) d += LatencyLine("hang-up (failed)", s.hangup_failed);
   for (const report::FailureDetail& f : s.failures) {
     d += fmt::format("failure: {} x{} \"{}\" (first on line {} cycle {})\n", f.what, f.count,
                      f.detail, f.first_line, f.first_cycle);
@@ -99,7 +105,7 @@ Case CallsCase(const JUnitInput& in) {
     c.status = Status::Error;
     c.type = "setup_failed";
     c.message = s.stop_message.empty() ? "the run failed" : s.stop_message;
-  } else if (s.cycles == 0) {
+  } else if (s.Calls() == 0) {
     c.status = Status::Skipped;
     c.message = "no calls were made";
   } else if (failed > 0 && percent > in.max_failures_percent) {

@@ -22,6 +22,7 @@ json Latency(const LatencyStats& l) {
   put("p90", l.p90);
   put("p99", l.p99);
   put("p99_9", l.p999);
+  put("p99_99", l.p9999);
   put("max", l.max);
   put("mean", l.mean);
   return j;
@@ -69,6 +70,26 @@ json Hangups(const Summary& s) {
   return json{{"attempted", s.hangups}, {"failed", s.hangup_failures}, {"methods", methods}};
 }
 
+// By outcome (summary.h): "dial" is the connected dials', "dial_all" every dial's, and
+// "dial_by_result" each result's that had dials; "hangup" the confirmed hang-ups'.
+json LatencyToJson(const Summary& s) {
+  json by_result = json::object();
+  for (int i = 0; i < kCallResultCount; ++i) {
+    const LatencyStats& l = s.dial_by_result[static_cast<std::size_t>(i)];
+    if (l.count > 0) by_result[std::string(ToString(static_cast<CallResult>(i)))] = Latency(l);
+  }
+  return json{{"dial", Latency(s.dial)},
+              {"dial_all", Latency(s.dial_all)},
+              {"dial_by_result", by_result},
+              {"hangup", Latency(s.hangup)},
+              {"hangup_failed", Latency(s.hangup_failed)},
+              {"hangup_all", Latency(s.hangup_all)},
+              {"start_lag", Latency(s.start_lag)},
+              {"precision",
+               "percentiles from histograms, within 0.1% of the exact "
+               "nearest-rank values; count, min, max and mean exact"}};
+}
+
 json Failures(const Summary& s) {
   json list = json::array();
   for (const auto& f : s.failures) {
@@ -108,8 +129,7 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"dropped_during_hold", s.dropped_during_hold},
       {"reopens", s.reopens},
       {"line_noise", {{"dials", s.noisy_dials}, {"bytes", s.noise_bytes}}},
-      {"latency_seconds", {{"dial", Latency(s.dial)}, {"hangup", Latency(s.hangup)},
-                          {"start_lag", Latency(s.start_lag)}}},
+      {"latency_seconds", LatencyToJson(s)},
       {"processes", processes},
       {"failures", Failures(s)},
       {"other_failures", s.other_failures},

@@ -40,11 +40,28 @@ LatencyStats ComputeLatencyStats(std::span<std::int64_t> samples_ns) {
   s.p90 = at(90);
   s.p99 = at(99);
   s.p999 = at(99.9);
+  s.p9999 = at(99.99);
   s.max = std::chrono::nanoseconds(sorted.back());
   long double sum = 0;
   for (std::int64_t v : sorted) sum += static_cast<long double>(v);
   s.mean = std::chrono::nanoseconds(
       std::llround(static_cast<double>(sum / static_cast<long double>(sorted.size()))));
+  return s;
+}
+
+LatencyStats StatsOf(const histogram::LatencyHistogram& h) {
+  LatencyStats s;
+  if (h.empty()) return s;
+  auto at = [&](double p) { return std::chrono::nanoseconds(h.Percentile(p)); };
+  s.count = static_cast<std::size_t>(h.count());
+  s.min = std::chrono::nanoseconds(h.min());
+  s.p50 = at(50);
+  s.p90 = at(90);
+  s.p99 = at(99);
+  s.p999 = at(99.9);
+  s.p9999 = at(99.99);
+  s.max = std::chrono::nanoseconds(h.max());
+  s.mean = std::chrono::nanoseconds(std::llround(h.mean()));
   return s;
 }
 

@@ -1,9 +1,6 @@
 #include "dialsoak/report/summary.h"
 
 #include <algorithm>
-#include <span>
-
-#include "text.h"
 
 namespace dialsoak::report {
 namespace {
@@ -72,56 +69,16 @@ void RunSummary::Seen(Clock::time_point t) {
   last_seen_ = std::max(last_seen_, t);
 }
 
-void RunSummary::OnRunStart(const RunInfo& info) { s_.run = info; }
-
-void RunSummary::NoteFailure(std::string_view what, std::string_view detail, const CycleRecord& c) {
-  std::string kept = TruncateUtf8(detail, kMaxDetailLength);
-  for (auto& f : s_.failures) {
-    if (f.what == what && f.detail == kept) {
-      ++f.count;
-      return;
-    }
-  }
-  if (s_.failures.size() < kMaxFailureDetails) {
-    s_.failures.push_back(FailureDetail{std::string(what), std::move(kept), 1, c.line, c.cycle});
-  } else {
-    ++s_.other_failures;
-  }
+void RunSummary::OnRunStart(const RunInfo& info) {
+  s_.run = info;
+  tally_.max_failures = kMaxFailureDetails;
 }
 
-void RunSummary::OnCycle(const CycleRecord& c) {
-  Seen(c.due);
-  Seen(c.due + c.dial_latency);
-  ++s_.cycles;
-  auto r = static_cast<std::size_t>(c.result);
-  if (r < s_.outcomes.size()) ++s_.outcomes[r];
-  dial_ns_.push_back(c.dial_latency.count());
-  start_lag_ns_.push_back(c.start_lag.count());
-  if (c.result != CallResult::Connect) NoteFailure(ToString(c.result), c.detail, c);
-  if (c.reopened) ++s_.reopens;
-  if (c.noise_bytes > 0) {
-    ++s_.noisy_dials;
-    s_.noise_bytes += c.noise_bytes;
-  }
-  if (c.dropped) {
-    ++s_.dropped_during_hold;
-    NoteFailure("dropped", c.drop_detail, c);
-  }
-  if (!c.hung_up) return;
-  ++s_.hangups;
-  hangup_ns_.push_back(c.hangup_latency.count());
-  auto m = static_cast<std::size_t>(c.hangup_method);
-  if (m < s_.hangup_methods.size()) ++s_.hangup_methods[m];
-  if (!c.hangup_ok) {
-    ++s_.hangup_failures;
-    NoteFailure("hangup", c.hangup_detail, c);
-  }
-}
+void RunSummary::OnCycle(const CycleRecord& c) { AddCycle(tally_, c); }
 
-void RunSummary::OnDropped(const DroppedCall& d) {
-  Seen(d.due);
-  ++s_.dropped_at_origin;
-}
+void RunSummary::OnCycles(const CycleTally& t) { Merge(tally_, t); }
+
+void RunSummary::OnDropped(const DroppedCall& d) { AddDropped(tally_, d); }
 
 void RunSummary::OnProbe(const ProbeSample& s) {
   Seen(s.at);
@@ -144,16 +101,41 @@ void RunSummary::OnTick(Clock::time_point now, std::int64_t /*cycles_done*/) { S
 
 Summary RunSummary::summary() const {
   Summary out = s_;
-  if (!out.ended && first_seen_) {
-    out.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(last_seen_ - *first_seen_);
+  const CycleTally& t = tally_;
+  out.cycles = t.cycles;
+  out.outcomes = t.outcomes;
+  out.hangups = t.hangups;
+  out.hangup_failures = t.hangup_failures;
+  out.hangup_methods = t.hangup_methods;
+  out.dropped_during_hold = t.dropped_during_hold;
+  out.reopens = t.reopens;
+  out.noisy_dials = t.noisy_dials;
+  out.noise_bytes = t.noise_bytes;
+  out.dropped_at_origin = t.dropped_at_origin;
+  out.failures = t.failures;
+  out.other_failures = t.other_failures;
+  for (std::size_t r = 0; r < t.dial.size(); ++r) out.dial_by_result[r] = StatsOf(t.dial[r]);
+  out.dial = out.dial_by_result[static_cast<std::size_t>(CallResult::Connect)];
+  out.dial_all = StatsOf(t.AllDials());
+  out.hangup = StatsOf(t.hangup_ok);
+  out.hangup_failed = StatsOf(t.hangup_failed);
+  histogram::LatencyHistogram hangups = t.hangup_ok;
+  hangups.Add(t.hangup_failed);
+  out.hangup_all = StatsOf(hangups);
+  out.start_lag = StatsOf(t.start_lag);
+  if (!out.ended) {
+    std::optional<Clock::time_point> first = first_seen_;
+    Clock::time_point last = last_seen_;
+    if (t.first_seen) {
+      if (!first || *t.first_seen < *first) first = t.first_seen;
+      last = std::max(last, *t.last_seen);
+    }
+    if (first) out.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(last - *first);
   }
   if (out.elapsed.count() > 0) {
     out.cycles_per_second =
         static_cast<double>(out.cycles) / std::chrono::duration<double>(out.elapsed).count();
   }
-  out.dial = ComputeLatencyStats(std::span<std::int64_t>(dial_ns_));
-  out.hangup = ComputeLatencyStats(std::span<std::int64_t>(hangup_ns_));
-  out.start_lag = ComputeLatencyStats(std::span<std::int64_t>(start_lag_ns_));
   return out;
 }
 

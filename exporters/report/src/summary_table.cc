@@ -69,11 +69,13 @@ std::string DroppedAtOrigin(const Summary& s) {
 std::string DroppedOrReopened(const Summary& s) {
   std::string out;
   if (s.dropped_during_hold > 0) {
-    out += fmt::format("dropped during the hold: {} (the call ended by itself: NO CARRIER, a "
-                       "device lost)\n",
-                       s.dropped_during_hold);
+    out += fmt::format(
+        "dropped during the hold: {} (the call ended by itself: NO CARRIER, a "
+        "device lost)\n",
+        s.dropped_during_hold);
   }
-  if (s.reopens > 0) out += fmt::format("lines reopened after losing their device: {}\n", s.reopens);
+  if (s.reopens > 0)
+    out += fmt::format("lines reopened after losing their device: {}\n", s.reopens);
   if (s.noisy_dials > 0) {
     out += fmt::format("line noise: {} dial(s) heard {} byte(s) that were no response\n",
                        s.noisy_dials, s.noise_bytes);
@@ -82,17 +84,34 @@ std::string DroppedOrReopened(const Summary& s) {
 }
 
 std::vector<std::string> LatencyRow(std::string name, const LatencyStats& l) {
-  if (l.count == 0) return {std::move(name), "0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
-  return {std::move(name), std::to_string(l.count), FormatMs(l.min),  FormatMs(l.p50),
-          FormatMs(l.p90), FormatMs(l.p99),         FormatMs(l.p999), FormatMs(l.max)};
+  if (l.count == 0) {
+    return {std::move(name), "0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
+  }
+  return {std::move(name),  std::to_string(l.count), FormatMs(l.min),
+          FormatMs(l.p50),  FormatMs(l.p90),         FormatMs(l.p99),
+          FormatMs(l.p999), FormatMs(l.p9999),       FormatMs(l.max)};
 }
 
+// Connected dials (call setup time) apart from the rest, so a deadline's or a silent
+// modem's dials show in their own rows instead of in the connected calls' tail; likewise
+// confirmed hang-ups apart from failed ones.
 std::string Latencies(const Summary& s) {
-  Rows rows{{"latency (ms)", "count", "min", "p50", "p90", "p99", "p99.9", "max"}};
-  rows.push_back(LatencyRow("dial", s.dial));
-  rows.push_back(LatencyRow("hang-up", s.hangup));
+  Rows rows{{"latency (ms)", "count", "min", "p50", "p90", "p99", "p99.9", "p99.99", "max"}};
+  rows.push_back(LatencyRow("dial, connected", s.dial));
+  if (s.dial_all.count != s.dial.count) {
+    for (int i = 0; i < kCallResultCount; ++i) {
+      const auto r = static_cast<CallResult>(i);
+      const LatencyStats& l = s.dial_by_result[static_cast<std::size_t>(i)];
+      if (r == CallResult::Connect || l.count == 0) continue;
+      rows.push_back(LatencyRow("dial, " + OutcomeLabel(r), l));
+    }
+    rows.push_back(LatencyRow("dial, all", s.dial_all));
+  }
+  rows.push_back(LatencyRow("hang-up, confirmed", s.hangup));
+  if (s.hangup_failed.count > 0) rows.push_back(LatencyRow("hang-up, failed", s.hangup_failed));
   rows.push_back(LatencyRow("start lag", s.start_lag));
-  return AlignRows(rows, "lrrrrrrr");
+  return AlignRows(rows, "lrrrrrrrr") +
+         "(percentiles from histograms, within 0.1 % of the exact values)\n";
 }
 
 std::string Resource(const ProcessSummary& p, std::int64_t ResourceCounts::*field,

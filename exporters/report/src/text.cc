@@ -21,14 +21,6 @@ std::string Shout(std::string_view label) {
   return s;
 }
 
-std::string TruncateUtf8(std::string_view s, std::size_t max_bytes) {
-  if (s.size() <= max_bytes) return std::string(s);
-  std::size_t cut = max_bytes;
-  // Back off over continuation bytes (10xxxxxx) so no character is split.
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut));
-}
-
 std::string Printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());

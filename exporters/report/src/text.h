@@ -17,9 +17,6 @@ std::string OutcomeLabel(CallResult r);
 // A metric label value in the modem's words: "no_carrier" -> "NO CARRIER".
 std::string Shout(std::string_view label);
 
-// At most max_bytes of s, cut at a UTF-8 character boundary.
-std::string TruncateUtf8(std::string_view s, std::size_t max_bytes);
-
 // s safe for a terminal: control characters (CR, ESC, ...) become \xNN escapes.
 std::string Printable(std::string_view s);
 

@@ -35,7 +35,7 @@ json Config() { return json{{"lines", 4}, {"cycles", 250}, {"answer_delay", "fix
 
 TEST(ReportJsonTest, RunIdentityAndStop) {
   json j = SummaryToJson(Sample1(), Config(), 1);
-  EXPECT_EQ(j["report_format"], 1);
+  EXPECT_EQ(j["report_format"], 2);
   EXPECT_EQ(j["tool"], "dialsoak");
   EXPECT_EQ(j["version"], "0.1.0");
   EXPECT_EQ(j["run_id"], "20261128T064512-4f2a");
@@ -68,14 +68,21 @@ TEST(ReportJsonTest, OutcomesKeyedByMetricLabelValues) {
 
 TEST(ReportJsonTest, LatencyInSecondsAndNullWithoutSamples) {
   json l = SummaryToJson(Sample1(), Config(), 0)["latency_seconds"];
-  EXPECT_EQ(l["dial"]["count"], 1001);
+  // "dial": the 1000 connected dials (1..1000 ms), percentiles within 0.1 %.
+  EXPECT_EQ(l["dial"]["count"], 1000);
   EXPECT_DOUBLE_EQ(l["dial"]["min"].get<double>(), 0.001);
-  EXPECT_DOUBLE_EQ(l["dial"]["p50"].get<double>(), 0.500);
-  // 1001 samples (1..1000 ms and a 7 ms BUSY): rank ceil(990.99) = 991 holds 990 ms.
-  EXPECT_DOUBLE_EQ(l["dial"]["p99"].get<double>(), 0.990);
+  EXPECT_NEAR(l["dial"]["p50"].get<double>(), 0.500, 0.0005);
+  EXPECT_NEAR(l["dial"]["p99"].get<double>(), 0.990, 0.00099);
+  EXPECT_NEAR(l["dial"]["p99_99"].get<double>(), 1.0, 0.001);
   EXPECT_DOUBLE_EQ(l["dial"]["max"].get<double>(), 1.0);
-  EXPECT_DOUBLE_EQ(l["hangup"]["p99_9"].get<double>(), 0.0015);
+  // "dial_all": with the 7 ms BUSY; by result, each its own.
+  EXPECT_EQ(l["dial_all"]["count"], 1001);
+  EXPECT_EQ(l["dial_by_result"]["busy"]["count"], 1);
+  EXPECT_DOUBLE_EQ(l["dial_by_result"]["busy"]["p50"].get<double>(), 0.007);
+  EXPECT_FALSE(l["dial_by_result"].contains("timeout")) << "results without dials left out";
+  EXPECT_NEAR(l["hangup"]["p99_9"].get<double>(), 0.0015, 0.0000015);
   EXPECT_EQ(l["hangup"]["count"], 1000);
+  EXPECT_EQ(l["hangup_failed"]["count"], 0);
 
   json empty = SummaryToJson(Summary{}, json::object(), 0)["latency_seconds"]["dial"];
   EXPECT_EQ(empty["count"], 0);

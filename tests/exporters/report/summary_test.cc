@@ -28,7 +28,14 @@ TEST(ReportSummaryTest, CountsEveryOutcome) {
   EXPECT_EQ(s.run.run_id, "20261128T064512-4f2a");
 }
 
-TEST(ReportSummaryTest, DialPercentilesAreExactOverAllSamples) {
+// Percentiles come from histograms: within 0.1 % of the exact nearest-rank value.
+void ExpectWithinAThousandth(nanoseconds actual, nanoseconds exact) {
+  EXPECT_NEAR(static_cast<double>(actual.count()), static_cast<double>(exact.count()),
+              1e-3 * static_cast<double>(exact.count()))
+      << actual.count() << " ns against " << exact.count() << " ns";
+}
+
+TEST(ReportSummaryTest, DialPercentilesOfConnectedCallsApartFromAllDials) {
   std::vector<int> ms(1000);
   for (int i = 0; i < 1000; ++i) ms[static_cast<std::size_t>(i)] = i + 1;
   std::mt19937 rng(3);
@@ -37,14 +44,39 @@ TEST(ReportSummaryTest, DialPercentilesAreExactOverAllSamples) {
   for (int v : ms)
     rs.OnCycle(Cycle(v % 2 ? CallResult::Busy : CallResult::Connect, milliseconds(v)));
   Summary s = rs.summary();
-  EXPECT_EQ(s.dial.count, 1000u);
-  EXPECT_EQ(s.dial.min, milliseconds(1));
-  EXPECT_EQ(s.dial.p50, milliseconds(500));
-  EXPECT_EQ(s.dial.p90, milliseconds(900));
-  EXPECT_EQ(s.dial.p99, milliseconds(990));
-  EXPECT_EQ(s.dial.p999, milliseconds(999));
+  // Every dial: 1..1000 ms.
+  EXPECT_EQ(s.dial_all.count, 1000u);
+  EXPECT_EQ(s.dial_all.min, milliseconds(1));
+  ExpectWithinAThousandth(s.dial_all.p50, milliseconds(500));
+  ExpectWithinAThousandth(s.dial_all.p90, milliseconds(900));
+  ExpectWithinAThousandth(s.dial_all.p99, milliseconds(990));
+  ExpectWithinAThousandth(s.dial_all.p999, milliseconds(999));
+  EXPECT_EQ(s.dial_all.max, milliseconds(1000));
+  // The connected ones (the even values, 2..1000 ms): what dial_p99 means.
+  EXPECT_EQ(s.dial.count, 500u);
+  EXPECT_EQ(s.dial.min, milliseconds(2));
+  ExpectWithinAThousandth(s.dial.p50, milliseconds(500));
+  ExpectWithinAThousandth(s.dial.p90, milliseconds(900));
+  ExpectWithinAThousandth(s.dial.p99, milliseconds(990));
   EXPECT_EQ(s.dial.max, milliseconds(1000));
+  EXPECT_EQ(s.dial.mean, milliseconds(501));
+  // The BUSY ones in their own row.
+  const LatencyStats& busy = s.dial_by_result[static_cast<std::size_t>(CallResult::Busy)];
+  EXPECT_EQ(busy.count, 500u);
+  EXPECT_EQ(busy.min, milliseconds(1));
+  EXPECT_EQ(busy.max, milliseconds(999));
+  EXPECT_EQ(s.dial_by_result[static_cast<std::size_t>(CallResult::Timeout)].count, 0u);
   EXPECT_EQ(s.hangup.count, 0u) << "no cycle needed a hang-up";
+}
+
+TEST(ReportSummaryTest, ADeadlinesDialsStayOutOfTheConnectedCallsTail) {
+  RunSummary rs;
+  for (int i = 0; i < 70; ++i) rs.OnCycle(Cycle(CallResult::Connect, milliseconds(50)));
+  for (int i = 0; i < 30; ++i) rs.OnCycle(Cycle(CallResult::Timeout, milliseconds(1001)));
+  Summary s = rs.summary();
+  EXPECT_EQ(s.dial.p99, milliseconds(50)) << "equal samples come out exact";
+  ExpectWithinAThousandth(s.dial_all.p99, milliseconds(1001));
+  EXPECT_EQ(s.dial_by_result[static_cast<std::size_t>(CallResult::Timeout)].p50, milliseconds(1001));
 }
 
 TEST(ReportSummaryTest, SummaryCanBeTakenAgainAfterMoreCycles) {
@@ -55,7 +87,7 @@ TEST(ReportSummaryTest, SummaryCanBeTakenAgainAfterMoreCycles) {
   Summary s = rs.summary();
   EXPECT_EQ(s.dial.count, 5u);
   EXPECT_EQ(s.dial.min, milliseconds(5));
-  EXPECT_EQ(s.dial.p50, milliseconds(20));
+  ExpectWithinAThousandth(s.dial.p50, milliseconds(20));
   EXPECT_EQ(s.dial.max, milliseconds(40));
 }
 
@@ -73,10 +105,42 @@ TEST(ReportSummaryTest, HangupsCountedOnlyWhenNeededWithMethodsAndFailures) {
   EXPECT_EQ(s.Count(HangupMethod::Dtr), 2);
   EXPECT_EQ(s.Count(HangupMethod::Escape), 1);
   EXPECT_EQ(s.Count(HangupMethod::None), 0);
-  EXPECT_EQ(s.hangup.count, 3u);
+  // Confirmed hang-ups apart from the failed one.
+  EXPECT_EQ(s.hangup.count, 2u);
   EXPECT_EQ(s.hangup.min, milliseconds(10));
-  EXPECT_EQ(s.hangup.p50, milliseconds(20));
-  EXPECT_EQ(s.hangup.max, milliseconds(30));
+  EXPECT_EQ(s.hangup.max, milliseconds(20));
+  EXPECT_EQ(s.hangup_failed.count, 1u);
+  EXPECT_EQ(s.hangup_failed.p50, milliseconds(30));
+  EXPECT_EQ(s.hangup_all.count, 3u);
+  ExpectWithinAThousandth(s.hangup_all.p50, milliseconds(20));
+  EXPECT_EQ(s.hangup_all.max, milliseconds(30));
+}
+
+TEST(ReportSummaryTest, TickTalliesMergeIntoTheSameSummaryAsTheirCycles) {
+  RunSummary one_by_one, by_ticks;
+  CycleTally tick;
+  tick.max_failures = 100;
+  for (int i = 0; i < 300; ++i) {
+    CycleRecord c = i % 3 ? Connected(milliseconds(1 + i), milliseconds(2))
+                          : Cycle(CallResult::Busy, milliseconds(i), "BUSY");
+    c.cycle = i;
+    one_by_one.OnCycle(c);
+    AddCycle(tick, c);
+    if (i % 50 == 49) {
+      by_ticks.OnCycles(tick);
+      Clear(tick);
+    }
+  }
+  const Summary a = one_by_one.summary(), b = by_ticks.summary();
+  EXPECT_EQ(a.cycles, b.cycles);
+  EXPECT_EQ(a.outcomes, b.outcomes);
+  EXPECT_EQ(a.hangups, b.hangups);
+  EXPECT_EQ(a.dial.p99, b.dial.p99);
+  EXPECT_EQ(a.dial_all.p50, b.dial_all.p50);
+  EXPECT_EQ(a.dial.mean, b.dial.mean);
+  ASSERT_EQ(b.failures.size(), 1u);
+  EXPECT_EQ(b.failures[0].count, 100);
+  EXPECT_EQ(b.failures[0].first_cycle, 0);
 }
 
 TEST(ReportSummaryTest, KeepsFirstFiveDistinctFailuresWithCounts) {

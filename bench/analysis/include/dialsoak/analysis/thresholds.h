@@ -6,15 +6,21 @@
 // Operators: <  <=  >  >=.
 //
 // Metrics, each in its base unit:
-//   success_ratio      CONNECTs / cycles.                                        ratio
-//   failure_ratio      failed calls / cycles, failed as --max-failures counts them:
-//                      every dial that did not CONNECT, plus every failed hang-up
-//                      (so failure_ratio<=0.005 is --max-failures 0.5).           ratio
-//   dial_p50 dial_p90 dial_p99 dial_p99_9 dial_max dial_mean
-//                      dial latency over every dial, whatever its outcome
-//                      (report/percentiles.h: nearest rank).                      seconds
-//   hangup_p50 hangup_p90 hangup_p99 hangup_p99_9 hangup_max hangup_mean
-//                      hang-up latency over every hang-up attempted.              seconds
+//   success_ratio      CONNECTs / calls, the calls being the dials plus the open-loop
+//                      arrivals dropped at origin (never dialed: every line busy). ratio
+//   failure_ratio      failed calls / calls, failed as --max-failures counts them:
+//                      every dial that did not CONNECT, every call dropped during
+//                      its hold, every failed hang-up and every arrival dropped at
+//                      origin (so failure_ratio<=0.005 is --max-failures 0.5).    ratio
+//   dial_p50 dial_p90 dial_p99 dial_p99_9 dial_p99_99 dial_max dial_mean
+//                      call setup time: the dial latency of the dials that
+//                      CONNECTed (nearest rank within the histogram's 0.1 %).     seconds
+//   dial_all_p50 ... dial_all_mean (the same statistics)
+//                      dial latency over every dial, whatever its outcome.        seconds
+//   hangup_p50 hangup_p90 hangup_p99 hangup_p99_9 hangup_p99_99 hangup_max hangup_mean
+//                      hang-up latency of the hang-ups the modem confirmed.       seconds
+//   hangup_all_p99 hangup_all_max hangup_all_mean
+//                      over every hang-up attempted, failed ones included.        seconds
 //   cycles_per_second  cycles / elapsed.                                          per second
 //   cycles             cycles completed by all lines.                             count
 //   leak_per_1000      the largest slope_per_1000_cycles over every LeakCheck whose
@@ -30,8 +36,8 @@
 // (digits, optionally a point and more digits): no sign, no exponent, no inf or NaN, so
 // no negative limit either.
 //
-// Checking: a metric with nothing to measure (no dials for dial_*, no hang-ups for
-// hangup_*, no cycles for the ratios, zero elapsed time for cycles_per_second, no such
+// Checking: a metric with nothing to measure (no connected dial for dial_*, no dial
+// for dial_all_*, no confirmed hang-up for hangup_*, no hang-up for hangup_all_*, no call for the ratios, zero elapsed time for cycles_per_second, no such
 // LeakCheck with data for the *_per_1000 metrics) has no value, and a check without a
 // value fails. `cycles` always has a value. Values that agree to 12 significant digits
 // count as equal, so "100ms" and "0.1s" compare alike.

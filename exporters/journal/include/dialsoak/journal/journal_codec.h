@@ -1,21 +1,25 @@
-// The journal's line format (format 1): one JSON object per line, "t" naming the record.
+// The journal's line format: one JSON object per line, "t" naming the record.
 // Times are nanoseconds from the run's start (RunInfo::start, the monotonic origin of the
 // schedule), so a journal means the same on any machine:
 //
-//   {"t":"header","format":1,"tool":"dialsoak","version":"0.1.0","command":"run","config":{...}}
+//   {"t":"header","format":2,"tool":"dialsoak","version":"0.1.0","command":"run",
+//    "journal":"ticks"|"cycles","config":{...}}
 //   {"t":"start","run_id":"...","version":"...","backend":"sim","lines":4,
 //    "cycles_per_line":250|null,"duration":ns|null,"started_unix_ns":...}
+//   {"t":"tick",...} once a second: the cycles' counts and histograms (tick_codec.h)
 //   {"t":"cycle","at":ns,"line":0,"cycle":12,"result":"connect","dial":ns,"lag":ns,
 //    "held":ns,"detail":"CONNECT 33600","hung_up":true,"hangup_ok":true,"hangup":ns,
 //    "method":"dtr","hangup_detail":"NO CARRIER","dropped":false,"drop_detail":"",
 //    "reopened":false,"noise":0}
 //   {"t":"drop","at":ns,"arrival":7}
+//   (cycle and drop records: format 1, or format 2 with --journal cycles, as detail)
 //   {"t":"probe","at":ns,"process":"self","pid":42,"kind":"periodic","cycles":100,
 //    "alive":true,"handles":23,"threads":11,"rss":12582912,"error":""}
 //   {"t":"fds","process":"self","pid":42,"kind":"baseline","targets":[...],"error":"",
 //    "nofile":1024|null}
 //   {"t":"suspect","process":"self","resource":"handles","per_cycle":1.0,"cycles":210}
-//   {"t":"end","reason":"completed","elapsed":ns,"cycles":1000,"dropped":0,"message":""}
+//   {"t":"end","reason":"completed","elapsed":ns,"cycles":1000,"dropped":0,"message":"",
+//    "signal":0}   (interrupted: the stop signal's number, 2 SIGINT, 15 SIGTERM)
 //   {"t":"simulator", ...the simulator's counts...}
 //   {"t":"text","id":1,"text":"CONNECT 33600/ARQ"}
 //
@@ -38,7 +42,10 @@
 
 namespace dialsoak::journal {
 
-inline constexpr int kFormat = 1;
+// Format 2 (this writer's): cycles counted in tick records (tick_codec.h), per-cycle records
+// opt-in. Format 1 (dialsoak 0.1 before it): one cycle record per cycle, still read.
+inline constexpr int kFormat = 2;
+inline constexpr int kOldestFormat = 1;
 inline constexpr std::size_t kMaxTexts = 1000;
 
 nlohmann::ordered_json Encode(const RunInfo& info);

@@ -1,7 +1,8 @@
 // Reading a journal back (journal_codec.h): the header, then every record handed to the
 // observers in the order it was written, as the engine handed them during the run, so the
 // same sinks (the summary, the leak watch) rebuild the same results from the journal
-// alone. A run that was killed has no end record: Replay says so and hands none.
+// alone: format 2's tick records as OnCycles, format 1's cycle records one by one. A run
+// that was killed has no end record: Replay says so and hands none.
 //
 // Damage is counted, never fatal: the last line without its newline (a write cut short by
 // a kill or a full disk) is torn and ignored; a line in the middle that is not a record
@@ -9,8 +10,9 @@
 // line number. Records before the start record are ignored likewise.
 //
 // Thread-compatible; reads the file once, line by line (memory does not grow with it).
-// Errors: a file that cannot be opened or read, or whose first line is not a dialsoak
-// journal header, is an io::Error naming the file.
+// Errors: a file that cannot be opened or read, whose first line is not a dialsoak journal
+// header, or whose format this reader does not know (newer than kFormat), is an io::Error
+// naming the file.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +37,7 @@ struct JournalHeader {
 struct ReplayStats {
   std::int64_t lines = 0;        // lines read, the header included
   std::int64_t records = 0;      // handed to the observers (the texts they use not counted)
+  std::int64_t detail_records = 0;  // format 2's opt-in per-cycle records, read past
   std::int64_t torn_lines = 0;   // 0 or 1: the last line, cut short
   std::int64_t bad_lines = 0;    // skipped in the middle
   std::int64_t first_bad_line = 0;  // 1-based, when bad_lines > 0

@@ -4,6 +4,7 @@
 // Observers must not throw.
 #pragma once
 
+#include "dialsoak/observer/cycle_tally.h"
 #include "dialsoak/observer/records.h"
 
 namespace dialsoak {
@@ -13,6 +14,9 @@ class RunObserver {
   virtual ~RunObserver() = default;
   virtual void OnRunStart(const RunInfo&) {}
   virtual void OnCycle(const CycleRecord&) {}
+  // Cycles (and drops) already counted: a journal's tick record, when a report is rebuilt
+  // from it. A live run hands each cycle to OnCycle instead, never both.
+  virtual void OnCycles(const CycleTally&) {}
   // Open loop: a call that found no idle line when it arrived (never dialed).
   virtual void OnDropped(const DroppedCall&) {}
   virtual void OnProbe(const ProbeSample&) {}

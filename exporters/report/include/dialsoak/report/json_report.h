@@ -1,8 +1,8 @@
 // The end-of-run summary as a JSON document (`dialsoak run --report FILE`), with the full
 // configuration and the tool's version, so that two runs can be compared with jq or a
-// script. The shape (report_format 1):
+// script. The shape (report_format 2; 1 had one "dial" over every dial):
 //
-//   { "report_format": 1, "tool": "dialsoak", "version": "0.1.0", "run_id": "...",
+//   { "report_format": 2, "tool": "dialsoak", "version": "0.1.0", "run_id": "...",
 //     "backend": "sim", "lines": 4, "cycles_per_line": 250 | null,
 //     "duration_seconds": 3600.0 | null, "started": "2026-11-28T06:45:12.123Z",
 //     "ended": true, "stop": { "reason": "completed", "message": "" },
@@ -13,10 +13,15 @@
 //     "dropped_during_hold": 0, // connected calls that ended by themselves (NO CARRIER)
 //     "reopens": 0,             // dials for which a lost device was opened again
 //     "line_noise": { "dials": 0, "bytes": 0 },  // dials that heard bytes that were no response
-//     "latency_seconds": { "dial": { "count": 1000, "min": ..., "p50": ..., "p90": ...,
-//                                    "p99": ..., "p99_9": ..., "max": ..., "mean": ... },
-//                          "hangup": { ... },            // no samples: count 0, others null
-//                          "start_lag": { ... } },       // due -> the dial began
+//     "latency_seconds": {        // from histograms: percentiles within 0.1 %
+//        "dial": { "count": 1000, "min": ..., "p50": ..., "p90": ..., "p99": ...,
+//                  "p99_9": ..., "p99_99": ..., "max": ..., "mean": ... },  // CONNECTed
+//        "dial_all": { ... },                   // every dial, whatever its result
+//        "dial_by_result": { "busy": { ... } }, // each result that had dials
+//        "hangup": { ... },          // confirmed hang-ups; no samples: count 0, others null
+//        "hangup_failed": { ... }, "hangup_all": { ... },
+//        "start_lag": { ... },       // due -> the dial began
+//        "precision": "..." },
 //     "processes": { "self": { "pid": 4242, "alive_at_end": true, "vanished": false,
 //                              "samples": 13, "failed_samples": 0, "last_error": "",
 //                              "baseline_sampled": true, "end_sampled": true,
@@ -56,7 +61,7 @@
 
 namespace dialsoak::report {
 
-inline constexpr int kReportFormat = 1;
+inline constexpr int kReportFormat = 2;
 
 nlohmann::json SummaryToJson(const Summary& s, const nlohmann::json& config, int exit_code);
 

@@ -16,6 +16,8 @@
 #include <span>
 #include <vector>
 
+#include "dialsoak/histogram/latency_histogram.h"
+
 namespace dialsoak::report {
 
 // 0-based index into n sorted samples of the p-th percentile (p in [0, 100], clamped).
@@ -32,9 +34,14 @@ struct LatencyStats {
   std::chrono::nanoseconds p90{};
   std::chrono::nanoseconds p99{};
   std::chrono::nanoseconds p999{};  // p99.9
+  std::chrono::nanoseconds p9999{};  // p99.99
   std::chrono::nanoseconds max{};
   std::chrono::nanoseconds mean{};  // arithmetic mean, rounded to the nanosecond
 };
+
+// The same from a histogram: count, min, max and mean exact, the percentiles within the
+// histogram's precision (0.1 %, see latency_histogram.h).
+LatencyStats StatsOf(const histogram::LatencyHistogram& h);
 
 // Sorts samples (nanoseconds) in place and computes the stats from them.
 LatencyStats ComputeLatencyStats(std::span<std::int64_t> samples_ns);

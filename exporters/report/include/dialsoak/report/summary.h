@@ -1,13 +1,13 @@
 // RunSummary: the observer that aggregates a whole run into a Summary — counts per outcome
-// (and, for an open-loop run, of calls dropped at origin),
-// exact dial and hang-up latency percentiles, hang-up failures and methods, the first
-// distinct failure details, and per watched process its resource counts at the baseline,
-// at the end and at their extremes. summary_table.h renders it for a terminal,
-// json_report.h as JSON.
+// (and, for an open-loop run, of calls dropped at origin), dial and hang-up latency
+// percentiles (by outcome: connected dials apart from the others, confirmed hang-ups apart
+// from failed ones), hang-up failures and methods, the first distinct failure details, and
+// per watched process its resource counts at the baseline, at the end and at their
+// extremes. summary_table.h renders it for a terminal, json_report.h as JSON.
 //
-// Memory: every dial latency, start lag and hang-up latency is kept (8 bytes each) so the
-// percentiles are exact (nearest rank, see percentiles.h): about 24 bytes per cycle,
-// 240 MB for ten million cycles.
+// Memory is constant, whatever the number of cycles: the cycles are counted into a
+// CycleTally (cycle_tally.h), whose latency histograms keep percentiles within 0.1 % of
+// the exact nearest-rank value (count, min, max and mean exact).
 //
 // Thread safety: none. Like every RunObserver it is fed from the engine's one collector
 // thread; call summary() from that thread or after the run has ended. Never throws
@@ -30,24 +30,10 @@
 
 namespace dialsoak::report {
 
-static_assert(static_cast<int>(HangupMethod::Signal) == kHangupMethodCount - 1,
-              "kHangupMethodCount must follow HangupMethod");
-static_assert(static_cast<int>(CallResult::IoError) == kCallResultCount - 1,
-              "kCallResultCount must follow CallResult");
-
 // At most this many distinct failure details are kept, each at most kMaxDetailLength bytes.
 inline constexpr std::size_t kMaxFailureDetails = 5;
-inline constexpr std::size_t kMaxDetailLength = 160;
-
-// One distinct failure: a dial outcome other than CONNECT, or a failed hang-up ("hangup").
-// Distinct means a different (what, detail) pair.
-struct FailureDetail {
-  std::string what;    // ToString(CallResult), or "hangup"
-  std::string detail;  // the modem's text or the error, truncated to kMaxDetailLength
-  std::int64_t count = 0;
-  int first_line = 0;
-  std::int64_t first_cycle = 0;
-};
+using dialsoak::FailureDetail;
+using dialsoak::kMaxDetailLength;
 
 struct ResourceCounts {
   std::int64_t handles = 0;
@@ -90,9 +76,16 @@ struct Summary {
   std::int64_t hangups = 0;                               // cycles that needed a hang-up
   std::int64_t hangup_failures = 0;
   std::array<std::int64_t, kHangupMethodCount> hangup_methods{};  // indexed by HangupMethod
-  LatencyStats dial;                    // every dial, whatever its outcome
-  LatencyStats hangup;                  // every hang-up attempted, failed ones included
-  LatencyStats start_lag;               // every dial: due -> the dial began (engine lateness)
+  // Latency by outcome, so that a deadline's or a silent modem's dials do not sit in the
+  // connected calls' tail: `dial` is the call setup time of the dials that CONNECTed (what
+  // dial_p99 means), dial_all every dial, dial_by_result each result's own.
+  LatencyStats dial;
+  LatencyStats dial_all;
+  std::array<LatencyStats, kCallResultCount> dial_by_result{};  // indexed by CallResult
+  LatencyStats hangup;         // hang-ups the modem confirmed
+  LatencyStats hangup_failed;  // hang-ups it did not (their time is the wait until giving up)
+  LatencyStats hangup_all;     // both
+  LatencyStats start_lag;      // every dial: due -> the dial began (engine lateness)
   std::vector<FailureDetail> failures;  // first kMaxFailureDetails distinct, in order
   std::int64_t other_failures = 0;      // failures with a detail not kept
   // Open loop: calls that were never dialled because every line was busy at their arrival
@@ -114,14 +107,19 @@ struct Summary {
   std::vector<std::string> notes;
 
   std::int64_t Count(CallResult r) const { return outcomes[static_cast<std::size_t>(r)]; }
+  // The calls a run was asked to make: the cycles (dialed), plus, in open loop, the
+  // arrivals dropped at origin (never dialed: every line was busy).
+  std::int64_t Calls() const { return cycles + dropped_at_origin; }
   // Failed calls as --max-failures counts them: dials that did not CONNECT, calls dropped
-  // during the hold, plus hang-ups the modem did not confirm; and that as a percent of the
-  // cycles (0 without cycles).
+  // during the hold, hang-ups the modem did not confirm, and arrivals dropped at origin;
+  // and that as a percent of Calls() (0 without any).
   std::int64_t FailedCalls() const {
-    return cycles - Count(CallResult::Connect) + dropped_during_hold + hangup_failures;
+    return cycles - Count(CallResult::Connect) + dropped_during_hold + hangup_failures +
+           dropped_at_origin;
   }
   double FailedPercent() const {
-    return cycles ? 100.0 * static_cast<double>(FailedCalls()) / static_cast<double>(cycles) : 0;
+    const std::int64_t calls = Calls();
+    return calls ? 100.0 * static_cast<double>(FailedCalls()) / static_cast<double>(calls) : 0;
   }
   std::int64_t Count(HangupMethod m) const { return hangup_methods[static_cast<std::size_t>(m)]; }
   // The process of that name, or nullptr.
@@ -132,23 +130,22 @@ class RunSummary : public RunObserver {
  public:
   void OnRunStart(const RunInfo& info) override;
   void OnCycle(const CycleRecord& c) override;
+  void OnCycles(const CycleTally& t) override;
   void OnDropped(const DroppedCall& d) override;
   void OnProbe(const ProbeSample& s) override;
   void OnRunEnd(const RunEnd& end) override;
   void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
 
-  // The run so far (or the whole run, after OnRunEnd). Sorts the kept latencies in place,
-  // which is why they are mutable; cost O(n log n) on the first call after new cycles.
+  // The run so far (or the whole run, after OnRunEnd). Cost: a walk over the histograms.
   Summary summary() const;
+  // Every cycle counted so far, with its latency histograms (for the percentile spectrum).
+  const CycleTally& tally() const { return tally_; }
 
  private:
   void Seen(Clock::time_point t);
-  void NoteFailure(std::string_view what, std::string_view detail, const CycleRecord& c);
 
-  Summary s_;  // everything but the latency stats and the elapsed fallback
-  mutable std::vector<std::int64_t> dial_ns_;
-  mutable std::vector<std::int64_t> hangup_ns_;
-  mutable std::vector<std::int64_t> start_lag_ns_;
+  Summary s_;  // the run, its end and its processes; the cycles' part comes from tally_
+  CycleTally tally_;
   std::unordered_map<std::string, std::size_t> process_index_;
   std::optional<Clock::time_point> first_seen_;
   Clock::time_point last_seen_{};
