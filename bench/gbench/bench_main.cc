@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   dialsoak::gbench::RegisterProbeBenchmarks();
   dialsoak::gbench::RegisterMetricsBenchmarks();
   dialsoak::gbench::RegisterLeakWatchBenchmarks();
+  dialsoak::gbench::RegisterHistogramBenchmarks();
 
   int code = 0;
   if (*push) {

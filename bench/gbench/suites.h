@@ -18,5 +18,8 @@ void RegisterProbeBenchmarks();
 void RegisterMetricsBenchmarks();
 // BM_LeakWatchLiveEstimate, BM_LeakWatchSample: the leak watch's live fit and per-sample cost.
 void RegisterLeakWatchBenchmarks();
+// BM_HistogramRecord, BM_HistogramPercentile, BM_HistogramEncode, BM_HistogramDecode: the
+// records' latency histogram per sample, per percentile and as the journal's compact text.
+void RegisterHistogramBenchmarks();
 
 }  // namespace dialsoak::gbench
