@@ -177,7 +177,8 @@ void JournalWriter::OnFdTable(const FdTable& t) { Add(Encode(t)); }
 void JournalWriter::WriteTick(Clock::time_point now, bool final) {
   last_tick_ = now;
   const bool any_histogram =
-      !tick_.start_lag.empty() || !tick_.hangup_ok.empty() || !tick_.hangup_failed.empty();
+      !tick_.start_lag.empty() || !tick_.hangup_ok.empty() || !tick_.hangup_failed.empty() ||
+      !tick_.hangup_after_failed_dial.empty();
   if (tick_.empty() && !any_histogram) return;
   nlohmann::ordered_json with = EncodeTick(tick_, now, cycles_done_, start_, true);
   if (auto f = with.find("failures"); f != with.end()) {

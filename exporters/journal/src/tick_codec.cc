@@ -20,6 +20,7 @@ void ForEachHistogram(Tally& t, F&& f) {
   }
   f(std::string("hangup_ok"), t.hangup_ok);
   f(std::string("hangup_failed"), t.hangup_failed);
+  f(std::string("hangup_after"), t.hangup_after_failed_dial);
   f(std::string("lag"), t.start_lag);
 }
 

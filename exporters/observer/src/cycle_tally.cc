@@ -67,7 +67,8 @@ void AddCycle(CycleTally& t, const CycleRecord& c) {
   const auto m = static_cast<std::size_t>(c.hangup_method);
   if (m < t.hangup_methods.size()) ++t.hangup_methods[m];
   if (c.hangup_ok) {
-    t.hangup_ok.Record(c.hangup_latency.count());
+    (c.result == CallResult::Connect ? t.hangup_ok : t.hangup_after_failed_dial)
+        .Record(c.hangup_latency.count());
   } else {
     ++t.hangup_failures;
     t.hangup_failed.Record(c.hangup_latency.count());
@@ -98,6 +99,7 @@ void Merge(CycleTally& into, const CycleTally& from) {
   into.dropped_at_origin += from.dropped_at_origin;
   into.hangup_ok.Add(from.hangup_ok);
   into.hangup_failed.Add(from.hangup_failed);
+  into.hangup_after_failed_dial.Add(from.hangup_after_failed_dial);
   into.start_lag.Add(from.start_lag);
   for (const FailureDetail& f : from.failures) {
     NoteFailure(into, f.what, f.detail, f.first_line, f.first_cycle, f.count);
@@ -112,6 +114,7 @@ void ClearCounts(CycleTally& t) {
   std::swap(empty.dial, t.dial);
   std::swap(empty.hangup_ok, t.hangup_ok);
   std::swap(empty.hangup_failed, t.hangup_failed);
+  std::swap(empty.hangup_after_failed_dial, t.hangup_after_failed_dial);
   std::swap(empty.start_lag, t.start_lag);
   t = std::move(empty);
   t.max_failures = max_failures;
@@ -122,6 +125,7 @@ void Clear(CycleTally& t) {
   for (auto& h : t.dial) h.Reset();
   t.hangup_ok.Reset();
   t.hangup_failed.Reset();
+  t.hangup_after_failed_dial.Reset();
   t.start_lag.Reset();
 }
 

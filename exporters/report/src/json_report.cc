@@ -83,6 +83,7 @@ json LatencyToJson(const Summary& s) {
               {"dial_by_result", by_result},
               {"hangup", Latency(s.hangup)},
               {"hangup_failed", Latency(s.hangup_failed)},
+              {"hangup_after_failed_dial", Latency(s.hangup_after_failed_dial)},
               {"hangup_all", Latency(s.hangup_all)},
               {"start_lag", Latency(s.start_lag)},
               {"precision",

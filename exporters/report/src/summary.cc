@@ -119,8 +119,10 @@ Summary RunSummary::summary() const {
   out.dial_all = StatsOf(t.AllDials());
   out.hangup = StatsOf(t.hangup_ok);
   out.hangup_failed = StatsOf(t.hangup_failed);
+  out.hangup_after_failed_dial = StatsOf(t.hangup_after_failed_dial);
   histogram::LatencyHistogram hangups = t.hangup_ok;
   hangups.Add(t.hangup_failed);
+  hangups.Add(t.hangup_after_failed_dial);
   out.hangup_all = StatsOf(hangups);
   out.start_lag = StatsOf(t.start_lag);
   if (!out.ended) {

@@ -108,6 +108,9 @@ std::string Latencies(const Summary& s) {
     rows.push_back(LatencyRow("dial, all", s.dial_all));
   }
   rows.push_back(LatencyRow("hang-up, confirmed", s.hangup));
+  if (s.hangup_after_failed_dial.count > 0) {
+    rows.push_back(LatencyRow("hang-up, after failed dial", s.hangup_after_failed_dial));
+  }
   if (s.hangup_failed.count > 0) rows.push_back(LatencyRow("hang-up, failed", s.hangup_failed));
   rows.push_back(LatencyRow("start lag", s.start_lag));
   return AlignRows(rows, "lrrrrrrrr") +

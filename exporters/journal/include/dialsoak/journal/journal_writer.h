@@ -48,10 +48,10 @@
 namespace dialsoak::journal {
 
 inline constexpr auto kTickRecordInterval = std::chrono::seconds(1);
-inline constexpr std::int64_t kHistogramBytesPerSecond = 8 * 1024;
+inline constexpr std::int64_t kHistogramBytesPerSecond = 6 * 1024;
 inline constexpr std::int64_t kHistogramBurstBytes = 256 * 1024;
 inline constexpr double kProbesPerSecond = 10;
-inline constexpr double kProbeBurst = 600;
+inline constexpr double kProbeBurst = 300;
 inline constexpr std::size_t kTickFailures = 10;  // distinct failure texts a tick lists
 
 struct JournalOptions {

@@ -54,11 +54,14 @@ struct CycleTally {
   std::int64_t noise_bytes = 0;
   std::int64_t dropped_at_origin = 0;  // open loop: arrivals never dialed
 
-  // Dial latency (due -> result) by the dial's result; hang-up latency of confirmed and of
-  // unconfirmed hang-ups; start lag (due -> the dial began) of every dial.
+  // Dial latency (due -> result) by the dial's result; hang-up latency of confirmed
+  // hang-ups of connected calls, of unconfirmed ones, and of hang-ups after a dial that did
+  // not connect (a silent modem's: the wait for its NO CARRIER); start lag (due -> the dial
+  // began) of every dial.
   std::array<histogram::LatencyHistogram, kCallResultCount> dial;
   histogram::LatencyHistogram hangup_ok;
   histogram::LatencyHistogram hangup_failed;
+  histogram::LatencyHistogram hangup_after_failed_dial;
   histogram::LatencyHistogram start_lag;
 
   // The first max_failures distinct failures in order, counted; the rest counted here.

@@ -19,7 +19,7 @@
 //        "dial_all": { ... },                   // every dial, whatever its result
 //        "dial_by_result": { "busy": { ... } }, // each result that had dials
 //        "hangup": { ... },          // confirmed hang-ups; no samples: count 0, others null
-//        "hangup_failed": { ... }, "hangup_all": { ... },
+//        "hangup_failed": { ... }, "hangup_after_failed_dial": { ... }, "hangup_all": { ... },
 //        "start_lag": { ... },       // due -> the dial began
 //        "precision": "..." },
 //     "processes": { "self": { "pid": 4242, "alive_at_end": true, "vanished": false,

@@ -82,9 +82,12 @@ struct Summary {
   LatencyStats dial;
   LatencyStats dial_all;
   std::array<LatencyStats, kCallResultCount> dial_by_result{};  // indexed by CallResult
-  LatencyStats hangup;         // hang-ups the modem confirmed
+  LatencyStats hangup;         // hang-ups of connected calls the modem confirmed
   LatencyStats hangup_failed;  // hang-ups it did not (their time is the wait until giving up)
-  LatencyStats hangup_all;     // both
+  // Confirmed hang-ups after a dial that did not connect (a silent modem's: the wait for
+  // its NO CARRIER), apart so they do not sit in the connected calls' hang-up tail.
+  LatencyStats hangup_after_failed_dial;
+  LatencyStats hangup_all;     // all three
   LatencyStats start_lag;      // every dial: due -> the dial began (engine lateness)
   std::vector<FailureDetail> failures;  // first kMaxFailureDetails distinct, in order
   std::int64_t other_failures = 0;      // failures with a detail not kept
