@@ -7,8 +7,8 @@
 # Markdown table and exits 1 when any of the three is called a leak (0 otherwise).
 # Resident memory is not judged under AddressSanitizer (its quarantine keeps freed memory).
 # Usage: bench/self_soak.sh [MINUTES, default 30] [BUILD_DIR, default build]
-#        (DIALSOAK=path overrides the binary). Needs jq. The journal takes about 200 bytes
-#        per cycle (some 400 MB for 30 minutes) in a temporary directory, removed at exit.
+#        (DIALSOAK=path overrides the binary). Needs jq. The journal (a record a second, at
+#        most about 50 MB an hour) is in a temporary directory, removed at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
