@@ -63,7 +63,8 @@ void StatusLine::OnRunStart(const RunInfo& info) {
 void StatusLine::OnCycle(const CycleRecord& c) {
   Seen(c.due);
   ++base_.cycles_recorded;
-  if (c.result == CallResult::Connect) ++base_.connects;
+  if (c.result != CallResult::Connect) return;  // dial p99: the call setup time, as the report's
+  ++base_.connects;
   if (window_.size() < options_.p99_window) {
     window_.push_back(c.dial_latency.count());
   } else {

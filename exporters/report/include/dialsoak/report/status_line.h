@@ -11,7 +11,8 @@
 // Figures: elapsed counts from the earliest time point the line saw (the baseline probe
 // or the first tick, within a tick of the start); cycles/s over the last refresh
 // interval; success = CONNECT / cycles recorded; dial p99 (nearest rank) over the last
-// `p99_window` dials, so it is live, not exact; handles of the process "self": the latest
+// `p99_window` connected dials (the call setup time, as the report's dial p99), so it is
+// live, not exact; handles of the process "self": the latest
 // good sample against its first Baseline sample; "leak?" lists the processes and
 // resources the live leak estimate suspects now (LeakEstimate::suspected).
 //
