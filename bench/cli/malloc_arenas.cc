@@ -1,5 +1,7 @@
 #include "malloc_arenas.h"
 
+#include <cstdlib>  // defines __GLIBC__ with glibc, so the test below means something
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
