@@ -7,6 +7,10 @@
 #           bound of the slope seen per resource: the margin to the threshold.
 #   1/100   --inject-leak 100, 1 line x 2,000 cycles at seeds 1..N: self handles must be
 #           called a leak in every run.
+#   fast    full speed, no answer delay, several lines (a run of about 0.1-0.4 s, sampled by
+#           cycles): 4 lines x 500 cycles and 64 lines x 100 cycles at seeds 1..F, clean
+#           (no check may say leak, exhausted or inconclusive) and with --inject-leak 100
+#           (self handles must be called a leak in every run).
 #   1/1000  --inject-leak 1000: per seed, the shortest run of a ladder (1,000 to 16,000
 #           cycles) whose verdict is "leak"; and one slower run per seed (--think 1ms,
 #           6,000 cycles, --leak-window 30s) for the cycle the live estimate first
@@ -37,11 +41,14 @@ Usage: bench/leak_detector.sh [options] [BUILD_DIR]
                        relative to the current directory, else to the source tree)
   --runs N             clean 1-line runs and 1/100 runs, seeds 1..N (default 20)
   --multi-runs N       clean 4-line runs (default 5)
+  --fast-runs N        full-speed multi-line runs of each kind (4 x 500 and 64 x 100,
+                       clean and 1/100; default 10)
   --slow-seeds N       seeds of the 1/1000 ladder and of its live runs (default 5)
   --burst-runs N       fdburst runs of 2,000 cycles of each kind (pool before the run,
                        pool during the run; default 10), plus one of 10,000
   --quick              the smoke test: 2 clean, 1 clean 4-line, 2 at 1/100, 1 ladder
-                       seed, 1 burst run with the pool opened before it (about 15 s)
+                       seed, 1 burst run with the pool opened before it, 1 fast run of
+                       each kind (about 20 s)
   --jobs N             runs at once (default: nproc)
   --markdown FILE      also write the Markdown table to FILE
   --dialsoak PATH      the dialsoak binary (default BUILD_DIR/bin/dialsoak)
@@ -56,7 +63,7 @@ die_usage() {
   exit 2
 }
 
-runs=20 multi_runs=5 slow_seeds=5 burst_runs=10 long_burst=1 live_runs=1 step_runs=-1 quick=0
+runs=20 multi_runs=5 fast_runs=10 slow_seeds=5 burst_runs=10 long_burst=1 live_runs=1 step_runs=-1 quick=0
 jobs=$(nproc) markdown="" build="" dialsoak="" fdburst=""
 count_arg() {  # FLAG VALUE: VALUE must be a whole number
   [[ $2 =~ ^[0-9]+$ ]] || die_usage "$1 needs a whole number, got '$2'"
@@ -65,10 +72,11 @@ while (($#)); do
   case $1 in
     -h | --help) usage; exit 0 ;;
     --quick) quick=1; shift; continue ;;
-    --runs | --multi-runs | --slow-seeds | --burst-runs | --jobs | --markdown | --dialsoak | --fdburst)
+    --runs | --multi-runs | --fast-runs | --slow-seeds | --burst-runs | --jobs | --markdown | --dialsoak | --fdburst)
       (($# >= 2)) || die_usage "$1 needs a value" ;;&
     --runs) count_arg "$1" "$2"; runs=$2 ;;
     --multi-runs) count_arg "$1" "$2"; multi_runs=$2 ;;
+    --fast-runs) count_arg "$1" "$2"; fast_runs=$2 ;;
     --slow-seeds) count_arg "$1" "$2"; slow_seeds=$2 ;;
     --burst-runs) count_arg "$1" "$2"; burst_runs=$2 ;;
     --jobs) count_arg "$1" "$2"; ((jobs = $2 > 0 ? $2 : 1)) ;;
@@ -83,7 +91,7 @@ while (($#)); do
   shift 2
 done
 if ((quick)); then
-  runs=2 multi_runs=1 slow_seeds=1 burst_runs=1 long_burst=0 live_runs=0 step_runs=0
+  runs=2 multi_runs=1 fast_runs=1 slow_seeds=1 burst_runs=1 long_burst=0 live_runs=0 step_runs=0
 fi
 ((step_runs >= 0)) || step_runs=$burst_runs
 build=${build:-build}
@@ -123,8 +131,9 @@ log() { printf '[%5.1fs] %s\n' "$(((${EPOCHREALTIME/[.,]/} - started) / 1000))e-
 
 # run_dialsoak TASK GROUP SEED CYCLES ARGS...: runs `dialsoak run` with ARGS, writes the
 # record $work/TASK.rec: group, seed, cycles, the exit code, the command (to reproduce
-# it) and every leak check. Without --allow-leaks: exit 5 must come with a "leak" check,
-# exit 0 without one; anything else is recorded as an error.
+# it), the run's length and every leak check. Without --allow-leaks: exit 5 must come with
+# a "leak" or "exhausted" check, exit 8 with an "inconclusive" one (and neither), exit 0
+# without any; anything else is recorded as an error.
 run_dialsoak() {
   local task=$1 group=$2 seed=$3 cycles=$4
   shift 4
@@ -136,7 +145,7 @@ run_dialsoak() {
   cmd=$(printf '%q ' "$dialsoak" "${args[@]}")
   cmd="${cmd}--report REPORT.json"
   local error=""
-  if ((rc != 0 && rc != 5)); then
+  if ((rc != 0 && rc != 5 && rc != 8)); then
     error="dialsoak exited with $rc: $(tail -n 3 "$work/$task.err" | tr '\n' ' ')"
   elif [ ! -s "$report" ]; then
     error="no report written"
@@ -146,8 +155,10 @@ run_dialsoak() {
     --slurpfile r "$report" '
       ($r[0].leaks // []) as $checks
       | {task: $task, group: $group, seed: $seed, cycles: $cycles, rc: $rc, cmd: $cmd,
-         error: $error, checks: $checks}
-      | if .error == "" and ((.rc == 5) != any(.checks[]; .verdict == "leak"))
+         error: $error, elapsed: $r[0].elapsed_seconds, checks: $checks}
+      | (any(.checks[]; .verdict == "leak" or .verdict == "exhausted")) as $leak
+      | (any(.checks[]; .verdict == "inconclusive")) as $unsure
+      | if .error == "" and ((.rc == 5) != $leak or (.rc == 8) != ($unsure and ($leak | not)))
         then .error = "exit code \(.rc) disagrees with the verdicts" else . end' \
     >"$work/$task.rec" 2>/dev/null ||
     jq -cn --arg task "$task" --arg group "$group" --argjson seed "$seed" \
@@ -236,6 +247,13 @@ done
 for ((s = 1; s <= multi_runs; s++)); do
   submit run_dialsoak "clean4-s$s" clean4 "$s" 500 --lines 4 --think 8ms --sample-interval 20ms
 done
+log "fast: $fast_runs x (4 lines, 500 cycles) and (64 lines, 100 cycles), clean and --inject-leak 100"
+for ((s = 1; s <= fast_runs; s++)); do
+  submit run_dialsoak "fast4-s$s" fast4 "$s" 500 --lines 4
+  submit run_dialsoak "fast64-s$s" fast64 "$s" 100 --lines 64
+  submit run_dialsoak "fastleak4-s$s" fastleak4 "$s" 500 --lines 4 --inject-leak 100
+  submit run_dialsoak "fastleak64-s$s" fastleak64 "$s" 100 --lines 64 --inject-leak 100
+done
 log "1/100: $runs x (1 line, 2000 cycles, --inject-leak 100)"
 for ((s = 1; s <= runs; s++)); do
   submit run_dialsoak "leak100-s$s" leak100 "$s" 2000 --lines 1 --inject-leak 100
@@ -286,7 +304,8 @@ summary=$(jq -s --slurpfile ladder "$work/ladder.json" --arg machine "$machine" 
   def group($g): map(select(.group == $g));
   def selfc($r): .checks[] | select(.process == "self" and .resource == $r);
   def watched: .checks[] | select(.process != "self");
-  def anyleak: any(.checks[]; .verdict == "leak");
+  def alarm: .verdict == "leak" or .verdict == "exhausted" or .verdict == "inconclusive";
+  def anyleak: any(.checks[]; alarm);
   def maxlower($recs; $r): [$recs[] | selfc($r) | .lower_per_cycle // empty] | max;
   def failing($recs; cond): [$recs[] | select(cond)
     | {cmd, fdburst, rc, error, checks: [.checks[] | select(.verdict != "ok")]}];
@@ -302,6 +321,19 @@ summary=$(jq -s --slurpfile ladder "$work/ladder.json" --arg machine "$machine" 
        max_lower: {handles: maxlower($g; "handles"), threads: maxlower($g; "threads"),
                    resident_memory: maxlower($g; "resident_memory")},
        points: [$g[] | selfc("handles") | .points] | stats})),
+     fast: ([["fast4", "fastleak4"], ["fast64", "fastleak64"]] | map(
+       . as [$cg, $lg] | ($all | group($cg)) as $c | ($all | group($lg)) as $l | {
+       clean_runs: ($c | length),
+       false_alarms: failing($c; anyleak),
+       max_lower: {handles: maxlower($c; "handles"), threads: maxlower($c; "threads"),
+                   resident_memory: maxlower($c; "resident_memory")},
+       leak_runs: ($l | length),
+       detected: [$l[] | select(any(selfc("handles"); .verdict == "leak"))] | length,
+       missed: failing($l; any(selfc("handles"); .verdict != "leak")),
+       slope: [$l[] | selfc("handles") | .slope_per_cycle] | stats,
+       lower: [$l[] | selfc("handles") | .lower_per_cycle] | stats,
+       points: [$c[], $l[] | selfc("handles") | .points] | stats,
+       elapsed: [$c[], $l[] | .elapsed] | stats})),
      leak100: (group("leak100") as $g | {
        runs: ($g | length),
        detected: [$g[] | select(any(selfc("handles"); .verdict == "leak"))] | length,
@@ -322,8 +354,8 @@ summary=$(jq -s --slurpfile ladder "$work/ladder.json" --arg machine "$machine" 
      bursts: ([group("bursts"), group("warmup")] | map(. as $g | {
        runs: length,
        cycles: [$g[] | .cycles] | unique,
-       called_leaking: failing($g; any(watched; .verdict == "leak")),
-       other_alarms: failing($g; any(.checks[]; .process == "self" and .verdict == "leak")),
+       called_leaking: failing($g; any(watched; alarm)),
+       other_alarms: failing($g; any(.checks[]; .process == "self" and alarm)),
        insufficient: failing($g; any(watched; .resource == "handles"
                                     and .verdict == "insufficient_data")),
        verdicts: [$g[] | watched | select(.resource == "handles") | .verdict]
@@ -343,12 +375,17 @@ table=$(jq -r --argjson runs "$runs" '
   def n: if . == null then "n/a" elif (. | type) == "number" and . != (. | floor)
     then (. * 1e6 | round / 1e6 | tostring) else tostring end;
   def bytes: if . == null then "n/a" else (. * 10 | round / 10 | tostring) end;
+  def secs: if . == null then "n/a" else (. * 100 | round / 100 | tostring) end;
   def range3: if . == null then "n/a" else "\(.min | n) / \(.median | n) / \(.max | n)" end;
   def okfail(c): if c then "**pass**" else "**FAIL**" end;
   "| check | runs | requirement | measured | result |",
   "|---|---|---|---|---|",
   (.clean[0] as $c | "| clean: 1 line x 2,000 cycles, seeds 1-\($c.runs) | \($c.runs) | no check says leak | \($c.false_alarms | length) false alarms; largest lower bound per cycle: handles \($c.max_lower.handles | n), threads \($c.max_lower.threads | n), memory \($c.max_lower.resident_memory | bytes) B (thresholds 0, 0, 64 B) | \(okfail($c.false_alarms == [] and $c.insufficient == [])) |"),
   (.clean[1] as $c | select($c.runs > 0) | "| clean: 4 lines x 500 cycles, --think 8ms --sample-interval 20ms | \($c.runs) | no check says leak | \($c.false_alarms | length) false alarms; largest lower bound: handles \($c.max_lower.handles | n), threads \($c.max_lower.threads | n), memory \($c.max_lower.resident_memory | bytes) B; \($c.points.median | n) samples (median) | \(okfail($c.false_alarms == [] and $c.insufficient == [])) |"),
+  (.fast | to_entries[] | .value as $f | select($f.clean_runs > 0)
+   | (if .key == 0 then "4 lines x 500" else "64 lines x 100" end) as $shape
+   | "| clean, full speed: \($shape) cycles (runs of \($f.elapsed.min | secs)-\($f.elapsed.max | secs) s, \($f.points.median | n) samples each, median) | \($f.clean_runs) | no check says leak, exhausted or inconclusive | \($f.false_alarms | length) false alarms; largest lower bound: handles \($f.max_lower.handles | n), threads \($f.max_lower.threads | n), memory \($f.max_lower.resident_memory | bytes) B | \(okfail($f.false_alarms == [])) |",
+     "| 1 eventfd leaked per 100 cycles, full speed: \($shape) cycles | \($f.leak_runs) | detected in every run | \($f.detected)/\($f.leak_runs) detected; slope \($f.slope.median | n)/cycle (median), lower bound min \($f.lower.min | n) | \(okfail($f.detected == $f.leak_runs and $f.leak_runs > 0)) |"),
   (.leak100 as $l | "| 1 eventfd leaked per 100 cycles, 1 line x 2,000 cycles | \($l.runs) | detected in every run | \($l.detected)/\($l.runs) detected; slope \($l.slope.median | n)/cycle (median), lower bound min \($l.lower.min | n) | \(okfail($l.detected == $l.runs and $l.runs > 0)) |"),
   (.leak1000 as $l | select($l.seeds > 0) | "| 1 per 1,000 cycles: shortest run (ladder 1,000-16,000) called leak | \($l.seeds) seed\(if $l.seeds == 1 then "" else "s" end) | reported | min / median / max \($l.detected_at | range3) cycles\(if $l.not_detected != [] then "; not by 16,000 at seeds \($l.not_detected | map(tostring) | join(", "))" else "" end) | measured |"),
   (.leak1000.live as $v | select($v.runs > 0) | "| 1 per 1,000, live estimate (--think 1ms, 6,000 cycles, --leak-window 30s): first suspected | \($v.runs) | reported | min / median / max \($v.first_suspected | range3) cycles\(if $v.never != [] then "; never at seeds \($v.never | map(tostring) | join(", "))" else "" end) | measured |"),
@@ -376,6 +413,7 @@ print_failures() {  # TITLE JQ-PATH
     "  clean, 1 line:   \(.clean[0].runs | runs), \(.clean[0].false_alarms | length) false alarms, \(.clean[0].insufficient | length) without a verdict",
     "  clean, 4 lines:  \(.clean[1].runs | runs), \(.clean[1].false_alarms | length) false alarms, \(.clean[1].insufficient | length) without a verdict",
     "  1/100:           \(.leak100.detected)/\(.leak100.runs) detected",
+    (.fast | to_entries[] | "  fast, \(if .key == 0 then "4 x 500: " else "64 x 100:" end) \(.value.clean_runs | runs), \(.value.false_alarms | length) false alarms; 1/100: \(.value.detected)/\(.value.leak_runs) detected"),
     "  1/1000:          detected at \(.leak1000.per_seed | map("seed \(.seed): \(.detected_at | n)") | join(", ")) cycles",
     (select(.leak1000.live.runs > 0) | "  1/1000 live:     first suspected at \(.leak1000.live.first_suspected // {} | [.min, .median, .max] | map(n) | join(" / ")) cycles (min / median / max)"),
     "  bursts:          \(.bursts[0].runs | runs) (pool before the run), fdburst called leaking \(.bursts[0].called_leaking | length) times",
@@ -405,10 +443,12 @@ if [ "$(jq '[.clean[], .bursts[] | .insufficient | length] | add' "$work/summary
   print_failures "Burst runs without a verdict for fdburst" '[.bursts[].insufficient[]]'
   status=3
 fi
-if [ "$(jq '[.clean[].false_alarms, .leak100.missed, .bursts[].called_leaking,
-             .bursts[].other_alarms | length] | add' "$work/summary.json")" != 0 ]; then
+if [ "$(jq '[.clean[].false_alarms, .leak100.missed, .fast[].false_alarms, .fast[].missed,
+             .bursts[].called_leaking, .bursts[].other_alarms | length] | add' "$work/summary.json")" != 0 ]; then
   print_failures "FALSE ALARMS (clean runs with a leak verdict)" '[.clean[].false_alarms[]]'
+  print_failures "FALSE ALARMS (clean full-speed runs)" '[.fast[].false_alarms[]]'
   print_failures "MISSED (1/100 runs without a leak verdict)" '.leak100.missed'
+  print_failures "MISSED (1/100 full-speed runs without a leak verdict)" '[.fast[].missed[]]'
   print_failures "FDBURST CALLED LEAKING (pool opened before the run)" '.bursts[0].called_leaking'
   print_failures "FDBURST CALLED LEAKING (pool opened during the run)" '.bursts[1].called_leaking'
   print_failures "FALSE ALARMS in dialsoak itself during the burst runs" '[.bursts[].other_alarms[]]'

@@ -12,6 +12,7 @@ const char* ExitMeaning(int code) {
     case kLeakDetected: return "leak detected";
     case kThresholdBreached: return "threshold breached";
     case kJournalFailed: return "the run directory could not be written (journal or report)";
+    case kLeakInconclusive: return "leak verdict inconclusive";
     case kInterrupted: return "interrupted";
     default: return "unknown";
   }

@@ -12,6 +12,7 @@ enum ExitCode : int {
   kLeakDetected = 5,      // a watched process leaks (unless --allow-leaks)
   kThresholdBreached = 6, // a --threshold was not met
   kJournalFailed = 7,     // the run directory (its journal, or a rebuilt report) could not be written
+  kLeakInconclusive = 8,  // a count not back at its baseline, too few samples to judge it
   kInterrupted = 130,     // stopped by SIGINT or SIGTERM (the summary is still printed)
 };
 

@@ -59,7 +59,7 @@ void DrawChart(const RunSettings& s, const analysis::LeakWatch& watch, LeakCheck
     in.points.push_back({p.cycles, p.count});
   }
   in.baseline = c.baseline;
-  in.has_fit = c.verdict != "insufficient_data";
+  in.has_fit = c.verdict != "insufficient_data" && !c.inconclusive();
   in.intercept = c.intercept;
   in.slope = c.slope_per_cycle;
   in.warmup_cycles = c.warmup_cycles;
@@ -104,6 +104,11 @@ int VerdictExitCode(const RunSettings& s, const report::Summary& summary) {
   const bool leak = std::any_of(summary.leaks.begin(), summary.leaks.end(),
                                 [](const LeakCheck& c) { return c.leaking(); });
   if (leak && !s.allow_leaks) return kLeakDetected;
+  // Not given back and not judged either: never a pass. --allow-leaks, which accepts a
+  // proven leak, accepts an unproven one too.
+  const bool inconclusive = std::any_of(summary.leaks.begin(), summary.leaks.end(),
+                                        [](const LeakCheck& c) { return c.inconclusive(); });
+  if (inconclusive && !s.allow_leaks) return kLeakInconclusive;
   const bool breached = std::any_of(summary.thresholds.begin(), summary.thresholds.end(),
                                     [](const ThresholdCheck& t) { return !t.passed; });
   if (breached) return kThresholdBreached;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace dialsoak::analysis {
@@ -79,8 +80,30 @@ std::string_view VerdictName(Verdict v) {
       return "leak";
     case Verdict::InsufficientData:
       return "insufficient_data";
+    case Verdict::Inconclusive:
+      return "inconclusive";
+    case Verdict::Exhausted:
+      return "exhausted";
   }
   return "unknown";
+}
+
+std::int64_t ExhaustionMargin(std::int64_t limit) {
+  return std::max<std::int64_t>(2, limit / 100);
+}
+
+bool AtLimit(std::int64_t count, std::int64_t limit) {
+  return limit > 0 && count >= limit - ExhaustionMargin(limit);
+}
+
+bool SaysOutOfDescriptors(std::string_view text) {
+  static constexpr std::string_view kEmfile = "Too many open files";
+  static constexpr std::string_view kEnfile = " in system";
+  for (auto at = text.find(kEmfile); at != std::string_view::npos;
+       at = text.find(kEmfile, at + 1)) {
+    if (!text.substr(at + kEmfile.size()).starts_with(kEnfile)) return true;
+  }
+  return false;
 }
 
 SpanMedians SteadyRises(std::span<const Sample> samples, std::int64_t cut) {
@@ -112,6 +135,110 @@ SpanMedians SteadyRises(std::span<const Sample> samples, std::int64_t cut) {
   return out;
 }
 
+namespace {
+
+// What a count of the resource is called: "descriptors", "threads", "bytes".
+std::string_view UnitOf(Resource r) {
+  switch (r) {
+    case Resource::Handles:
+      return "descriptors";
+    case Resource::Threads:
+      return "threads";
+    case Resource::ResidentMemory:
+      return "bytes";
+  }
+  return "";
+}
+
+// "+20 handles", "+3 threads", "+9.5 MiB of resident memory".
+std::string GrowthText(Resource r, std::int64_t growth) {
+  if (r == Resource::ResidentMemory) {
+    return fmt::format("{:+.1f} MiB of resident memory", static_cast<double>(growth) / (1 << 20));
+  }
+  return fmt::format("{:+} {}", growth, ResourceName(r));
+}
+
+// Fits the samples after the warm-up cut into v (slope, interval, intercept, points).
+SlopeEstimate Fit(const LeakInput& in, std::span<const Sample> samples, LeakVerdict& v,
+                  std::size_t& after_warmup) {
+  v.warmup_cycles = WarmupCut(in.warmup, samples);
+  std::vector<Point> pts;
+  pts.reserve(samples.size());
+  for (const Sample& s : samples) {
+    if (s.cycles >= v.warmup_cycles) {
+      pts.push_back({static_cast<double>(s.cycles), static_cast<double>(s.count)});
+    }
+  }
+  after_warmup = pts.size();
+  const SlopeEstimate est = TheilSen(pts, in.slope);
+  v.confidence = est.confidence;
+  if (!est.valid) return est;
+  v.slope_per_cycle = est.slope;
+  v.slope_per_1000_cycles = est.slope * 1000;
+  v.lower_per_cycle = est.lower;
+  v.upper_per_cycle = est.upper;
+  v.intercept = est.intercept;
+  v.points_used = est.points_used;
+  return est;
+}
+
+std::string SlopeText(const SlopeEstimate& est) {
+  return fmt::format("slope {:.4g}/cycle ({:.0f}% interval {:.4g} to {:.4g})", est.slope,
+                     est.confidence * 100, est.lower, est.upper);
+}
+
+// Exhausted: the count reached its limit, or an error said the process ran out. The slope
+// is fitted on the samples up to the first one at the limit.
+LeakVerdict JudgeExhausted(const LeakInput& in, LeakVerdict v) {
+  v.verdict = Verdict::Exhausted;
+  std::span<const Sample> rising = in.samples;
+  std::optional<std::int64_t> reached_at;
+  if (in.limit) {
+    const auto first = std::find_if(in.samples.begin(), in.samples.end(), [&](const Sample& s) {
+      return AtLimit(s.count, *in.limit);
+    });
+    if (first != in.samples.end()) {
+      rising = in.samples.first(static_cast<std::size_t>(first - in.samples.begin()) + 1);
+      reached_at = first->cycles;
+    }
+  }
+  std::size_t after_warmup = 0;
+  const SlopeEstimate est = Fit(in, rising, v, after_warmup);
+  const bool bounded = est.valid && !std::isinf(est.lower);
+  std::string reason;
+  if (in.limit && AtLimit(v.peak, *in.limit)) {
+    reason = fmt::format("exhausted: {} of {} {}{}", v.peak, *in.limit, UnitOf(in.resource),
+                         in.limit_name.empty() ? "" : fmt::format(" ({})", in.limit_name));
+    if (reached_at) reason += fmt::format(", first reached after {} cycles", *reached_at);
+    if (in.out_of_resource) {
+      reason += fmt::format("; after {} cycles: {}", in.out_of_resource->cycles,
+                            in.out_of_resource->error);
+    }
+  } else {
+    reason = fmt::format("exhausted: out of {} after {} cycles: {} (largest count {}{})",
+                         UnitOf(in.resource), in.out_of_resource->cycles,
+                         in.out_of_resource->error, v.peak,
+                         in.limit ? fmt::format(", limit {}", *in.limit) : "");
+  }
+  reason += fmt::format("; baseline {}, end {}", in.baseline, in.end);
+  if (bounded) {
+    reason += fmt::format("; {} {}", reached_at ? "up to the limit," : "fitted:", SlopeText(est));
+  }
+  v.reason = std::move(reason);
+  if (in.limit) {
+    Projection p;
+    p.limit = *in.limit;
+    if (in.cycles_per_second && *in.cycles_per_second > 0) {
+      p.seconds_to_limit = 0;
+      p.earliest_seconds_to_limit = 0;
+    }
+    v.projection = p;  // reached: no cycles left
+  }
+  return v;
+}
+
+}  // namespace
+
 LeakVerdict JudgeLeak(const LeakInput& in) {
   LeakVerdict v;
   v.resource = in.resource;
@@ -119,44 +246,40 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   v.end = in.end;
   v.growth = in.end - in.baseline;
   v.threshold_per_cycle = ThresholdOf(in.thresholds, in.resource);
-  v.warmup_cycles = WarmupCut(in.warmup, in.samples);
+  v.peak = std::max({in.baseline, in.end, in.peak.value_or(in.end)});
+  for (const Sample& s : in.samples) v.peak = std::max(v.peak, s.count);
 
-  std::vector<Point> pts;
-  pts.reserve(in.samples.size());
-  for (const Sample& s : in.samples) {
-    if (s.cycles >= v.warmup_cycles) {
-      pts.push_back({static_cast<double>(s.cycles), static_cast<double>(s.count)});
+  const bool reached = in.limit && v.peak > in.baseline && AtLimit(v.peak, *in.limit);
+  if (reached || in.out_of_resource) return JudgeExhausted(in, std::move(v));
+
+  std::size_t after_warmup = 0;
+  const SlopeEstimate est = Fit(in, in.samples, v, after_warmup);
+  const std::int64_t tolerance = ReturnToleranceOf(in.thresholds, in.resource);
+  const bool returned = in.end <= in.baseline + tolerance;
+  if (!est.valid || std::isinf(est.lower)) {
+    const std::string few =
+        !est.valid
+            ? fmt::format("{} samples after the warm-up of {} cycles, over fewer than 2 cycle "
+                          "counts or fewer than 3 samples: no slope",
+                          after_warmup, v.warmup_cycles)
+            : fmt::format("{} samples after the warm-up are too few to bound the slope at {}%",
+                          after_warmup, est.confidence * 100);
+    if (returned) {
+      v.reason = few;
+      return v;  // InsufficientData
     }
-  }
-  const SlopeEstimate est = TheilSen(pts, in.slope);
-  v.confidence = est.confidence;
-  if (!est.valid) {
+    v.verdict = Verdict::Inconclusive;
     v.reason = fmt::format(
-        "{} samples after the warm-up of {} cycles, over fewer than 2 cycle "
-        "counts or fewer than 3 samples: no slope",
-        pts.size(), v.warmup_cycles);
-    return v;
-  }
-  v.slope_per_cycle = est.slope;
-  v.slope_per_1000_cycles = est.slope * 1000;
-  v.lower_per_cycle = est.lower;
-  v.upper_per_cycle = est.upper;
-  v.intercept = est.intercept;
-  v.points_used = est.points_used;
-  if (std::isinf(est.lower)) {
-    v.reason = fmt::format("{} samples after the warm-up are too few to bound the slope at {}%",
-                           pts.size(), est.confidence * 100);
+        "inconclusive: {} not returned after the settle ({} -> {}); too few samples to bound "
+        "the slope ({})",
+        GrowthText(in.resource, v.growth), in.baseline, in.end, few);
     return v;
   }
 
   v.spans = SteadyRises(in.samples, v.warmup_cycles);
   const bool steady = v.spans.rises >= kRisesForALeak;
   const bool rising = est.lower > v.threshold_per_cycle;
-  const std::int64_t tolerance = ReturnToleranceOf(in.thresholds, in.resource);
-  const bool returned = in.end <= in.baseline + tolerance;
-  const std::string slope_text =
-      fmt::format("slope {:.4g}/cycle ({:.0f}% interval {:.4g} to {:.4g})", est.slope,
-                  est.confidence * 100, est.lower, est.upper);
+  const std::string slope_text = SlopeText(est);
   if (rising && !steady) {
     v.verdict = Verdict::Ok;
     v.reason = fmt::format(

@@ -1,6 +1,7 @@
 #include "dialsoak/analysis/leak_watch.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "dialsoak/analysis/proc_limits.h"
 
@@ -58,6 +59,7 @@ LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
     for (int r = 0; r < kResources; ++r) t.series.emplace_back(options_.max_points);
     t.window.resize(kResources);
     t.first_suspected.resize(kResources);
+    t.peak.assign(kResources, std::numeric_limits<std::int64_t>::min());
     // Replayed tables of a process not seen yet (a journal may hold a table just before
     // the sample it was taken at) wait for it here.
     if (auto pending = pending_fds_.find(s.process); pending != pending_fds_.end()) {
@@ -75,23 +77,60 @@ void LeakWatch::Snapshot(Tracked& t, const ProbeSample& s, bool at_end) {
   auto fds = IsSelf(s) ? SnapshotSelfFds() : SnapshotFds(s.pid);
   if (fds) {
     table.targets = std::move(*fds);
-    // The limit a descriptor leak runs into; read again at the end, where it matters.
-    auto limits = IsSelf(s) ? ReadSelfLimits() : ReadProcessLimits(s.pid);
-    if (limits && limits->max_open_files) table.nofile_limit = limits->max_open_files->AsLimit();
   } else {
     table.error = fds.error().message;
+  }
+  // The limits a leak runs into; read again at the end, where they matter (a process out
+  // of descriptors cannot read them then: the baseline's stand).
+  if (auto limits = IsSelf(s) ? ReadSelfLimits() : ReadProcessLimits(s.pid)) {
+    if (limits->max_open_files) table.nofile_limit = limits->max_open_files->AsLimit();
+    auto threads_max = ReadThreadsMax();
+    table.threads_limit =
+        ThreadsLimit(*limits, threads_max ? std::optional<std::int64_t>(*threads_max) : std::nullopt);
   }
   Keep(t, table);
   for (RunObserver* sink : sinks_) sink->OnFdTable(table);
 }
 
 void LeakWatch::Keep(Tracked& t, const FdTable& table) {
+  if (table.nofile_limit) t.nofile_limit = table.nofile_limit;
+  if (table.threads_limit) t.threads_limit = table.threads_limit;
   if (!table.error.empty()) {
     t.fd_error = table.error;
+    NoteError(table.error, cycles_done_);  // this process read the table
     return;
   }
   (table.kind == SampleKind::End ? t.fds_end : t.fds_baseline) = table.targets;
-  if (table.nofile_limit) t.nofile_limit = table.nofile_limit;
+}
+
+void LeakWatch::NoteError(const std::string& error, std::int64_t cycles_done) {
+  if (out_of_fds_ || !SaysOutOfDescriptors(error)) return;
+  out_of_fds_ = LeakInput::OutOfResource{error, cycles_done};
+}
+
+void LeakWatch::OnCycle(const CycleRecord& r) {
+  if (r.result == CallResult::Connect && r.hangup_ok && !r.dropped) return;
+  for (const std::string* text : {&r.detail, &r.hangup_detail, &r.drop_detail}) {
+    NoteError(*text, cycles_done_);
+  }
+}
+
+std::optional<std::int64_t> LeakWatch::LimitOf(const Tracked& t, Resource r) const {
+  switch (r) {
+    case Resource::Handles:
+      return t.nofile_limit;
+    case Resource::Threads:
+      return t.threads_limit;
+    case Resource::ResidentMemory:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool LeakWatch::Exhausted(const Tracked& t, Resource r, std::int64_t count) const {
+  if (r == Resource::Handles && t.name == "self" && out_of_fds_) return true;
+  const auto limit = LimitOf(t, r);
+  return limit && t.baseline && count > CountOf(*t.baseline, r) && AtLimit(count, *limit);
 }
 
 void LeakWatch::OnFdTable(const FdTable& table) {
@@ -117,8 +156,10 @@ void LeakWatch::OnLeakEstimate(const LeakEstimate& e) {
 void LeakWatch::OnProbe(const ProbeSample& s) {
   Tracked& t = Track(s);
   ++t.samples;
+  cycles_done_ = std::max(cycles_done_, s.cycles_done);
   if (!Good(s)) {
     t.last_error = s.alive ? s.error : "process not found";
+    NoteError(s.error, s.cycles_done);  // this process read it
     return;
   }
   t.pid = s.pid;
@@ -135,7 +176,9 @@ void LeakWatch::OnProbe(const ProbeSample& s) {
     t.end = s;
   }
   for (int r = 0; r < kResources; ++r) {
-    t.series[static_cast<std::size_t>(r)].Add({s.cycles_done, CountOf(s, kAll[r])});
+    const auto ri = static_cast<std::size_t>(r);
+    t.series[ri].Add({s.cycles_done, CountOf(s, kAll[r])});
+    t.peak[ri] = std::max(t.peak[ri], CountOf(s, kAll[r]));
   }
   // The live window takes a sample at most every window / window_points.
   const auto spacing = options_.window / static_cast<std::int64_t>(std::max<std::size_t>(options_.window_points, 1));
@@ -161,7 +204,9 @@ void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
     const auto ri = static_cast<std::size_t>(r);
     std::vector<Point> points;
     std::vector<Sample> samples;
+    std::int64_t highest = CountOf(*t.end, kAll[r]);
     for (const WindowPoint& p : t.window[ri]) {
+      highest = std::max(highest, p.sample.count);
       if (p.sample.cycles < cut) continue;
       points.push_back({static_cast<double>(p.sample.cycles), static_cast<double>(p.sample.count)});
       samples.push_back(p.sample);
@@ -169,9 +214,10 @@ void LeakWatch::Estimate(Tracked& t, std::int64_t cycles_done) {
     const bool steady = SteadyRises(samples, cut).rises >= kRisesForALeak;
     const SlopeEstimate fit = TheilSen(points, slope);
     const std::int64_t latest = CountOf(*t.end, kAll[r]);
-    const bool suspected = Judged(t, kAll[r]) && fit.valid && steady &&
-                           fit.lower > ThresholdOf(options_.thresholds, kAll[r]) &&
-                           latest > CountOf(*t.baseline, kAll[r]) + ReturnToleranceOf(options_.thresholds, kAll[r]);
+    const bool growing = fit.valid && steady &&
+                         fit.lower > ThresholdOf(options_.thresholds, kAll[r]) &&
+                         latest > CountOf(*t.baseline, kAll[r]) + ReturnToleranceOf(options_.thresholds, kAll[r]);
+    const bool suspected = Judged(t, kAll[r]) && (growing || Exhausted(t, kAll[r], highest));
     if (suspected && !t.first_suspected[ri]) t.first_suspected[ri] = cycles_done;
     const LeakEstimate e{t.name, std::string(ResourceName(kAll[r])), fit.valid ? fit.slope : 0,
                          suspected, cycles_done};
@@ -187,6 +233,7 @@ void LeakWatch::OnTick(Clock::time_point now, std::int64_t cycles_done) {
 }
 
 void LeakWatch::OnRunEnd(const RunEnd& end) {
+  NoteError(end.message, end.cycles_done);  // a line this process could not open
   const double seconds = std::chrono::duration<double>(end.elapsed).count();
   if (seconds > 0 && end.cycles_done > 0) {
     cycles_per_second_ = static_cast<double>(end.cycles_done) / seconds;
@@ -223,7 +270,11 @@ LeakCheck LeakWatch::Check(const Tracked& t, Resource r) const {
   in.warmup = options_.warmup;
   in.thresholds = options_.thresholds;
   in.slope = options_.slope;
-  if (r == Resource::Handles) in.limit = t.nofile_limit;
+  in.limit = LimitOf(t, r);
+  in.limit_name = r == Resource::Handles ? "soft RLIMIT_NOFILE"
+                                         : "the smaller of soft RLIMIT_NPROC and kernel.threads-max";
+  if (t.peak[ri] != std::numeric_limits<std::int64_t>::min()) in.peak = t.peak[ri];
+  if (r == Resource::Handles && t.name == "self") in.out_of_resource = out_of_fds_;
   in.cycles_per_second = cycles_per_second_;
   const LeakVerdict v = JudgeLeak(in);
 

@@ -1,5 +1,6 @@
 #include "dialsoak/analysis/proc_limits.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -49,6 +50,14 @@ io::Result<ProcessLimits> ParseProcLimits(std::string_view text) {
     }
   }
   return limits;
+}
+
+std::optional<std::int64_t> ThreadsLimit(const ProcessLimits& limits,
+                                         std::optional<std::int64_t> threads_max) {
+  std::optional<std::int64_t> nproc;
+  if (limits.max_processes) nproc = limits.max_processes->AsLimit();
+  if (nproc && threads_max) return std::min(*nproc, *threads_max);
+  return nproc ? nproc : threads_max;
 }
 
 }  // namespace dialsoak::analysis

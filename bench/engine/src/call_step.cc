@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "thread_cpu.h"
+
 namespace dialsoak::engine::detail {
 namespace {
 
@@ -69,15 +71,17 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
   return r;
 }
 
-void SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes, SampleKind kind,
-                  std::int64_t cycles_done, EngineClock& clock,
-                  const std::vector<RunObserver*>& observers) {
+std::chrono::nanoseconds SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes,
+                                      SampleKind kind, std::int64_t cycles_done, EngineClock& clock,
+                                      const std::vector<RunObserver*>& observers) {
+  const auto started = ThreadCpuTime();
   for (const auto& p : probes) {
     probes::ResourceCounts c = p->Sample();
     ProbeSample s{p->label(), c.pid,     kind,      clock.Now(),      cycles_done,
                   c.alive,    c.handles, c.threads, c.resident_bytes, c.error};
     for (RunObserver* o : observers) o->OnProbe(s);
   }
+  return ThreadCpuTime() - started;
 }
 
 }  // namespace dialsoak::engine::detail

@@ -36,9 +36,11 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
                       const CallTiming& timing, std::atomic<int>& state,
                       Clock::time_point& hung_up_at);
 
-// Samples every probe once and hands the samples to every observer.
-void SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes, SampleKind kind,
-                  std::int64_t cycles_done, EngineClock& clock,
-                  const std::vector<RunObserver*>& observers);
+// Samples every probe once and hands the samples to every observer. Returns the CPU time
+// that took on this thread (thread_cpu.h), the probes' reads and the observers' handling
+// of the samples, for the sampling budget (sample_pacer.h).
+std::chrono::nanoseconds SampleProbes(const std::vector<std::unique_ptr<probes::ProcessProbe>>& probes,
+                                      SampleKind kind, std::int64_t cycles_done, EngineClock& clock,
+                                      const std::vector<RunObserver*>& observers);
 
 }  // namespace dialsoak::engine::detail

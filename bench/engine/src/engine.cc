@@ -17,6 +17,14 @@ using namespace std::chrono_literals;
 // How often the collector drains the workers' buffers and ticks the observers.
 constexpr auto kCollectPeriod = 100ms;
 
+// The cycle target (every line's cycles) and the duration the sampling is paced by.
+SamplePacing PacingOf(const EngineConfig& c, int lines) {
+  SamplePacing p;
+  if (c.cycles) p.target_cycles = *c.cycles * lines;
+  p.duration = c.duration;
+  return p;
+}
+
 }  // namespace
 
 // One line's worker. Aligned so that no two workers' counters share a cache line.
@@ -53,10 +61,15 @@ void Engine::RequestStop() {
   clock_.Stop();
 }
 
-std::int64_t Engine::cycles_done() const {
-  std::int64_t n = 0;
-  for (const auto& w : workers_) n += w->cycles.load(std::memory_order_relaxed);
-  return n;
+std::int64_t Engine::cycles_done() const { return cycles_done_.load(std::memory_order_relaxed); }
+
+void Engine::CycleDone() {
+  const std::int64_t done = cycles_done_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (done != sample_mark_.load(std::memory_order_relaxed)) return;
+  // Through the collector's lock: it is either waiting (and woken) or yet to look at the
+  // count (and sees this one).
+  { std::lock_guard<std::mutex> lock(done_mu_); }
+  done_cv_.notify_all();
 }
 
 LineStateCounts Engine::line_states() const {
@@ -71,6 +84,8 @@ RunEnd Engine::Run(RunInfo info) {
   Latch go(1);
   Latch release(1);  // held until the end sample: threads stay up, counts comparable
   running_ = n;
+  cycles_done_.store(0);
+  pacer_ = SamplePacer(PacingOf(config_, n));
   workers_.clear();
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());
   for (int i = 0; i < n; ++i) {
@@ -121,23 +136,41 @@ RunEnd Engine::Run(RunInfo info) {
   go.count_down();
 
   auto next_sample = start_ + config_.sample_interval;
+  auto next_tick = Clock::now() + kCollectPeriod;  // real time, as the waits
   for (;;) {
     bool all_done = false;
     {
-      // Wake for the next sample when it is due before the next collect period, so a
-      // --sample-interval below 100 ms is honoured.
-      const auto until_sample = std::max<Clock::duration>(next_sample - clock_.Now(), {});
+      // Wake for the next collect period, for the next time-based sample when it is due
+      // before (so a --sample-interval below 100 ms is honoured), when a worker's cycle
+      // reaches the sample mark, or, past the mark, when the sampling budget allows.
       std::unique_lock<std::mutex> lock(done_mu_);
-      all_done = done_cv_.wait_for(lock, std::min<Clock::duration>(kCollectPeriod, until_sample),
-                                   [this] { return running_ == 0; });
+      const auto real_now = Clock::now();
+      auto wait = std::min<Clock::duration>(next_tick - real_now, next_sample - clock_.Now());
+      const bool reached = cycles_done() >= pacer_.next_mark();
+      if (reached) wait = std::min<Clock::duration>(wait, pacer_.not_before() - real_now);
+      done_cv_.wait_for(lock, std::max<Clock::duration>(wait, {}), [this, reached] {
+        // Not reached yet: wake when it is, to wait out the budget from there if need be.
+        return running_ == 0 || (reached ? pacer_.Due(cycles_done(), Clock::now())
+                                         : cycles_done() >= pacer_.next_mark());
+      });
+      all_done = running_ == 0;
     }
     Drain();
     if (all_done) break;
     const auto now = clock_.Now();
+    bool ticked = false;
     if (now >= next_sample) {
       SampleAll(SampleKind::Periodic);
       next_sample = std::max(next_sample + config_.sample_interval, now);
+      ticked = true;
+    } else if (pacer_.Due(cycles_done(), Clock::now())) {
+      SampleAll(SampleKind::Periodic);
+    } else {
+      pacer_.Progress(now, cycles_done());
+      sample_mark_.store(pacer_.next_mark(), std::memory_order_relaxed);
     }
+    if (!ticked && Clock::now() < next_tick) continue;
+    next_tick = Clock::now() + kCollectPeriod;
     const LineStateCounts states = line_states();
     for (RunObserver* o : observers_) {
       o->OnTick(now, cycles_done());
@@ -205,6 +238,7 @@ void Engine::RunCycles(Worker& w, int index) {
       w.records.push_back(std::move(r));
     }
     w.cycles.fetch_add(1, std::memory_order_relaxed);
+    CycleDone();
     sample_self(SampleKind::AfterCycle);
     due = hung_up + config_.think;
   }
@@ -231,7 +265,12 @@ void Engine::Drain() {
 }
 
 void Engine::SampleAll(SampleKind kind) {
-  detail::SampleProbes(probes_, kind, cycles_done(), clock_, observers_);
+  const std::int64_t cycles = cycles_done();
+  const auto cost = detail::SampleProbes(probes_, kind, cycles, clock_, observers_);
+  // The baseline and the end cost more (the leak watch's fd tables): not in the budget.
+  pacer_.Sampled(clock_.Now(), cycles, kind == SampleKind::Periodic ? std::optional(cost) : std::nullopt,
+                 Clock::now());
+  sample_mark_.store(pacer_.next_mark(), std::memory_order_relaxed);
 }
 
 }  // namespace dialsoak::engine

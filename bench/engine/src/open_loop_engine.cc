@@ -61,9 +61,7 @@ void OpenLoopEngine::RequestStop() {
 }
 
 std::int64_t OpenLoopEngine::calls_done() const {
-  std::int64_t n = 0;
-  for (const auto& w : workers_) n += w->calls.load(std::memory_order_relaxed);
-  return n;
+  return calls_done_.load(std::memory_order_relaxed);
 }
 
 LineStateCounts OpenLoopEngine::line_states() const {
@@ -77,6 +75,7 @@ LineStateCounts OpenLoopEngine::line_states() const {
 RunEnd OpenLoopEngine::Run(RunInfo info) {
   const int n = std::max(config_.lines, 0);
   Latch opened(n);
+  calls_done_.store(0);
   workers_.clear();
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());
   for (int i = 0; i < n; ++i) {
@@ -128,6 +127,7 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
 
   if (!info.duration) info.duration = schedule_.duration();
   info.lines = n;
+  pacer_ = SamplePacer(SamplePacing{std::nullopt, schedule_.duration()});
   // The schedule counts from here; the baseline sample comes out of the first gap.
   start_ = clock_.Now();
   last_finish_ = start_;
@@ -144,22 +144,39 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   dispatcher_ = std::thread([this] { Dispatch(); });
 
   auto next_sample = start_ + config_.sample_interval;
+  auto next_tick = Clock::now() + kCollectPeriod;  // real time, as the waits
   for (;;) {
     bool done = false;
     {
-      // As Engine: wake for the next sample when it is due before the next collect period.
-      const auto until_sample = std::max<Clock::duration>(next_sample - clock_.Now(), {});
+      // As Engine: wake for the next collect period, the next time-based sample when it is
+      // due before, and a sample mark reached (every call that ends notifies pool_cv_) when
+      // the sampling budget allows.
       std::unique_lock<std::mutex> lock(pool_mu_);
-      done = pool_cv_.wait_for(lock, std::min<Clock::duration>(kCollectPeriod, until_sample),
-                               [this] { return finished_; });
+      const auto real_now = Clock::now();
+      auto wait = std::min<Clock::duration>(next_tick - real_now, next_sample - clock_.Now());
+      const bool reached = calls_done() >= pacer_.next_mark();
+      if (reached) wait = std::min<Clock::duration>(wait, pacer_.not_before() - real_now);
+      pool_cv_.wait_for(lock, std::max<Clock::duration>(wait, {}), [this, reached] {
+        return finished_ || (reached ? pacer_.Due(calls_done(), Clock::now())
+                                     : calls_done() >= pacer_.next_mark());
+      });
+      done = finished_;
     }
     Drain();
     if (done) break;
     const auto now = clock_.Now();
+    bool ticked = false;
     if (now >= next_sample) {
       SampleAll(SampleKind::Periodic);
       next_sample = std::max(next_sample + config_.sample_interval, now);
+      ticked = true;
+    } else if (pacer_.Due(calls_done(), Clock::now())) {
+      SampleAll(SampleKind::Periodic);
+    } else {
+      pacer_.Progress(now, calls_done());
     }
+    if (!ticked && Clock::now() < next_tick) continue;
+    next_tick = Clock::now() + kCollectPeriod;
     const LineStateCounts states = line_states();
     const OfferedLoad load = OfferedNow(now);
     for (RunObserver* o : observers_) {
@@ -244,6 +261,7 @@ void OpenLoopEngine::RunCall(Worker& w, int index, const Call& call) {
     w.records.push_back(std::move(r));
   }
   w.calls.fetch_add(1, std::memory_order_relaxed);
+  calls_done_.fetch_add(1, std::memory_order_relaxed);  // pool_cv_ tells the collector
 }
 
 void OpenLoopEngine::Drain() {
@@ -281,7 +299,11 @@ OfferedLoad OpenLoopEngine::OfferedNow(Clock::time_point now) const {
 }
 
 void OpenLoopEngine::SampleAll(SampleKind kind) {
-  detail::SampleProbes(probes_, kind, calls_done(), clock_, observers_);
+  const std::int64_t calls = calls_done();
+  const auto cost = detail::SampleProbes(probes_, kind, calls, clock_, observers_);
+  // As Engine: the baseline and the end are not in the budget.
+  pacer_.Sampled(clock_.Now(), calls, kind == SampleKind::Periodic ? std::optional(cost) : std::nullopt,
+                 Clock::now());
 }
 
 }  // namespace dialsoak::engine

@@ -100,7 +100,8 @@ ordered_json Encode(const ProbeSample& s, Clock::time_point start) {
 ordered_json Encode(const FdTable& t) {
   return ordered_json{{"t", "fds"},         {"process", t.process}, {"pid", t.pid},
               {"kind", ToString(t.kind)}, {"targets", t.targets}, {"error", t.error},
-              {"nofile", t.nofile_limit ? ordered_json(*t.nofile_limit) : ordered_json(nullptr)}};
+              {"nofile", t.nofile_limit ? ordered_json(*t.nofile_limit) : ordered_json(nullptr)},
+              {"threads_limit", t.threads_limit ? ordered_json(*t.threads_limit) : ordered_json(nullptr)}};
 }
 
 ordered_json Encode(const LeakEstimate& e) {
@@ -215,6 +216,8 @@ std::optional<FdTable> DecodeFds(const json& j) {
   Get(j, "error", t.error);
   std::int64_t nofile = 0;
   if (Get(j, "nofile", nofile)) t.nofile_limit = nofile;
+  std::int64_t threads_limit = 0;  // absent in journals of earlier versions
+  if (Get(j, "threads_limit", threads_limit)) t.threads_limit = threads_limit;
   return t;
 }
 

@@ -193,6 +193,12 @@ Case LeakCase(const LeakCheck& l) {
     c.status = Status::Failed;
     c.type = "leak";
     c.message = LeakHeadline(l);
+  } else if (l.verdict == "exhausted" || l.verdict == "inconclusive") {
+    // The reason says it: "exhausted: 510 of 512 descriptors ...", "inconclusive: +20 ...".
+    c.status = Status::Failed;
+    c.type = l.verdict;
+    c.message = l.reason;
+    if (!l.fd_summary.empty()) c.message += "; " + l.fd_summary;
   } else if (l.verdict == "insufficient_data") {
     c.status = Status::Skipped;
     c.message = l.reason.empty() ? std::string("insufficient data") : l.reason;

@@ -36,6 +36,8 @@ bool NotJudged(const LeakCheck& c) { return c.reason.starts_with("not judged"); 
 
 std::string Verdict(const LeakCheck& c) {
   if (c.verdict == "leak") return "LEAK";
+  if (c.verdict == "exhausted") return "EXHAUSTED";
+  if (c.verdict == "inconclusive") return "INCONCLUSIVE";
   if (NotJudged(c)) return "not judged";
   if (c.verdict == "insufficient_data") return "too few samples";
   return c.verdict;
@@ -69,7 +71,7 @@ std::string Details(const LeakCheck& c) {
     if (!examples.empty()) out += " (e.g. " + examples + ")";
     out += '\n';
   }
-  if (c.limit && c.cycles_to_limit) {
+  if (c.limit && c.cycles_to_limit && *c.cycles_to_limit > 0) {  // exhausted: 0, said above
     out += indent + fmt::format("at this rate it reaches its limit of {} in {}", *c.limit,
                                 CyclesAndTime(*c.cycles_to_limit, c.seconds_to_limit));
     if (c.earliest_cycles_to_limit && *c.earliest_cycles_to_limit < *c.cycles_to_limit) {
@@ -96,7 +98,7 @@ std::string LeakSection(const Summary& s) {
       first.confidence * 100, first.warmup_cycles);
   Rows rows{{"process", "resource", "verdict", "per 1000 cycles", "interval", "baseline -> end"}};
   for (const LeakCheck& c : s.leaks) {
-    const bool judged = c.verdict != "insufficient_data";
+    const bool judged = c.verdict != "insufficient_data" && !c.inconclusive();
     rows.push_back({Printable(c.process), c.resource, Verdict(c),
                     judged ? Per1000(c, c.slope_per_cycle) : "n/a",
                     judged ? fmt::format("[{}, {}]", Per1000(c, c.lower_per_cycle),
@@ -107,7 +109,7 @@ std::string LeakSection(const Summary& s) {
   out += AlignRows(rows, "lllrrr");
   std::string short_of_samples;  // the processes with too few samples, said once each
   for (const LeakCheck& c : s.leaks) {
-    if (c.leaking()) out += Details(c);
+    if (c.leaking() || c.inconclusive()) out += Details(c);
     if (NotJudged(c)) out += fmt::format("  {} {}: {}\n", Printable(c.process), c.resource, c.reason);
     if (c.verdict == "insufficient_data" && !NotJudged(c) && short_of_samples.find(" " + c.process + ":") == std::string::npos) {
       short_of_samples += fmt::format("  {}: {}\n", Printable(c.process), Printable(c.reason));

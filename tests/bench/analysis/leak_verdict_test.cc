@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <random>
 #include <stdexcept>
@@ -204,22 +205,140 @@ TEST(LeakVerdictTest, MemoryGrowthWithinTheMemoryToleranceIsAYoungHeapNotALeak) 
   EXPECT_EQ(JudgeLeak(strict).verdict, Verdict::Leak);
 }
 
-TEST(LeakVerdictTest, TooFewSamplesAreInsufficientData) {
+TEST(LeakVerdictTest, TooFewSamplesBackAtTheBaselineAreInsufficientData) {
   const auto two = Samples(2, [](int c) { return c; });
-  EXPECT_EQ(JudgeLeak(Input(Resource::Handles, two, 0, 2)).verdict, Verdict::InsufficientData);
+  EXPECT_EQ(JudgeLeak(Input(Resource::Handles, two, 0, 0)).verdict, Verdict::InsufficientData);
   const auto five = Samples(5, [](int c) { return c; });
-  auto in = Input(Resource::Handles, five, 0, 5);
+  auto in = Input(Resource::Handles, five, 0, 0);
   in.warmup.skip_fraction = 0;
   const auto v = JudgeLeak(in);
   EXPECT_EQ(v.verdict, Verdict::InsufficientData) << v.reason;
   EXPECT_EQ(v.slope_per_cycle, 1);  // the slope is still reported
 }
 
-TEST(LeakVerdictTest, WarmupThatSkipsEverythingIsInsufficientData) {
+TEST(LeakVerdictTest, TooFewSamplesNotReturnedAreInconclusiveNeverOk) {
+  // The fast run of 4 lines x 500 cycles (1 in 100 leaked) that took 0.09 s: one sample
+  // after the warm-up, handles 16 -> 36 after the settle. It was "too few samples", exit 0.
+  const std::vector<Sample> one = {{2000, 36}};
+  const auto v = JudgeLeak(Input(Resource::Handles, one, 16, 36));
+  EXPECT_EQ(v.verdict, Verdict::Inconclusive) << v.reason;
+  EXPECT_EQ(VerdictName(v.verdict), "inconclusive");
+  EXPECT_TRUE(v.reason.starts_with("inconclusive: +20 handles not returned after the settle"))
+      << v.reason;
+  EXPECT_NE(v.reason.find("too few samples to bound the slope"), std::string::npos) << v.reason;
+  EXPECT_EQ(v.growth, 20);
+  // Five samples bound nothing at 95% either: with the end above the baseline, inconclusive.
+  const auto five = Samples(5, [](int c) { return c; });
+  auto in = Input(Resource::Handles, five, 0, 5);
+  in.warmup.skip_fraction = 0;
+  EXPECT_EQ(JudgeLeak(in).verdict, Verdict::Inconclusive);
+}
+
+TEST(LeakVerdictTest, WarmupThatSkipsEverythingIsInsufficientDataOrInconclusive) {
   const auto s = Samples(100, [](int c) { return c; });
-  auto in = Input(Resource::Handles, s, 0, 100);
+  auto in = Input(Resource::Handles, s, 0, 0);
   in.warmup.skip_cycles = 1000;
   EXPECT_EQ(JudgeLeak(in).verdict, Verdict::InsufficientData);
+  in.end = 100;
+  EXPECT_EQ(JudgeLeak(in).verdict, Verdict::Inconclusive);
+}
+
+TEST(LeakVerdictTest, MemoryIsInconclusiveOnlyBeyondItsReturnTolerance) {
+  const std::vector<Sample> two = {{10, 100 << 20}, {20, 101 << 20}};
+  // 5 MiB more at the end: within the 8 MiB a young heap may grow, too few samples.
+  auto in = Input(Resource::ResidentMemory, two, 100 << 20, 105 << 20);
+  EXPECT_EQ(JudgeLeak(in).verdict, Verdict::InsufficientData);
+  in.end = 109 << 20;
+  const auto v = JudgeLeak(in);
+  EXPECT_EQ(v.verdict, Verdict::Inconclusive) << v.reason;
+  EXPECT_NE(v.reason.find("+9.0 MiB of resident memory"), std::string::npos) << v.reason;
+}
+
+TEST(LeakVerdictTest, ACountStuckAtItsLimitIsExhaustedAndTheSlopeIsFittedBeforeThePlateau) {
+  // ulimit -n 512, one eventfd leaked per dial: 12 -> 510 in the first ~500 of 1,500
+  // cycles, then flat at the limit. Fitted whole, the flat two thirds pull Theil-Sen's
+  // slope to 0, and the run was "ok".
+  const auto s = Samples(1500, [](int c) { return std::min(12 + c, 510); });
+  auto whole = Input(Resource::Handles, s, 12, 510);
+  EXPECT_EQ(JudgeLeak(whole).verdict, Verdict::Ok) << "the plateau hides the leak without a limit";
+  auto in = whole;
+  in.limit = 512;
+  in.limit_name = "soft RLIMIT_NOFILE";
+  const auto v = JudgeLeak(in);
+  EXPECT_EQ(v.verdict, Verdict::Exhausted) << v.reason;
+  EXPECT_EQ(VerdictName(v.verdict), "exhausted");
+  EXPECT_TRUE(v.reason.starts_with("exhausted: 510 of 512 descriptors (soft RLIMIT_NOFILE)"))
+      << v.reason;
+  EXPECT_EQ(v.peak, 510);
+  // Fitted on the rise: one a cycle, up to the first sample within the margin (507).
+  EXPECT_NEAR(v.slope_per_cycle, 1, 1e-9);
+  EXPECT_GT(v.lower_per_cycle, 0);
+  EXPECT_LT(v.warmup_cycles, 100) << "the warm-up is cut from the rise, not the whole run";
+  ASSERT_TRUE(v.projection.has_value());
+  EXPECT_EQ(v.projection->limit, 512);
+  EXPECT_EQ(v.projection->cycles_to_limit, 0);
+}
+
+TEST(LeakVerdictTest, ExhaustionUsesTheLargestCountSeenNotOnlyTheEnd) {
+  // Flat at 100 in the samples kept (thinned), back at the baseline at the end, but a
+  // sample the series dropped saw 990 of 1000: within the margin of 10.
+  const auto s = Samples(1000, [](int) { return 100; });
+  auto in = Input(Resource::Handles, s, 100, 100);
+  in.limit = 1000;
+  in.peak = 989;
+  EXPECT_EQ(JudgeLeak(in).verdict, Verdict::Ok) << "11 short of the limit: not within 1%";
+  in.peak = 990;
+  const auto v = JudgeLeak(in);
+  EXPECT_EQ(v.verdict, Verdict::Exhausted) << v.reason;
+  EXPECT_TRUE(v.reason.starts_with("exhausted: 990 of 1000 descriptors")) << v.reason;
+}
+
+TEST(LeakVerdictTest, ExhaustionNeedsTheCountToRiseToTheLimit) {
+  // A process that sat at its limit before the first dial did not run out during the run.
+  const auto s = Samples(1000, [](int) { return 1020; });
+  auto in = Input(Resource::Handles, s, 1020, 1020);
+  in.limit = 1024;
+  EXPECT_EQ(JudgeLeak(in).verdict, Verdict::Ok);
+}
+
+TEST(LeakVerdictTest, ThreadsAtTheirLimitAreExhausted) {
+  const auto s = Samples(400, [](int c) { return 4 + c / 4; });  // 104 threads at the end
+  auto in = Input(Resource::Threads, s, 4, 104);
+  in.limit = 105;
+  const auto v = JudgeLeak(in);
+  EXPECT_EQ(v.verdict, Verdict::Exhausted) << v.reason;
+  EXPECT_TRUE(v.reason.starts_with("exhausted: 104 of 105 threads")) << v.reason;
+}
+
+TEST(LeakVerdictTest, EmfileSeenByTheProcessIsExhaustedWhateverTheCounts) {
+  const auto s = Samples(1000, [](int) { return 30; });
+  auto in = Input(Resource::Handles, s, 30, 30);
+  in.limit = 1024;
+  in.out_of_resource = LeakInput::OutOfResource{
+      "cannot count handles of process 7: /proc/7/fd: Too many open files", 700};
+  const auto v = JudgeLeak(in);
+  EXPECT_EQ(v.verdict, Verdict::Exhausted) << v.reason;
+  EXPECT_TRUE(v.reason.starts_with("exhausted: out of descriptors after 700 cycles: cannot "
+                                   "count handles of process 7: /proc/7/fd: Too many open files"))
+      << v.reason;
+}
+
+TEST(LeakVerdictTest, ExhaustionMarginIsTwoOrOnePercent) {
+  EXPECT_EQ(ExhaustionMargin(100), 2);
+  EXPECT_EQ(ExhaustionMargin(512), 5);
+  EXPECT_EQ(ExhaustionMargin(20000), 200);
+  EXPECT_TRUE(AtLimit(507, 512));
+  EXPECT_FALSE(AtLimit(506, 512));
+  EXPECT_TRUE(AtLimit(19998, 20000));  // a run stopped by SIGINT 2 short of the limit
+  EXPECT_FALSE(AtLimit(5, 0));
+}
+
+TEST(LeakVerdictTest, OutOfDescriptorsIsEmfileNotEnfile) {
+  EXPECT_TRUE(SaysOutOfDescriptors("open /dev/pts/3: Too many open files"));
+  EXPECT_FALSE(SaysOutOfDescriptors("pipe2: Too many open files in system"));
+  EXPECT_TRUE(SaysOutOfDescriptors("a: Too many open files in system; b: Too many open files"));
+  EXPECT_FALSE(SaysOutOfDescriptors("NO CARRIER"));
+  EXPECT_FALSE(SaysOutOfDescriptors(""));
 }
 
 TEST(LeakVerdictTest, ProjectionWhenAlreadyAtTheLimitIsZero) {
@@ -227,6 +346,7 @@ TEST(LeakVerdictTest, ProjectionWhenAlreadyAtTheLimitIsZero) {
   auto in = Input(Resource::Handles, s, 0, 500);
   in.limit = 400;
   const auto v = JudgeLeak(in);
+  EXPECT_EQ(v.verdict, Verdict::Exhausted);
   ASSERT_TRUE(v.projection.has_value());
   EXPECT_EQ(v.projection->cycles_to_limit, 0);
   EXPECT_FALSE(v.projection->seconds_to_limit.has_value());
@@ -244,6 +364,8 @@ TEST(LeakVerdictTest, Names) {
   EXPECT_EQ(ResourceName(Resource::ResidentMemory), "resident_memory");
   EXPECT_EQ(VerdictName(Verdict::Leak), "leak");
   EXPECT_EQ(VerdictName(Verdict::InsufficientData), "insufficient_data");
+  EXPECT_EQ(VerdictName(Verdict::Inconclusive), "inconclusive");
+  EXPECT_EQ(VerdictName(Verdict::Exhausted), "exhausted");
 }
 
 }  // namespace

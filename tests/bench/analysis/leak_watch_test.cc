@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -243,6 +244,134 @@ TEST(LeakWatchTest, SelfMemoryCanBeLeftUnjudgedAndSaysWhy) {
       EXPECT_FALSE(e.suspected) << e.resource;
     }
   }
+}
+
+// A table of the process's limits, as the watch reads them at the baseline sample.
+FdTable Limits(std::string process, std::optional<std::int64_t> nofile,
+               std::optional<std::int64_t> threads = std::nullopt) {
+  FdTable t;
+  t.process = std::move(process);
+  t.kind = SampleKind::Baseline;
+  t.nofile_limit = nofile;
+  t.threads_limit = threads;
+  return t;
+}
+
+TEST(LeakWatchTest, HandlesStuckAtTheirLimitAreExhaustedLiveAndAtTheEnd) {
+  // ulimit -n 512 and a descriptor leaked per dial: 12 -> 510, then flat at the limit.
+  LeakWatch w(Synthetic());
+  RecordingSink sink;
+  w.Forward(sink);
+  w.OnFdTable(Limits("dialer", 512));
+  Feeder f(w);
+  f.Sample(SampleKind::Baseline, 0, 12);
+  for (int c = 1; c <= 1500; ++c) f.Sample(SampleKind::Periodic, c, std::min(12 + c, 510));
+  f.Sample(SampleKind::End, 1500, 510);
+  f.End(1500);
+  const LeakCheck h = Find(w.Checks(), "handles");
+  EXPECT_EQ(h.verdict, "exhausted") << h.reason;
+  EXPECT_TRUE(h.leaking());
+  EXPECT_TRUE(h.reason.starts_with("exhausted: 510 of 512 descriptors")) << h.reason;
+  EXPECT_NEAR(h.slope_per_cycle, 1, 1e-9) << "fitted before the plateau";
+  EXPECT_EQ(h.limit, 512);
+  ASSERT_TRUE(h.first_suspected_cycle.has_value());
+  EXPECT_LE(*h.first_suspected_cycle, 520) << "the live estimate flags it when it gets there";
+  EXPECT_TRUE(sink.estimates[sink.estimates.size() - 3].suspected) << "still flagged at the end";
+}
+
+TEST(LeakWatchTest, ThreadsAtTheirLimitAreExhausted) {
+  LeakWatch w(Synthetic());
+  w.OnFdTable(Limits("dialer", 1024, 64));
+  Feeder f(w);
+  f.Sample(SampleKind::Baseline, 0, 10, 4);
+  for (int c = 1; c <= 300; ++c) f.Sample(SampleKind::Periodic, c, 10, std::min(4 + c, 63));
+  f.Sample(SampleKind::End, 300, 10, 63);
+  f.End(300);
+  const auto checks = w.Checks();
+  const LeakCheck& t = Find(checks, "threads");
+  EXPECT_EQ(t.verdict, "exhausted") << t.reason;
+  EXPECT_TRUE(t.reason.starts_with("exhausted: 63 of 64 threads")) << t.reason;
+  EXPECT_EQ(Find(checks, "handles").verdict, "ok");
+}
+
+TEST(LeakWatchTest, EmfileInAnyProbeErrorMeansThisProcessIsOutOfDescriptors) {
+  LeakWatch w(Synthetic());
+  RecordingSink sink;
+  w.Forward(sink);
+  Feeder self(w, "self", 1);
+  Feeder pppd(w, "pppd", 2);
+  self.Sample(SampleKind::Baseline, 0, 40);
+  pppd.Sample(SampleKind::Baseline, 0, 9);
+  for (int c = 1; c <= 300; ++c) {
+    self.Sample(SampleKind::Periodic, c, 40);
+    pppd.Sample(SampleKind::Periodic, c, 9);
+  }
+  // Reading pppd's /proc files needs a descriptor of this process's: none left.
+  w.OnProbe(ProbeSample{"pppd", 2, SampleKind::Periodic, {}, 301, false, 0, 0, 0,
+                        "cannot read /proc/2/stat: Too many open files"});
+  self.Sample(SampleKind::End, 302, 40);
+  pppd.Sample(SampleKind::End, 302, 9);
+  self.End(302);
+  const auto checks = w.Checks();
+  ASSERT_EQ(checks.size(), 6u);
+  EXPECT_EQ(checks[0].process, "self");
+  EXPECT_EQ(checks[0].verdict, "exhausted") << checks[0].reason;
+  EXPECT_TRUE(checks[0].reason.starts_with(
+      "exhausted: out of descriptors after 301 cycles: cannot read /proc/2/stat: Too many open "
+      "files"))
+      << checks[0].reason;
+  EXPECT_EQ(checks[3].process, "pppd");
+  EXPECT_EQ(checks[3].verdict, "ok") << "pppd is not the one out of descriptors";
+  bool flagged = false;
+  for (const LeakEstimate& e : sink.estimates) {
+    flagged |= e.process == "self" && e.resource == "handles" && e.suspected;
+  }
+  EXPECT_TRUE(flagged) << "the live estimate flags it too";
+}
+
+TEST(LeakWatchTest, EmfileInACycleOrTheRunsEndIsThisProcessOutOfDescriptors) {
+  for (const std::string detail : {"reopen /dev/pts/3: Too many open files",
+                                   "pipe2: Too many open files in system"}) {
+    LeakWatch w(Synthetic());
+    Feeder self(w, "self", 1);
+    self.Sample(SampleKind::Baseline, 0, 40);
+    for (int c = 1; c <= 300; ++c) self.Sample(SampleKind::Periodic, c, 40);
+    CycleRecord r;
+    r.result = CallResult::IoError;
+    r.detail = detail;
+    w.OnCycle(r);
+    self.Sample(SampleKind::End, 300, 40);
+    self.End(300);
+    const LeakCheck h = Find(w.Checks(), "handles");
+    const bool emfile = detail.find("in system") == std::string::npos;
+    EXPECT_EQ(h.verdict, emfile ? "exhausted" : "ok") << detail << ": " << h.reason;
+  }
+  LeakWatch w(Synthetic());
+  Feeder self(w, "self", 1);
+  self.Sample(SampleKind::Baseline, 0, 40);
+  RunEnd end;
+  end.reason = StopReason::Failed;
+  end.message = "open /dev/ttyS7: Too many open files";
+  w.OnRunEnd(end);
+  EXPECT_EQ(Find(w.Checks(), "handles").verdict, "exhausted");
+}
+
+TEST(LeakWatchTest, HandlesNotReturnedWithTooFewSamplesAreInconclusive) {
+  // A fast run: the baseline, one periodic sample, the end after the settle.
+  LeakWatch w(Synthetic());
+  Feeder f(w, "self", 1);
+  f.Sample(SampleKind::Baseline, 0, 16);
+  f.Sample(SampleKind::Periodic, 2000, 36);
+  f.Sample(SampleKind::End, 2000, 36);
+  f.End(2000);
+  const auto checks = w.Checks();
+  const LeakCheck& h = Find(checks, "handles");
+  EXPECT_EQ(h.verdict, "inconclusive") << h.reason;
+  EXPECT_TRUE(h.inconclusive());
+  EXPECT_FALSE(h.leaking());
+  EXPECT_TRUE(h.reason.starts_with("inconclusive: +20 handles not returned after the settle"))
+      << h.reason;
+  EXPECT_EQ(Find(checks, "threads").verdict, "insufficient_data") << "threads came back";
 }
 
 TEST(LeakWatchTest, SeriesAreKeptForTheChart) {

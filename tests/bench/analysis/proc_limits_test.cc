@@ -74,6 +74,25 @@ TEST(ProcLimitsTest, ReadsThisProcessAndMatchesGetrlimit) {
   }
 }
 
+TEST(ProcLimitsTest, ThreadsLimitIsTheSmallerOfNprocAndThreadsMax) {
+  const auto limits = ParseProcLimits(kLimits);  // Max processes 63448
+  ASSERT_TRUE(limits.has_value());
+  EXPECT_EQ(ThreadsLimit(*limits, 1000), 1000);
+  EXPECT_EQ(ThreadsLimit(*limits, 100000), 63448);
+  EXPECT_EQ(ThreadsLimit(*limits, std::nullopt), 63448);
+  const auto unlimited = ParseProcLimits("Max processes             unlimited    unlimited    processes\n");
+  ASSERT_TRUE(unlimited.has_value());
+  EXPECT_EQ(ThreadsLimit(*unlimited, 5000), 5000);
+  EXPECT_EQ(ThreadsLimit(*unlimited, std::nullopt), std::nullopt);
+  EXPECT_EQ(ThreadsLimit(ProcessLimits{}, std::nullopt), std::nullopt);
+}
+
+TEST(ProcLimitsTest, ReadsThreadsMax) {
+  const auto threads_max = ReadThreadsMax();
+  ASSERT_TRUE(threads_max.has_value()) << threads_max.error().message;
+  EXPECT_GT(*threads_max, 1);
+}
+
 TEST(ProcLimitsTest, GoneProcessIsAnErrorNamingTheFile) {
   const auto limits = ReadProcessLimits(0x3fffffff);
   ASSERT_FALSE(limits.has_value());

@@ -1,6 +1,7 @@
 #include "dialsoak/engine/engine.h"
 
 #include <map>
+#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -303,6 +304,83 @@ TEST(EngineTest, PerCycleProbeSamplesBeforeEachDialAndAfterEachHangup) {
     if (s.kind == SampleKind::AfterCycle) after.push_back(s.cycles_done);
   }
   EXPECT_EQ(after, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+}
+
+// A line whose dial takes real time (a sleep), as a fast simulator's does: about 0.1 ms.
+class QuickLine final : public Line {
+ public:
+  DialOutcome dial(std::string_view, Deadline) override {
+    std::this_thread::sleep_for(50us);
+    return {CallResult::Connect, 50us, "CONNECT 33600"};
+  }
+  HangupOutcome hangup(Deadline) override { return {true, {}, "NO CARRIER", HangupMethod::Dtr}; }
+};
+
+// Counts samples, and fails when two threads sample it at once.
+class ExclusiveProbe final : public probes::ProcessProbe {
+ public:
+  const std::string& label() const override { return label_; }
+  probes::ResourceCounts Sample() override {
+    if (busy_.exchange(true)) concurrent.store(true);
+    threads.insert(std::this_thread::get_id());  // one thread when exclusive
+    ++samples;
+    busy_.store(false);
+    return {true, 42, 10, 3, 4096, {}};
+  }
+  std::atomic<int> samples{0};
+  std::atomic<bool> concurrent{false};
+  std::set<std::thread::id> threads;
+
+ private:
+  std::string label_ = "self";
+  std::atomic<bool> busy_{false};
+};
+
+TEST(EngineTest, AFastRunWithACycleTargetIsSampledByCyclesAboutTwoHundredTimes) {
+  // Regression: 4 lines x 500 cycles in 0.09 s got one sample in between (one a second),
+  // too few for the leak verdict's slope. Now at least every 2,000 / 200 = 10 cycles.
+  SteadyEngineClock clock;
+  Engine engine(Config(4, 500), [](int) -> io::Result<std::unique_ptr<Line>> {
+    return std::unique_ptr<Line>(std::make_unique<QuickLine>());
+  }, clock);
+  auto probe = std::make_unique<ExclusiveProbe>();
+  ExclusiveProbe* p = probe.get();
+  engine.AddProbe(std::move(probe));
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  const RunEnd end = engine.Run(RunInfo{});
+  ASSERT_EQ(end.cycles_done, 2000);
+  EXPECT_GE(obs.CountSamples(SampleKind::Periodic), 190) << "run took " << end.elapsed.count() << " ns";
+  EXPECT_EQ(engine.sampling().step(), 10);
+  // Spread over the run: no gap much wider than the step between samples' cycles.
+  std::int64_t last = 0, widest = 0;
+  for (const ProbeSample& s : obs.samples) {
+    widest = std::max(widest, s.cycles_done - last);
+    last = s.cycles_done;
+  }
+  EXPECT_LE(widest, 40) << "samples bunched instead of every ~10 cycles; mean cost "
+                        << engine.sampling().cost().count() << " ns";
+  EXPECT_FALSE(p->concurrent.load());
+  ASSERT_EQ(p->threads.size(), 1u);
+  EXPECT_EQ(*p->threads.begin(), std::this_thread::get_id()) << "only the collector samples";
+  EXPECT_GT(engine.sampling().samples(), 190);
+  EXPECT_GT(engine.sampling().cost().count(), 0);
+}
+
+TEST(EngineTest, ARunWithoutACycleTargetIsSampledFromItsCycleRate) {
+  // A duration and no cycle target: from the measured rate, about 200 samples over the run.
+  SteadyEngineClock clock;
+  EngineConfig c = Config(2, std::nullopt);
+  c.duration = 500ms;
+  Engine engine(c, [](int) -> io::Result<std::unique_ptr<Line>> {
+    return std::unique_ptr<Line>(std::make_unique<QuickLine>());
+  }, clock);
+  engine.AddProbe(std::make_unique<CountingProbe>("self"));
+  RecordingObserver obs;
+  engine.AddObserver(obs);
+  const RunEnd end = engine.Run(RunInfo{});
+  EXPECT_EQ(end.reason, StopReason::Duration);
+  EXPECT_GE(obs.CountSamples(SampleKind::Periodic), 100) << end.cycles_done << " cycles";
 }
 
 }  // namespace

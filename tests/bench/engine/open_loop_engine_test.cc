@@ -306,6 +306,30 @@ TEST(OpenLoopEngineTest, TicksCarryTheOfferedLoadInErlangs) {
   EXPECT_GE(during, 2) << "about one tick per 100 ms of the 600 ms schedule";
 }
 
+TEST(OpenLoopEngineTest, AFastScheduleIsSampledByCallsAboutTwoHundredTimes) {
+  // 1,000 calls in half a second: one-a-second sampling would give none between the
+  // baseline and the end; by calls done (from their rate), about 200 over the schedule.
+  SteadyEngineClock clock;
+  OpenLoopConfig c;
+  c.lines = 4;
+  Recorder rec;
+  OpenLoopEngine engine(
+      c, ArrivalSchedule::Constant(2000, 500ms, Arrivals::Uniform, 1),
+      [](int) -> io::Result<std::unique_ptr<Line>> {
+        return std::unique_ptr<Line>(
+            std::make_unique<testing_fakes::ScriptedLine>(nullptr, CallResult::Connect, 0ns, 0ns));
+      },
+      clock);
+  engine.AddObserver(rec);
+  engine.AddProbe(std::make_unique<CountingProbe>("self"));
+  const RunEnd end = engine.Run(RunInfo{});
+  EXPECT_EQ(end.cycles_done + end.dropped, 1000);
+  int periodic = 0;
+  for (const ProbeSample& s : rec.samples) periodic += s.kind == SampleKind::Periodic;
+  EXPECT_GE(periodic, 150) << end.cycles_done << " calls";
+  EXPECT_EQ(rec.threads.size(), 1u) << "only the collector samples and calls observers";
+}
+
 TEST(OpenLoopEngineTest, ALateLineShowsUpAsLatencyNotAsAGap) {
   // One line, calls every second, each call 1.5 s long: every other arrival is dropped,
   // and none is silently delayed (a closed loop would start late and report 20 ms).

@@ -18,11 +18,21 @@
 // coming and going around it, the pairs straddling the step pull the median slope up,
 // which is why rule 2 is there (found by bench/leak_detector.sh). It is Ok even when the
 // end count stays above the baseline (growth says by how much).
-// InsufficientData when fewer than 3 samples remain, they share one cycle count, or they
-// are too few to bound the slope at the asked confidence (5 or fewer at 95%).
-// When leaking and a limit is given (RLIMIT_NOFILE for handles, see proc_limits.h), the
-// projection says in how many more cycles (and seconds, given a cycle rate) the process
-// reaches it: at the fitted slope, and at the upper bound (the earliest plausible).
+// When the slope cannot be bounded (fewer than 3 samples remain, they share one cycle
+// count, or they are too few for the asked confidence: 5 or fewer at 95%), the verdict is
+// never Ok: Inconclusive when the end count did not return to the baseline (rule 3 fails:
+// something was not given back, and the run cannot say whether it grows with the cycles),
+// else InsufficientData.
+// Exhausted, whatever the slope, when a limit is given (handles: the soft RLIMIT_NOFILE;
+// threads: the smaller of the soft RLIMIT_NPROC and kernel.threads-max, see proc_limits.h)
+// and the largest count seen (LeakInput::peak, the samples, the end) rose above the
+// baseline to within ExhaustionMargin of it; or when an error says the process ran out
+// (out_of_resource: EMFILE, "Too many open files"). A count stuck at its limit is flat, and
+// that flat part would pull the slope to 0: the slope is fitted on the samples up to the
+// first one at the limit (the plateau is cut off).
+// When leaking and a limit is given, the projection says in how many more cycles (and
+// seconds, given a cycle rate) the process reaches it: at the fitted slope, and at the
+// upper bound (the earliest plausible); when exhausted, 0.
 //
 // Thread safety: pure functions. Errors: none at run time; bad options (confidence
 // outside (0, 1), negative warm-up) throw std::invalid_argument.
@@ -44,10 +54,22 @@ enum class Resource { Handles, Threads, ResidentMemory };
 // "handles", "threads", "resident_memory": the resource label value.
 std::string_view ResourceName(Resource r);
 
-enum class Verdict { Ok, Leak, InsufficientData };
+enum class Verdict { Ok, Leak, InsufficientData, Inconclusive, Exhausted };
 
-// "ok", "leak", "insufficient_data".
+// "ok", "leak", "insufficient_data", "inconclusive", "exhausted".
 std::string_view VerdictName(Verdict v);
+
+// How close to its limit a count may come and count as having reached it: max(2, 1% of
+// the limit). A process's count reads a little below its real use at the limit (this
+// process's own probe keeps two descriptors it leaves out; a pipe opened around the
+// sample), and a leak that got this close fails at the next burst anyway.
+std::int64_t ExhaustionMargin(std::int64_t limit);
+// count >= limit - ExhaustionMargin(limit), for a limit > 0.
+bool AtLimit(std::int64_t count, std::int64_t limit);
+// Whether an error text says the process is out of descriptors: strerror(EMFILE), "Too
+// many open files", but not ENFILE's "Too many open files in system" (the whole system's
+// table, not this process's limit).
+bool SaysOutOfDescriptors(std::string_view text);
 
 struct Sample {
   std::int64_t cycles = 0;  // completed cycles when the count was taken
@@ -103,7 +125,17 @@ struct LeakInput {
   LeakThresholds thresholds;
   SlopeOptions slope;
   std::optional<std::int64_t> limit;        // e.g. the soft RLIMIT_NOFILE; none: no projection
+  std::string limit_name;                   // where the limit comes from, for the reason
   std::optional<double> cycles_per_second;  // for the projection in time
+  // The largest count seen in the run, when the samples given may have been thinned.
+  std::optional<std::int64_t> peak;
+  // An error that says the process ran out of this resource (EMFILE), and the cycles done
+  // when it was seen: exhausted, whatever the counts say.
+  struct OutOfResource {
+    std::string error;
+    std::int64_t cycles = 0;
+  };
+  std::optional<OutOfResource> out_of_resource;
 };
 
 struct Projection {
@@ -128,10 +160,11 @@ struct LeakVerdict {
   std::int64_t baseline = 0;
   std::int64_t end = 0;
   std::int64_t growth = 0;               // end - baseline
+  std::int64_t peak = 0;                 // the largest count seen (samples, peak, end)
   std::int64_t warmup_cycles = 0;        // the cut: samples before this many cycles were dropped
   std::size_t points_used = 0;           // samples fitted (after warm-up and thinning)
   SpanMedians spans;                     // rule 2: the medians of the four spans
-  std::optional<Projection> projection;  // only for a leak with a limit
+  std::optional<Projection> projection;  // only for a leak (or exhaustion) with a limit
   std::string reason;                    // one line: why this verdict, with the numbers
 };
 

@@ -7,14 +7,20 @@
 // (dialsoak_leak_handles_per_cycle, dialsoak_leak_suspected). Suspected means, as for the
 // end verdict but over the window: the lower confidence bound is above the resource's
 // threshold, the count rose steadily (SteadyRises), and the latest count is above the
-// baseline. The cycle of the first suspicion is kept for the final record.
+// baseline; or the resource is exhausted: a count in the window reached its limit (AtLimit,
+// leak_verdict.h), or, for this process's handles, an error said it is out of descriptors.
+// The cycle of the first suspicion is kept for the final record.
 //
 // At the end: Checks() judges every process and resource with JudgeLeak (leak_verdict.h)
 // on the whole run's samples, the baseline sample (before the first dial) and the end
 // sample (after the last hang-up and the engine's settle period), adds the soft
 // RLIMIT_NOFILE projection for handles, and, for handles, what grew in the fd table
 // between the baseline and the end (fd_attribution.h): snapshots are taken when the
-// Baseline and End samples arrive.
+// Baseline and End samples arrive. The limits (RLIMIT_NOFILE for handles, ThreadsLimit
+// for threads, proc_limits.h) are read with them, and each series' largest count is kept
+// for the exhaustion check. "Too many open files" (EMFILE) in any error this process saw
+// (a probe's sample or fd table, a cycle's detail, the run's end message) means this
+// process ("self") ran out of descriptors: its handles are judged exhausted.
 //
 // Memory is bounded: each series keeps at most max_points samples, halving itself (every
 // other sample kept, then every 2nd, 4th, ... incoming one) when full; the live window
@@ -85,6 +91,8 @@ class LeakWatch final : public RunObserver {
   void Forward(RunObserver& sink) { sinks_.push_back(&sink); }
 
   void OnProbe(const ProbeSample& s) override;
+  // Only for what its details say: EMFILE seen by this process.
+  void OnCycle(const CycleRecord& r) override;
   void OnTick(Clock::time_point now, std::int64_t cycles_done) override;
   void OnRunEnd(const RunEnd& end) override;
   // Replaying a journal (snapshot_fds off): a table read during the run.
@@ -116,6 +124,8 @@ class LeakWatch final : public RunObserver {
     std::optional<FdSnapshot> fds_baseline, fds_end;
     std::string fd_error;
     std::optional<std::int64_t> nofile_limit;
+    std::optional<std::int64_t> threads_limit;
+    std::vector<std::int64_t> peak;                  // [resource]: the largest count seen
     std::vector<ThinnedSeries> series;               // [resource]
     std::vector<std::deque<WindowPoint>> window;     // [resource]
     std::optional<Clock::time_point> last_windowed;  // when a sample last entered the window
@@ -124,7 +134,11 @@ class LeakWatch final : public RunObserver {
 
   Tracked& Track(const ProbeSample& s);
   void Snapshot(Tracked& t, const ProbeSample& s, bool at_end);
-  static void Keep(Tracked& t, const FdTable& table);
+  void Keep(Tracked& t, const FdTable& table);
+  // An error this process saw: EMFILE in it means this process is out of descriptors.
+  void NoteError(const std::string& error, std::int64_t cycles_done);
+  std::optional<std::int64_t> LimitOf(const Tracked& t, Resource r) const;
+  bool Exhausted(const Tracked& t, Resource r, std::int64_t count) const;
   void Estimate(Tracked& t, std::int64_t cycles_done);
   LeakCheck Check(const Tracked& t, Resource r) const;
   bool Judged(const Tracked& t, Resource r) const;
@@ -136,6 +150,8 @@ class LeakWatch final : public RunObserver {
   std::map<std::string, std::vector<FdTable>> pending_fds_;  // replay: tables before samples
   std::optional<Clock::time_point> last_live_;
   std::optional<double> cycles_per_second_;
+  std::optional<LeakInput::OutOfResource> out_of_fds_;  // the first EMFILE this process saw
+  std::int64_t cycles_done_ = 0;                        // the latest count seen
 };
 
 }  // namespace dialsoak::analysis

@@ -1,6 +1,7 @@
 // The limits a leak runs into: the soft "Max open files" (RLIMIT_NOFILE) and "Max
-// processes" (RLIMIT_NPROC) of a process, from /proc/<pid>/limits, for the leak verdict's
-// projection ("at this rate, out of descriptors in 3 h").
+// processes" (RLIMIT_NPROC) of a process, from /proc/<pid>/limits, and the system's
+// kernel.threads-max, for the leak verdict's projection ("at this rate, out of
+// descriptors in 3 h") and its exhaustion check ("exhausted: 510 of 512 descriptors").
 //
 // Thread safety: pure functions and a one-shot file read. Errors: the parser returns an
 // error for a "Max open files" or "Max processes" line whose soft value is neither a
@@ -40,5 +41,16 @@ io::Result<ProcessLimits> ParseProcLimits(std::string_view text);
 io::Result<ProcessLimits> ReadProcessLimits(int pid);
 // Reads and parses /proc/self/limits.
 io::Result<ProcessLimits> ReadSelfLimits();
+
+// Reads /proc/sys/kernel/threads-max: the most threads the whole system may have.
+io::Result<std::int64_t> ReadThreadsMax();
+
+// The most threads one process can have: the smaller of its soft RLIMIT_NPROC and
+// kernel.threads-max; none when neither is known and finite. RLIMIT_NPROC counts every
+// process and thread of the process's real user, so a process alone meets it only when
+// nothing else of that user runs (its own count reaching it always means the user is out
+// of threads), and root (CAP_SYS_RESOURCE) is not held to it; threads-max holds for all.
+std::optional<std::int64_t> ThreadsLimit(const ProcessLimits& limits,
+                                         std::optional<std::int64_t> threads_max);
 
 }  // namespace dialsoak::analysis

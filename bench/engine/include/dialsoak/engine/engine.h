@@ -1,10 +1,15 @@
 // Engine: drives N lines at once in closed loop (dial, hold, hang up, think), one worker
 // thread per line, and tells its observers what happens.
 //
-// Workers share nothing hot: each has its own record buffer (a per-worker lock the
-// collector takes only to swap buffers) and its own progress counter. One collector
-// thread (the one calling Run) drains the buffers, samples the probes and calls every
-// observer, so observers need no locking. Latency counts from when a cycle was due.
+// Workers share little: each has its own record buffer (a per-worker lock the collector
+// takes only to swap buffers) and its own progress counter; the one thing they share is
+// the run's count of cycles done, an atomic each bumps once a cycle. One collector thread
+// (the one calling Run) drains the buffers, samples the probes and calls every observer,
+// so observers need no locking. Latency counts from when a cycle was due.
+// Sampling: before the first dial (Baseline), every sample_interval, by cycles done as
+// SamplePacer (sample_pacer.h) marks them (the worker whose cycle reaches the mark wakes
+// the collector; the probes are only ever called from the collector), and after the last
+// hang-up and the settle (End). Every sample carries the cycles done then.
 //
 // Run() blocks until the run ends: cycles done, duration reached, RequestStop(), or a
 // line failed to open (RunEnd::reason Failed, with the device's error). RequestStop() is
@@ -24,6 +29,7 @@
 
 #include "dialsoak/engine/engine_clock.h"
 #include "dialsoak/engine/engine_config.h"
+#include "dialsoak/engine/sample_pacer.h"
 #include "dialsoak/io/error.h"
 #include "dialsoak/line/line.h"
 #include "dialsoak/observer/run_observer.h"
@@ -56,6 +62,8 @@ class Engine {
   std::int64_t cycles_done() const;
   // How many lines are in each state now (index by LineState).
   LineStateCounts line_states() const;
+  // The sampling of the last Run (how many samples, what they cost); read after Run.
+  const SamplePacer& sampling() const { return pacer_; }
 
  private:
   struct Worker;
@@ -63,6 +71,7 @@ class Engine {
   void RunCycles(Worker& w, int index);
   void Drain();
   void SampleAll(SampleKind kind);
+  void CycleDone();
 
   EngineConfig config_;
   LineFactory make_line_;
@@ -79,6 +88,10 @@ class Engine {
   Clock::time_point start_{};
   Clock::time_point end_ = Clock::time_point::max();
   std::atomic<bool> interrupted_{false};
+  // Cycles done by all lines, and the count at which the next by-cycle sample is due.
+  std::atomic<std::int64_t> cycles_done_{0};
+  std::atomic<std::int64_t> sample_mark_{0};
+  SamplePacer pacer_;  // the collector's
 };
 
 }  // namespace dialsoak::engine

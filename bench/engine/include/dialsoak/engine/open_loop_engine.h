@@ -12,7 +12,8 @@
 //
 // Threads and observers as in Engine: one worker per line (opening its line in its own
 // thread), and the thread calling Run() is the collector that drains records, samples the
-// probes (baseline, every sample_interval, end), ticks and counts line states; observers
+// probes (baseline, every sample_interval, by calls done as SamplePacer marks them over
+// the schedule's duration, end), ticks and counts line states; observers
 // are called from it only, records and drops in arrival order within each drain, and every
 // tick gets the load offered then (OnOfferedLoad).
 // Run() ends after the schedule's last stage (RunEnd::reason Completed) once in-flight
@@ -36,6 +37,7 @@
 #include "dialsoak/engine/engine.h"
 #include "dialsoak/engine/engine_clock.h"
 #include "dialsoak/engine/engine_config.h"
+#include "dialsoak/engine/sample_pacer.h"
 #include "dialsoak/observer/run_observer.h"
 #include "dialsoak/probes/process_probe.h"
 
@@ -78,6 +80,8 @@ class OpenLoopEngine {
   // True until the dispatcher has walked past the schedule's end (or was stopped).
   bool arrivals_pending() const { return pending_.load(); }
   LineStateCounts line_states() const;
+  // The sampling of the last Run (how many samples, what they cost); read after Run.
+  const SamplePacer& sampling() const { return pacer_; }
 
  private:
   struct Worker;
@@ -113,6 +117,8 @@ class OpenLoopEngine {
   std::atomic<bool> pending_{false};
   std::atomic<std::int64_t> dropped_{0};
   std::atomic<bool> interrupted_{false};
+  std::atomic<std::int64_t> calls_done_{0};  // by all lines
+  SamplePacer pacer_;                        // the collector's
   Clock::time_point start_{};
   Clock::time_point last_finish_{};
   std::thread dispatcher_;

@@ -16,7 +16,7 @@
 //   {"t":"probe","at":ns,"process":"self","pid":42,"kind":"periodic","cycles":100,
 //    "alive":true,"handles":23,"threads":11,"rss":12582912,"error":""}
 //   {"t":"fds","process":"self","pid":42,"kind":"baseline","targets":[...],"error":"",
-//    "nofile":1024|null}
+//    "nofile":1024|null,"threads_limit":63448|null}
 //   {"t":"suspect","process":"self","resource":"handles","per_cycle":1.0,"cycles":210}
 //   {"t":"end","reason":"completed","elapsed":ns,"cycles":1000,"dropped":0,"message":"",
 //    "signal":0}   (interrupted: the stop signal's number, 2 SIGINT, 15 SIGTERM)

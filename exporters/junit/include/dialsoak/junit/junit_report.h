@@ -28,7 +28,9 @@
 //     (type "threshold_breached", or "no_value" when there was nothing to measure).
 //   - one per LeakCheck, classname "dialsoak.leaks.<process>" (dots in the process name
 //     become '_' so that Jenkins does not split it), named by the resource: a <failure>
-//     of type "leak" for a leak, <skipped> for insufficient_data, passed for ok.
+//     of type "leak" for a leak, "exhausted" for a count at its limit, "inconclusive" for
+//     a count not returned with too few samples, <skipped> for insufficient_data, passed
+//     for ok.
 // A failure's message attribute is one line with the numbers (Jenkins shows it as the
 // error message); its content repeats them in full (GitLab shows only the content, and
 // Jenkins shows it as the stack trace): slope per cycle and per 1000 cycles, interval,

@@ -171,6 +171,10 @@ struct FdTable {
   std::vector<std::string> targets;       // readlink of each /proc/<pid>/fd entry
   std::string error;                      // why it could not be read; targets then empty
   std::optional<std::int64_t> nofile_limit;  // the soft RLIMIT_NOFILE, when read
+  // The most threads the process can have (the smaller of the soft RLIMIT_NPROC and
+  // kernel.threads-max), when read. (Initialised here: a brace-initialised table may leave
+  // it out.)
+  std::optional<std::int64_t> threads_limit = std::nullopt;
 };
 
 // What a line is doing now; the collector counts lines per state every tick.
@@ -206,7 +210,7 @@ struct LeakCheck {
   std::string process;
   int pid = 0;
   std::string resource;  // "handles", "threads", "resident_memory"
-  std::string verdict;   // "ok", "leak", "insufficient_data"
+  std::string verdict;   // "ok", "leak", "exhausted", "inconclusive", "insufficient_data"
   double slope_per_cycle = 0;
   double slope_per_1000_cycles = 0;
   double lower_per_cycle = 0;  // confidence interval of the slope
@@ -234,7 +238,10 @@ struct LeakCheck {
   std::optional<std::int64_t> first_suspected_cycle;
   std::string chart;  // the chart written for it, if any
 
-  bool leaking() const { return verdict == "leak"; }
+  // A leak, or a count that reached its limit (exhausted): both fail the run (exit 5).
+  bool leaking() const { return verdict == "leak" || verdict == "exhausted"; }
+  // Not given back, but too few samples to tell whether it grows (exit 8).
+  bool inconclusive() const { return verdict == "inconclusive"; }
 };
 
 // One --threshold of a run, checked at its end.
