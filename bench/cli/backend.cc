@@ -23,9 +23,7 @@ namespace {
 // A leak injected on purpose (--inject-leak, a bounded run) must not run out either: it
 // is there to be measured.
 void RaiseDescriptorLimit(const RunSettings& s) {
-  const int lines = s.backend == "sim"    ? s.lines
-                    : s.backend == "exec" ? ExecLines(s)
-                                          : static_cast<int>(s.devices.size());
+  const int lines = LinesUsed(s);
   rlim_t want = static_cast<rlim_t>(lines) * 2 + 256;
   if (auto leak = sim::ParseLeakConfig(s.inject_leak); !s.inject_leak.empty() && leak && s.cycles) {
     want += static_cast<rlim_t>(*s.cycles * lines / leak->every);

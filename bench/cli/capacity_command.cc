@@ -23,6 +23,7 @@
 #include "dialsoak/report/json_report.h"
 #include "dialsoak/report/summary.h"
 #include "exit_codes.h"
+#include "exit_reason.h"
 #include "line_setup.h"
 #include "settings_json.h"
 #include "signal_watch.h"
@@ -256,7 +257,7 @@ int RunCapacity(const RunSettings& settings) {
     std::fflush(stdout);
   }
 
-  StopOnSignal signals("stopping the sweep", [&engine] { engine.RequestStop(); });
+  StopOnSignal signals("stopping the sweep", [&engine](int signo) { engine.RequestStop(signo); });
   const RunEnd end = engine.Run(info);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
@@ -280,14 +281,20 @@ int RunCapacity(const RunSettings& settings) {
       s.capacity.confidence);
   r.chart = DrawChart(s, r);
 
+  // A stop keeps the verdict: the steps measured before it are judged as a finished
+  // sweep's are, and only a sweep that found nothing wrong exits with the signal's code.
   int code = kOk;
-  const char* meaning = "ok";
-  if (end.reason == StopReason::Interrupted) {
-    code = kInterrupted;
-    meaning = ExitMeaning(code);
-  } else if (s.capacity.expect_erlang_b && r.answers.disagrees_beyond_chance) {
+  std::string meaning = "ok";
+  const int stop_signal = StopSignalOf(end);
+  if (s.capacity.expect_erlang_b && r.answers.disagrees_beyond_chance) {
     code = kThresholdBreached;
-    meaning = "more steps disagreed with Erlang B than chance explains (--expect-erlang-b)";
+    meaning = fmt::format(
+        "more steps disagreed with Erlang B than chance explains (--expect-erlang-b): {} of {} "
+        "complete steps agreed, chance of as many disagreeing {:.2g}",
+        r.answers.steps_agreeing, r.answers.steps_complete, r.answers.chance_of_disagreements);
+  } else if (stop_signal != 0) {
+    code = StopSignalExitCode(stop_signal);
+    meaning = fmt::format("stopped by {}, no check failed", StopSignalName(stop_signal));
   }
   std::fputs(report::RenderCapacity(r, code, meaning).c_str(), stdout);
   std::fflush(stdout);

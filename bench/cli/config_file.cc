@@ -37,7 +37,8 @@ constexpr std::string_view kTopKeys[] = {
     "push",         "defaults", "modems",
     "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
     "junit",        "rate",     "stages",          "arrivals",        "hold_dist",
-    "ports",        "pools",    "capacity",        "out",    "sim_faults"};
+    "ports",        "pools",    "capacity",        "out",    "sim_faults",
+    "journal",      "journal_cycles_limit_mib"};
 constexpr std::string_view kCapacityKeys[] = {
     "loads",   "precision",       "step_calls", "step_duration", "max_step",       "warmup",
     "confidence", "target_blocking", "p99_limit", "plan_load",   "expect_erlang_b"};
@@ -277,6 +278,7 @@ class Loader {
       s.lines = Integer<int>(v, at, 1, config::kMaxLines);
       s.lines_set = true;
     } else if (key == "cycles") {
+      s.cycles_set = true;
       if (v.IsScalar() && v.Scalar() == "unlimited") {
         s.cycles.reset();
       } else {
@@ -320,6 +322,10 @@ class Loader {
                      });
     } else if (key == "out") {
       s.out_dir = NonEmptyText(v, at, "a directory such as runs/bank1");
+    } else if (key == "journal") {
+      s.journal = Choice(v, at, "journal", config::kJournalModes);
+    } else if (key == "journal_cycles_limit_mib") {
+      s.journal_cycles_limit_mib = Integer<std::int64_t>(v, at, 1, std::int64_t{1} << 30);
     } else if (key == "report") {
       s.report_path = NonEmptyText(v, at, "a file name such as run.json");
     } else if (key == "quiet") {

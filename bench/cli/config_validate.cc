@@ -76,6 +76,13 @@ std::optional<std::string> CheckOpenLoop(const RunSettings& s) {
   if (!s.stages.empty() && s.duration) {
     return "--duration with --stage: the stages set the run's length (drop --duration)";
   }
+  if ((s.rate || !s.stages.empty()) && s.cycles_set && s.command == "run") {
+    return fmt::format(
+        "{} with {}: an open-loop run has no cycles per line (calls arrive on the schedule, "
+        "whatever the lines do); its length is {} (drop --cycles)",
+        Setting("cycles"), s.rate ? "--rate" : "--stage",
+        s.rate ? "--duration (or until Ctrl-C)" : "the stages'");
+  }
   return std::nullopt;
 }
 

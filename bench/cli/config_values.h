@@ -25,6 +25,7 @@ inline constexpr int kSpeeds[] = {300,   1200,  2400,   4800,   9600,   19200,
                                   38400, 57600, 115200, 230400, 460800, 921600};
 inline constexpr int kMaxLines = 4096;
 inline constexpr std::string_view kChartFormats[] = {"svg", "png", "none"};
+inline constexpr std::string_view kJournalModes[] = {"ticks", "cycles"};
 inline constexpr std::string_view kArrivals[] = {"poisson", "uniform"};
 
 // text with control characters written as \r, \n, \t or \xNN, for messages.

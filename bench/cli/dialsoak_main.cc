@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "exit_codes.h"
+#include "malloc_arenas.h"
 #include "capacity_command.h"
 #include "report_command.h"
 #include "run_command.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   using namespace dialsoak::cli;
   // Before any thread exists, so that SIGINT/SIGTERM reach only the signal watcher.
   BlockStopSignals();
+  LimitMallocArenas();  // flat memory with a thread per line (malloc_arenas.h)
 
   CLI::App app{"dialsoak: dial/hang-up soak and stress runs against modems or the embedded simulator"};
   app.require_subcommand(1);

@@ -1,6 +1,18 @@
 #include "exit_codes.h"
 
+#include <signal.h>
+
 namespace dialsoak::cli {
+
+int StopSignalExitCode(int signo) { return 128 + signo; }
+
+std::string StopSignalName(int signo) {
+  switch (signo) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return "signal " + std::to_string(signo);
+  }
+}
 
 const char* ExitMeaning(int code) {
   switch (code) {
@@ -13,7 +25,8 @@ const char* ExitMeaning(int code) {
     case kThresholdBreached: return "threshold breached";
     case kJournalFailed: return "the run directory could not be written (journal or report)";
     case kLeakInconclusive: return "leak verdict inconclusive";
-    case kInterrupted: return "interrupted";
+    case kInterrupted: return "interrupted by SIGINT";
+    case kTerminated: return "stopped by SIGTERM";
     default: return "unknown";
   }
 }

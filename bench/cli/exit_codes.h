@@ -1,5 +1,19 @@
-// Exit codes of `dialsoak`, as listed in the README. Scripts and CI read them.
+// Exit codes of `dialsoak`, as listed in the README. Scripts, CI and on-call read them.
+//
+// Order of precedence, when a finished run has more than one thing to say (the summary,
+// the report and the JUnit file list every check either way):
+//   5 (and 8)  the leak verdict: a leak (unless --allow-leaks), or no verdict to be had
+//   6          a --threshold breached
+//   7          the run directory or its journal could not be written
+//   1          failed calls above --max-failures
+//   130, 143   stopped by SIGINT, SIGTERM (128 + the signal), and nothing above applies
+//   0          completed (cycles or duration), nothing above applies
+// A stop by a signal keeps the verdict: a run stopped by SIGTERM that found a leak exits 5.
+// 2, 3 and 4 come before a run has anything to judge (usage, set-up, internal error);
+// `dialsoak report DIR` exits as the recorded run did (or 7 when it cannot write).
 #pragma once
+
+#include <string>
 
 namespace dialsoak::cli {
 
@@ -13,9 +27,18 @@ enum ExitCode : int {
   kThresholdBreached = 6, // a --threshold was not met
   kJournalFailed = 7,     // the run directory (its journal, or a rebuilt report) could not be written
   kLeakInconclusive = 8,  // a count not back at its baseline, too few samples to judge it
-  kInterrupted = 130,     // stopped by SIGINT or SIGTERM (the summary is still printed)
+  kInterrupted = 130,     // stopped by SIGINT (128 + 2), and no check failed
+  kTerminated = 143,      // stopped by SIGTERM (128 + 15), and no check failed
 };
 
+// The code of a run stopped by signal `signo` that found nothing wrong: 128 + signo, as a
+// shell reports a process the signal ended (130 SIGINT, 143 SIGTERM).
+int StopSignalExitCode(int signo);
+
+// "SIGINT", "SIGTERM", or "signal N".
+std::string StopSignalName(int signo);
+
+// The code's meaning in a few words ("leak detected"); "unknown" for a code not listed.
 const char* ExitMeaning(int code);
 
 }  // namespace dialsoak::cli

@@ -12,6 +12,8 @@
 #include "dialsoak/report/summary.h"
 #include "dialsoak/report/summary_table.h"
 #include "exit_codes.h"
+#include "latency_files.h"
+#include "exit_reason.h"
 #include "run_dir.h"
 #include "run_verdicts.h"
 
@@ -98,12 +100,20 @@ int RebuildReport(const ReportOptions& options) {
 
   report::Summary result = summary.summary();
   AddVerdicts(s, leak_watch, result);
-  int code = result.stop_reason == StopReason::Interrupted ? kInterrupted : VerdictExitCode(s, result);
+  WriteLatencyFiles(s.report_path, summary.tally(), s.charts,
+                    fmt::format("dialsoak run {}: latency by percentile", result.run.run_id));
+  // As the run decided (run_command.cc): the verdicts first, the stop signal's code only
+  // for a run that found nothing wrong.
+  ExitContext exit;
+  exit.max_failures_percent = s.max_failures_percent;
+  if (stats->end) exit.stop_signal = StopSignalOf(*stats->end);
+  int code = FinalExitCode(VerdictExitCode(s, result), exit);
   result.notes.push_back(Damage(*stats, dir.journal()));
   if (!stats->end) {
     result.notes.push_back("the run did not finish; this report covers every cycle it recorded");
   }
   nlohmann::json json = report::SummaryToJson(result, header->config, code);
+  AddExitToJson(json, ExitReason(code, result, exit), exit.stop_signal);
   if (!stats->simulator.is_null()) json["simulator"] = stats->simulator;
   json["run_dir"] = dir.path;
   json["rebuilt_from_journal"] = {{"journal", dir.journal()},
@@ -115,10 +125,13 @@ int RebuildReport(const ReportOptions& options) {
                                   {"finished", stats->end.has_value()}};
   if (auto written = report::WriteJsonReport(dir.report(), json); !written) {
     spdlog::error("dialsoak report: {}", written.error().message);
-    code = kJournalFailed;
+    exit.write_failed = true;
+    exit.write_error = "the rebuilt report: " + written.error().message;
+    code = FinalExitCode(VerdictExitCode(s, result), exit);
   }
-  WriteJUnitFile(s, result, code);
-  std::fputs(report::RenderSummary(result, code, ExitMeaning(code)).c_str(), stdout);
+  const std::string reason = ExitReason(code, result, exit);
+  WriteJUnitFile(s, result, code, reason);
+  std::fputs(report::RenderSummary(result, code, reason).c_str(), stdout);
   std::fflush(stdout);
   return code;
 }

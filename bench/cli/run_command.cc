@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "backend.h"
@@ -15,6 +16,8 @@
 #include "dialsoak/report/summary.h"
 #include "dialsoak/report/summary_table.h"
 #include "exit_codes.h"
+#include "exit_reason.h"
+#include "latency_files.h"
 #include "line_setup.h"
 #include "run_journal.h"
 #include "run_verdicts.h"
@@ -119,7 +122,7 @@ int RunSoak(const RunSettings& s) {
   info.duration = open_loop ? schedule->duration() : s.duration;
   info.started = std::chrono::system_clock::now();
 
-  StopOnSignal signals("stopping new cycles", [&engine] { engine.RequestStop(); });
+  StopOnSignal signals("stopping new cycles", [&engine](int signo) { engine.RequestStop(signo); });
   const RunEnd end = engine.Run(info);
   std::optional<nlohmann::json> simulator;
   if (backend->bank) simulator = SimulatorToJson(backend->bank->stats());
@@ -140,16 +143,29 @@ int RunSoak(const RunSettings& s) {
   RunSettings verdicts = s;  // the charts go next to the report, in the run directory by default
   verdicts.report_path = journal.ReportPath(s);
   AddVerdicts(verdicts, leak_watch, result);
-  int code = end.reason == StopReason::Interrupted ? kInterrupted : VerdictExitCode(s, result);
-  if (journal.failed() && (code == kOk || code == kCallsFailed)) code = kJournalFailed;
+  WriteLatencyFiles(verdicts.report_path, summary.tally(), s.charts,
+                    fmt::format("dialsoak run {}: latency by percentile", run_id));
+  // A stop keeps the verdict: only a run that found nothing wrong exits with the signal's code.
+  ExitContext exit;
+  exit.max_failures_percent = s.max_failures_percent;
+  exit.write_failed = journal.failed();
+  if (journal.writer && journal.writer->failed()) {
+    exit.write_error = journal.writer->error();
+  } else {
+    exit.write_error = journal.error;
+  }
+  exit.stop_signal = StopSignalOf(end);
+  const int code = FinalExitCode(VerdictExitCode(s, result), exit);
+  const std::string reason = ExitReason(code, result, exit);
   result.notes.push_back(journal.Note());
-  std::fputs(report::RenderSummary(result, code, ExitMeaning(code)).c_str(), stdout);
+  std::fputs(report::RenderSummary(result, code, reason).c_str(), stdout);
   std::fflush(stdout);
   nlohmann::json json = report::SummaryToJson(result, SettingsToJson(s), code);
+  AddExitToJson(json, reason, exit.stop_signal);
   if (simulator) json["simulator"] = *simulator;
   if (journal.dir) json["run_dir"] = journal.dir->path;
   WriteReports(s, journal, json);
-  WriteJUnitFile(s, result, code);
+  WriteJUnitFile(s, result, code, reason);
   telemetry->Finish();
   // The last scrape should see the final values; a signal ends the wait.
   if (telemetry->endpoint && s.linger.count() > 0) signals.WaitFor(s.linger);

@@ -20,7 +20,11 @@ RunJournal OpenRunJournal(const RunSettings& s, const std::string& run_id, const
     j.error = dir.error().message;
   } else {
     j.dir = *dir;
-    auto writer = journal::JournalWriter::Open(dir->journal(), DIALSOAK_VERSION, command, config);
+    journal::JournalOptions options;
+    options.cycles = s.journal == "cycles";
+    options.cycles_limit_bytes = s.journal_cycles_limit_mib << 20;
+    auto writer =
+        journal::JournalWriter::Open(dir->journal(), DIALSOAK_VERSION, command, config, options);
     if (writer) {
       j.writer = std::move(*writer);
       fmt::print(stderr, "dialsoak: run directory {}\n", dir->path);
@@ -45,9 +49,14 @@ void RunJournal::Close(const std::optional<nlohmann::json>& extra) {
 std::string RunJournal::Note() const {
   if (writer && writer->failed()) return "journal FAILED: " + writer->error();
   if (!error.empty()) return "journal FAILED: " + error;
-  return fmt::format("run directory: {} (journal {} records; `dialsoak report {}` rebuilds the "
-                     "report from it)",
-                     dir->path, writer->records(), dir->path);
+  std::string note = fmt::format(
+      "run directory: {} (journal {} records, {:.1f} MB; `dialsoak report {}` rebuilds the "
+      "report from it)",
+      dir->path, writer->records(), static_cast<double>(writer->bytes()) / 1e6, dir->path);
+  if (writer->cycles_capped()) {
+    note += "; the per-cycle records stopped at --journal-cycles-limit, the counts go on";
+  }
+  return note;
 }
 
 std::string RunJournal::ReportPath(const RunSettings& s) const {

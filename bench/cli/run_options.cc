@@ -38,6 +38,7 @@ Apply DurationTo(std::string flag, Field RunSettings::*field, const std::string&
 }
 
 Ok ParseCycles(const std::string& text, RunSettings& s) {
+  s.cycles_set = true;
   if (text == "unlimited") {
     s.cycles.reset();
     return {};
@@ -94,10 +95,14 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
       })
       ->check(CLI::Range(1, 4096));
   if (is_run) {
-    Add(run, "--cycles", cycles_, "Dial/hang-up cycles per line (default 250), or 'unlimited'",
+    Add(run, "--cycles", cycles_,
+        "Dial/hang-up cycles per line, or 'unlimited' (default 250, or unlimited when "
+        "--duration is given); with --duration too, whichever is reached first ends the run; "
+        "not with --rate or --stage",
         [this](RunSettings& s) { return ParseCycles(cycles_, s); });
     Add(run, "--duration", duration_,
-        "Stop after this long (30s, 15m, 8h); the first of cycles and duration wins",
+        "Run this long (30s, 15m, 8h), however many cycles that takes; with --cycles too, "
+        "whichever is reached first ends the run",
         DurationTo("--duration", &RunSettings::duration, duration_));
     Add(run, "--hold", hold_, "Time connected before hanging up (default 0)",
         DurationTo("--hold", &RunSettings::hold, hold_));
@@ -148,6 +153,18 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         "rebuilds the reports from it",
         Copy(&RunSettings::out_dir, out_))
         ->type_name("DIR");
+    Add(run, "--journal", journal_,
+        "What the journal keeps: ticks (default: the cycles counted once a second, with their "
+        "latency histograms; at most about 50 MB an hour at any cycle rate) or cycles (also one "
+        "record per cycle, up to --journal-cycles-limit)",
+        Copy(&RunSettings::journal, journal_))
+        ->check(CLI::IsMember({"ticks", "cycles"}));
+    Add(run, "--journal-cycles-limit", journal_cycles_limit_mib_,
+        "With --journal cycles: stop the per-cycle records at this many MiB (default 1024); "
+        "the tick records go on",
+        Copy(&RunSettings::journal_cycles_limit_mib, journal_cycles_limit_mib_))
+        ->check(CLI::PositiveNumber)
+        ->type_name("MIB");
   }
   Add(run, "--report", report_,
       is_run ? "Write the summary as JSON to this file"
@@ -220,7 +237,8 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
       ->type_name("FAULT");
   Add(run, "--rate", rate_,
         "Open loop: calls arrive at R calls/s across the lines, whatever they are doing "
-        "(stops with --duration, or at Ctrl-C); --cycles and --think do not apply",
+        "(stops with --duration, or at Ctrl-C); --think does not apply, and --cycles is "
+        "refused (a usage error)",
         [this](RunSettings& s) -> Ok {
           s.rate = rate_;
           return {};
@@ -313,6 +331,7 @@ tl::expected<RunSettings, std::string> RunOptions::Resolve() const {
     if (g.option->count() == 0 || g.option == scenario_option_) continue;
     if (auto applied = g.apply(s); !applied) return tl::unexpected(applied.error());
   }
+  ResolveRunLength(s);
   if (auto valid = ValidateSettings(s); !valid) return tl::unexpected(valid.error().message);
   return s;
 }

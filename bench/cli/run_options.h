@@ -52,9 +52,10 @@ class RunOptions {
   // Raw flag values.
   std::string out_, backend_, duration_, hold_, think_, number_, sample_interval_, answer_delay_,
       inject_leak_, dial_timeout_, report_, listen_, linger_, push_, push_job_, push_interval_,
-      settle_, leak_window_, charts_, junit_, scenario_, arrivals_, hold_dist_;
+      settle_, leak_window_, charts_, journal_, junit_, scenario_, arrivals_, hold_dist_;
   std::vector<std::string> stages_;
   double rate_ = 0;
+  std::int64_t journal_cycles_limit_mib_ = 0;
   std::vector<std::string> thresholds_;
   bool allow_leaks_ = false;
   double leak_confidence_ = 0;

@@ -66,6 +66,9 @@ struct CapacitySettings {
 // The sim backend's default far end and hold time for `dialsoak capacity` (a T1's 24
 // channels; holds short enough for a sweep in about a minute, see the README).
 inline constexpr int kCapacityDefaultPorts = 24;
+
+// Cycles per line of a run given neither --cycles nor --duration: a short run.
+inline constexpr std::int64_t kDefaultCycles = 250;
 inline constexpr const char* kCapacityDefaultHold = "exp:20ms";
 
 struct RunSettings {
@@ -73,7 +76,11 @@ struct RunSettings {
   std::string backend = "sim";               // sim | serial | exec
   int lines = 4;
   bool lines_set = false;                    // --lines or `lines:` was given
-  std::optional<std::int64_t> cycles = 250;  // per line
+  // The run's length. --cycles (per line) and --duration: with both, the first reached
+  // wins; --duration alone runs that long (cycles unlimited); neither, kDefaultCycles per
+  // line (ResolveRunLength). A scenario's count is a default like kDefaultCycles.
+  std::optional<std::int64_t> cycles = kDefaultCycles;  // per line; nullopt: unlimited
+  bool cycles_set = false;                   // --cycles or `cycles:` was given
   std::optional<nanoseconds> duration;
   nanoseconds hold{0};
   nanoseconds think{0};
@@ -101,6 +108,10 @@ struct RunSettings {
   std::string report_path;                   // --report FILE (JSON), besides the run directory's
   // --out DIR: the run directory (journal, report, charts); empty: dialsoak-runs/<run id>.
   std::string out_dir;
+  // --journal: "ticks" (one record a second, at most about 50 MB an hour at any cycle rate)
+  // or "cycles" (also a record per cycle, capped at journal_cycles_limit_mib MiB).
+  std::string journal = "ticks";
+  std::int64_t journal_cycles_limit_mib = 1024;
   std::string listen;                        // --listen ADDR:PORT: serve /metrics; empty: off
   nanoseconds linger{0};                     // keep /metrics up this long after the run
   bool per_line_metrics = false;             // also dialsoak_line_dial_attempts_total{line}
@@ -131,11 +142,27 @@ struct RunSettings {
   std::string config_path;                   // the YAML file read, if any
 };
 
+// The run's length once the flags and the file are applied: a --duration without a
+// --cycles of its own (flag or file) runs that long, whatever the default cycle count
+// (250, or a scenario's); so does an open-loop run, which has no cycles per line.
+inline void ResolveRunLength(RunSettings& s) {
+  const bool open_loop = s.rate.has_value() || !s.stages.empty();
+  if (!s.cycles_set && (s.duration || open_loop)) s.cycles.reset();
+}
+
 // The exec backend's lines: one per device (its tty) when devices are given, else --lines
 // (default 1: one dialer such as one pppd peer).
 inline int ExecLines(const RunSettings& s) {
   if (!s.devices.empty()) return static_cast<int>(s.devices.size());
   return s.lines_set ? s.lines : 1;
+}
+
+// The lines a run dials: --lines on the sim backend, one per device on the serial
+// backend, ExecLines on the exec backend (what the report's config.lines says).
+inline int LinesUsed(const RunSettings& s) {
+  if (s.backend == "exec") return ExecLines(s);
+  if (s.backend == "serial") return static_cast<int>(s.devices.size());
+  return s.lines;
 }
 
 }  // namespace dialsoak::cli

@@ -115,7 +115,8 @@ int VerdictExitCode(const RunSettings& s, const report::Summary& summary) {
   return CallsFailed(s, summary) ? kCallsFailed : kOk;
 }
 
-bool WriteJUnitFile(const RunSettings& s, const report::Summary& summary, int exit_code) {
+bool WriteJUnitFile(const RunSettings& s, const report::Summary& summary, int exit_code,
+                    std::string_view exit_reason) {
   if (s.junit_path.empty()) return true;
   junit::JUnitInput in;
   in.summary = &summary;
@@ -123,7 +124,7 @@ bool WriteJUnitFile(const RunSettings& s, const report::Summary& summary, int ex
   in.thresholds = summary.thresholds;
   in.max_failures_percent = s.max_failures_percent;
   in.exit_code = exit_code;
-  in.exit_meaning = ExitMeaning(exit_code);
+  in.exit_meaning = exit_reason.empty() ? ExitMeaning(exit_code) : std::string(exit_reason);
   if (auto written = junit::WriteJUnit(s.junit_path, in); !written) {
     spdlog::error("--junit: {}", written.error().message);
     return false;

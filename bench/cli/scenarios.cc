@@ -13,7 +13,7 @@ tl::expected<void, std::string> ApplyScenario(const std::string& name, RunSettin
     s.scenario = name;
     s.backend = "sim";
     s.lines = 1;
-    s.cycles = 1000;
+    s.cycles = 1000;  // a default, not a given --cycles: a --duration alone runs that long
     s.inject_leak = "1:eventfd";
     return {};
   }

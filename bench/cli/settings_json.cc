@@ -53,7 +53,7 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
   nlohmann::json j;
   j["command"] = s.command;
   j["backend"] = s.backend;
-  j["lines"] = s.lines;
+  j["lines"] = LinesUsed(s);  // the lines dialed, not the --lines default of another backend
   j["cycles"] = s.cycles ? nlohmann::json(*s.cycles) : nlohmann::json("unlimited");
   j["duration_seconds"] = s.duration ? nlohmann::json(Seconds(*s.duration)) : nlohmann::json();
   j["hold_seconds"] = Seconds(s.hold);
@@ -75,6 +75,8 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
   j["pools"] = s.pools;
   j["sim_faults"] = s.sim_faults;
   j["out"] = s.out_dir;
+  j["journal"] = s.journal;
+  j["journal_cycles_limit_mib"] = s.journal_cycles_limit_mib;
   j["report"] = s.report_path;
   j["max_failures_percent"] = s.max_failures_percent;
   j["listen"] = s.listen;

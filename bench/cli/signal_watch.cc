@@ -49,17 +49,18 @@ void SignalWatch::Watch() {
     if (fired_.exchange(true)) {
       static const char kMsg[] = "dialsoak: second signal, stopping at once\n";
       (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
-      _exit(kInterrupted);
+      _exit(StopSignalExitCode(signo));
     }
+    signal_.store(signo);
     on_stop_(signo);
   }
 }
 
-StopOnSignal::StopOnSignal(std::string what, std::function<void()> stop_engine)
+StopOnSignal::StopOnSignal(std::string what, std::function<void(int)> stop_engine)
     : watch_([this, what = std::move(what), stop = std::move(stop_engine)](int signo) {
         spdlog::warn("{}: {} and hanging up (again to stop at once)",
                      signo == SIGINT ? "SIGINT" : "SIGTERM", what);
-        stop();
+        stop(signo);
         std::lock_guard<std::mutex> lock(mu_);
         requested_ = true;
         cv_.notify_all();

@@ -15,7 +15,7 @@ class Adapter final : public SoakEngine {
     engine_.AddProbe(std::move(probe));
   }
   RunEnd Run(RunInfo info) override { return engine_.Run(std::move(info)); }
-  void RequestStop() override { engine_.RequestStop(); }
+  void RequestStop(int signal) override { engine_.RequestStop(signal); }
   E& engine() { return engine_; }
 
  private:

@@ -18,7 +18,8 @@ class SoakEngine {
   virtual void AddObserver(RunObserver& observer) = 0;
   virtual void AddProbe(std::unique_ptr<probes::ProcessProbe> probe) = 0;
   virtual RunEnd Run(RunInfo info) = 0;
-  virtual void RequestStop() = 0;  // thread-safe
+  // Thread-safe; `signal`: the stop signal that asked (RunEnd::signal), 0 for none.
+  virtual void RequestStop(int signal = 0) = 0;
 };
 
 // Open loop when the settings give --rate or --stage.

@@ -11,7 +11,11 @@
 #      at 24 ports, where a port matters less) lies above the interval, so the measurement
 #      has the power to see a missing port. Short
 #      exponential holds make each point a few seconds: Erlang B depends on the holding
-#      time only through its mean.
+#      time only through its mean. The intervals are batch means (blocked calls come in
+#      bursts; docs/capacity-intervals.md): 30 batches, a design effect of at least 1,
+#      never narrower than Wilson's binomial interval; the offered load is the plan's rate
+#      times the hold's mean plus the measured set-up and clearing, near the load the
+#      window's calls realized.
 #   2. The planner's answer for a known case matches the published table: 40 ports carry
 #      29.0 E at 1% blocking, and 29 E need 40 ports (--plan-load), in the text and JSON.
 #   3. A far end that is not C plain ports (BUSY injected on top, --sim-busy) disagrees with
@@ -45,6 +49,11 @@ check_agreement() {
     'all(.steps[]; .complete and .dialed > 1000 and .dropped_at_origin * 100 <= .dialed)'
   assert_jq "$name: the port time is the simulator's own" "$R/$name.json" \
     'all(.steps[]; .occupancy_from == "far_end")'
+  assert_jq "$name: batch-means intervals, never narrower than Wilson's" "$R/$name.json" \
+    'all(.steps[]; .batches == 30 and .design_effect >= 1 and
+      (.blocking_upper - .blocking_lower) >= (.wilson_upper - .wilson_lower) - 1e-12)'
+  assert_jq "$name: the offered load near the realized one (within 15%)" "$R/$name.json" \
+    'all(.steps[]; (.offered_erlangs / .realized_erlangs - 1 | fabs) < 0.15)'
   assert_jq "$name: Erlang B for $ports ports within every step's 99.9% interval" "$R/$name.json" \
     "$JQ_ERLANG_B all(.steps[]; .agrees and (erlang_b(.offered_erlangs; $ports) - .erlang_b | fabs) < 1e-9)"
   assert_jq "$name: Erlang B for $fewer ports above every interval" "$R/$name.json" \
@@ -64,7 +73,7 @@ dialsoak_run c5 40 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --
 check_agreement c5 5 4
 assert_exit c5 0 "5 ports at 1% and 5%"
 dialsoak_run c24 40 "${common[@]}" "${theory[@]}" --ports 24 --load 15.3 --hold-dist exp:20ms \
-  --step-calls 5000 --report "$R/c24.json"
+  --step-calls 10000 --report "$R/c24.json"
 check_agreement c24 24 22
 assert_exit c24 0 "24 ports at 1%"
 

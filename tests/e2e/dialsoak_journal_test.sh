@@ -31,17 +31,19 @@ same_parts='{cycles, outcomes, hangups, dropped_at_origin, dial: .latency_second
   threads: .processes.self.threads, failures}'
 
 # 1. A run and its directory.
-dialsoak_run run1 30 run --quiet --lines 2 --cycles 100 --hold 5ms --out "$R/run1"
+dialsoak_run run1 30 run --quiet --lines 2 --cycles 100 --hold 5ms --journal cycles --out "$R/run1"
 assert_exit run1 0
 for f in journal.jsonl report.json report.self.handles.svg; do
   [ -s "$R/run1/$f" ] || fail "run1: no $f in the run directory: $(ls -la "$R/run1" 2>&1)"
 done
 assert_grep "run1: the summary names the run directory" "$R/run1.out" "^run directory: $R/run1 \(journal [0-9]+ records"
 journal=$R/run1/journal.jsonl
-head -n 1 "$journal" | jq -e '.t == "header" and .format == 1 and .command == "run" and .config.lines == 2' >/dev/null ||
+head -n 1 "$journal" | jq -e '.t == "header" and .format == 2 and .journal == "cycles" and .command == "run" and .config.lines == 2' >/dev/null ||
   fail "run1: the journal's first line is not the header with the configuration: $(head -c 300 "$journal")"
 cycle_lines=$(grep -c '"t":"cycle"' "$journal")
-((cycle_lines == 200)) || fail "run1: $cycle_lines cycle records in the journal, expected 200"
+((cycle_lines == 200)) || fail "run1: $cycle_lines cycle records in the journal (--journal cycles), expected 200"
+tick_cycles=$(grep '"t":"tick"' "$journal" | jq -s 'map(.cycles // 0) | add')
+((tick_cycles == 200)) || fail "run1: the tick records count $tick_cycles cycles, expected 200"
 tail -n 2 "$journal" | jq -se 'map(.t) == ["end", "simulator"]' >/dev/null ||
   fail "run1: the journal does not end with the end record and the simulator's counts: $(tail -n 2 "$journal")"
 grep -q '"t":"probe".*"kind":"baseline"' "$journal" || fail "run1: no baseline probe sample in the journal"
@@ -52,7 +54,7 @@ cp "$R/run1/report.json" "$R/run1.original.json"
 dialsoak_run rebuild1 30 report "$R/run1"
 assert_exit rebuild1 0
 assert_jq "rebuild1: the report says it was rebuilt, from every record" "$R/run1/report.json" \
-  '.rebuilt_from_journal.records > 200 and .rebuilt_from_journal.torn_lines == 0 and .rebuilt_from_journal.finished'
+  '.rebuilt_from_journal.records >= 5 and .rebuilt_from_journal.torn_lines == 0 and .rebuilt_from_journal.finished'
 jq -S "$same_parts" "$R/run1.original.json" >"$R/run1.original.parts"
 jq -S "$same_parts" "$R/run1/report.json" >"$R/run1.rebuilt.parts"
 diff "$R/run1.original.parts" "$R/run1.rebuilt.parts" >"$R/run1.diff" ||
@@ -99,7 +101,9 @@ assert_grep "rebuild_killed: the summary says so" "$R/rebuild_killed.out" "the r
 mkdir "$R/torn"
 size=$(stat -c %s "$R/killed/journal.jsonl")
 head -c $((size - 20)) "$R/killed/journal.jsonl" >"$R/torn/journal.jsonl"
-whole=$(head -c $((size - 20)) "$R/killed/journal.jsonl" | grep -c '"t":"cycle".*}$' || true)
+# The cycles the whole tick records count (the default journal has no per-cycle records).
+whole=$(head -c $((size - 20)) "$R/killed/journal.jsonl" | { grep '"t":"tick".*}$' || true; } |
+  jq -s 'map(.cycles // 0) | add // 0')
 dialsoak_run rebuild_torn 30 report "$R/torn"
 assert_exit rebuild_torn 0
 assert_jq "rebuild_torn: one torn line ignored, every whole cycle kept" "$R/torn/report.json" \
@@ -125,7 +129,7 @@ assert_grep "nodir: said loudly at the start" "$R/nodir.err" "run directory.*a-f
 assert_grep "nodir: the summary says so" "$R/nodir.out" "^journal FAILED: "
 assert_jq "nodir: every cycle in the report all the same" "$R/nodir.json" '.cycles == 100 and .exit_code == 7'
 
-# 7. A full disk, in a private mount namespace (root only).
+# 7. A full disk, in a private mount namespace (root only); per-cycle records fill it.
 if (($(id -u) == 0)) && unshare -m -- true 2>/dev/null; then
   mkdir -p "$R/tiny"
   # shellcheck disable=SC2016  # the inner script expands its own arguments
@@ -135,7 +139,7 @@ if (($(id -u) == 0)) && unshare -m -- true 2>/dev/null; then
       mount -n -t tmpfs -o size=64k tmpfs "$1"
       shift
       exec "$@"' full-ns "$R/tiny" "$DIALSOAK" run --quiet --lines 2 --cycles 1500 \
-    --out "$R/tiny/run" --report "$R/full.json"
+    --journal cycles --out "$R/tiny/run" --report "$R/full.json"
   wait_exit "$SPAWNED_PID" 60
   ((EXIT_STATUS == 7)) || fail "full: exit $EXIT_STATUS on a full disk, expected 7"
   errors=$(grep -c 'writing the journal .*: No space left on device' "$R/full.err" || true)

@@ -3,7 +3,11 @@
 #   1. run --listen 0 --linger 30s --report R.json: the picked port is logged on stderr;
 #      after the run (report written), a scrape of /metrics over HTTP agrees with the
 #      report: dialsoak_cycles_total, the connect count, the self handle gauge; every
-#      dial result has its series; build and run info are there. SIGINT ends the linger.
+#      dial result has its series; build and run info are there; each resource's live
+#      leak slope has a family named for its unit (dialsoak_leak_handles_per_cycle,
+#      _threads_per_cycle, _resident_memory_bytes_per_cycle, by process only) and the
+#      baseline of resident memory is dialsoak_process_resident_memory_baseline_bytes,
+#      equal to the report's; the old names are gone. SIGINT ends the linger.
 #   2. a second run on the port the first still holds exits 3, naming the port.
 # Usage: dialsoak_metrics_test.sh <path to dialsoak>
 # shellcheck source=dialsoak_lib.sh
@@ -37,6 +41,22 @@ for result in connect busy no_carrier no_dialtone no_answer error timeout io_err
 done
 assert_grep "no build info" "$R/scrape.txt" '^dialsoak_build_info\{version="[0-9.]+"\} 1'
 assert_grep "no run info" "$R/scrape.txt" '^dialsoak_run_info\{backend="sim",run_id="[^"]+"\} 1'
+for family in handles threads resident_memory_bytes; do
+  assert_grep "no live leak slope dialsoak_leak_${family}_per_cycle of self" "$R/scrape.txt" \
+    "^dialsoak_leak_${family}_per_cycle\\{process=\"self\"\\} -?[0-9.e+-]+$"
+  assert_grep "no TYPE of dialsoak_leak_${family}_per_cycle" "$R/scrape.txt" \
+    "^# TYPE dialsoak_leak_${family}_per_cycle gauge$"
+done
+assert_grep "no leak suspicion per resource" "$R/scrape.txt" \
+  '^dialsoak_leak_suspected\{process="self",resource="resident_memory"\} [01]$'
+assert_no_grep "a leak slope still has a resource label (bytes under a handles name)" \
+  "$R/scrape.txt" '^dialsoak_leak_[a-z_]+_per_cycle\{[^}]*resource='
+assert_no_grep "the old baseline name (unit before the suffix) is still served" "$R/scrape.txt" \
+  'dialsoak_process_resident_memory_bytes_baseline'
+rss_baseline=$(jq_get "$R/run.json" .processes.self.resident_bytes.baseline)
+[ "$(metric 'dialsoak_process_resident_memory_baseline_bytes{process="self"}')" = "$rss_baseline" ] ||
+  fail "dialsoak_process_resident_memory_baseline_bytes{self} is" \
+    "'$(metric 'dialsoak_process_resident_memory_baseline_bytes{process="self"}')', the report's baseline $rss_baseline"
 
 # 2. The port is taken while the first run lingers.
 port=${url##*:}

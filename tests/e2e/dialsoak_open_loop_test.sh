@@ -3,7 +3,8 @@
 #   1. one line, 20 calls/s evenly spaced (--arrivals uniform) for 2 s, each held 70 ms:
 #      a call occupies the line for a bit more than one gap (50 ms) and less than two, so
 #      every other arrival finds it busy: 20 carried, 20 dropped at origin, and the
-#      summary says so.
+#      summary says so; a call dropped at origin is a failed call, so the run exits 1
+#      (50 % of the calls failed, over --max-failures 0).
 #   2. two lines, same load: every call carried, none dropped; dial latency counts from
 #      the arrival (p99 well under one gap).
 #   3. stages 1s:20 then 1s:0, uniform: the integrated rate, 20 arrivals, all carried on
@@ -19,7 +20,9 @@ common=(run --quiet --charts none --settle 0 --arrivals uniform)
 
 # 1. One line, twice the load it can carry.
 dialsoak_run one 30 "${common[@]}" --lines 1 --rate 20 --duration 2s --hold 70ms --report "$R/one.json"
-assert_exit one 0
+assert_exit one 1 "the calls dropped at origin are failed calls"
+assert_grep "one: the exit line must count the drops as failed calls" "$R/one.out" \
+  '^exit code 1: 50\.00 % of calls failed \(dropped at origin 20\), over --max-failures 0 %$'
 e2e_log "one: $(jq -c '{cycles, dropped_at_origin, stop}' "$R/one.json")"
 assert_jq "one: 20 calls carried" "$R/one.json" '.cycles == 20 and .outcomes.connect == 20'
 assert_jq "one: 20 calls dropped at origin" "$R/one.json" '.dropped_at_origin == 20'

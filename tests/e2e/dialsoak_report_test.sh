@@ -83,8 +83,9 @@ assert_jq "seed 8: the outcomes must add up to 800" "$R/seed8.json" '([.outcomes
 # 3. The failure threshold.
 dialsoak_run strict 20 "${common[@]}" --max-failures 0 --report "$R/strict.json"
 assert_exit strict 1 "BUSY and NO ANSWER calls with --max-failures 0"
-assert_grep "the summary on stdout has no exit code line" "$R/strict.out" \
-  '^exit code 1: failed calls above the threshold$'
+assert_grep "the summary's exit line must name the failed share, the outcomes and the limit" \
+  "$R/strict.out" \
+  '^exit code 1: [0-9]+\.[0-9]{2} % of calls failed \(BUSY [0-9]+, NO ANSWER [0-9]+\), over --max-failures 0 %$'
 assert_jq "the report must say exit code 1" "$R/strict.json" '.exit_code == 1'
 strict_outcomes=$(jq_get "$R/strict.json" '.outcomes | tojson')
 [ "$strict_outcomes" = "$first_outcomes" ] ||

@@ -60,9 +60,9 @@ prom_wait_value "the step shown" 10 "dialsoak_capacity_step{$sel}" "$(last_step 
 prom_wait_value "the steps in the sweep" 5 "dialsoak_capacity_steps{$sel}" "$(jq_get "$f" '.steps | length')"
 prom_wait_value "the far end's ports" 5 "dialsoak_capacity_ports{$sel}" "$(jq_get "$f" .ports)"
 prom_wait_close "the last step's blocking" 5 "dialsoak_blocking_ratio{$sel}" "$(last_step blocking)"
-prom_wait_close "the last step's lower bound" 5 "dialsoak_blocking_ratio_lower{$sel}" \
+prom_wait_close "the last step's lower bound" 5 "dialsoak_blocking_lower_bound_ratio{$sel}" \
   "$(last_step blocking_lower)"
-prom_wait_close "the last step's upper bound" 5 "dialsoak_blocking_ratio_upper{$sel}" \
+prom_wait_close "the last step's upper bound" 5 "dialsoak_blocking_upper_bound_ratio{$sel}" \
   "$(last_step blocking_upper)"
 prom_wait_close "the last step's Erlang B" 5 "dialsoak_predicted_blocking_ratio{$sel}" "$(last_step erlang_b)"
 prom_wait_close "the last step's carried load" 5 "dialsoak_carried_load_erlangs{$sel}" \

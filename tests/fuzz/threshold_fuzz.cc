@@ -40,8 +40,11 @@ dialsoak::report::Summary Soak() {
   s.outcomes[static_cast<std::size_t>(CallResult::Busy)] = 10;
   s.hangups = 990;
   s.hangup_failures = 5;
-  s.dial = {1000, 1ms, 500ms, 900ms, 990ms, 999ms, 1000ms, 500ms};
-  s.hangup = {990, 1ms, 25ms, 45ms, 50ms, 50ms, 50ms, 25ms};
+  // count, min, p50, p90, p99, p99.9, p99.99, max, mean
+  s.dial = {1000, 1ms, 500ms, 900ms, 990ms, 999ms, 1000ms, 1000ms, 500ms};
+  s.dial_all = s.dial;
+  s.hangup = {990, 1ms, 25ms, 45ms, 50ms, 50ms, 50ms, 50ms, 25ms};
+  s.hangup_all = s.hangup;
   return s;
 }
 

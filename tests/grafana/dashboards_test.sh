@@ -11,7 +11,10 @@
 #     what to do) and targets, each with a refId (unique in the panel), an expr and the
 #     datasource ${datasource} (as has the panel);
 #   - every dialsoak metric selector filters {job=~"$job",instance=~"$instance"} and range
-#     vectors use Grafana's $__rate_interval, $__interval or $__range, not a fixed window.
+#     vectors use Grafana's $__rate_interval, $__interval or $__range, not a fixed window;
+#   - a query that counts the calls offered from dialsoak_dial_attempts_total (a ratio of
+#     dials, a series named "offered", a panel "Offered calls ...") adds dialsoak_calls_dropped_total: an open-loop
+#     call dropped at origin was offered too, and did not connect.
 # Then it checks itself: broken copies (a duplicate panel id, a ${DS_PROMETHEUS} datasource,
 # a missing refId, an unfiltered selector, ...) must each be refused.
 # Usage: dashboards_test.sh DASHBOARD_DIR
@@ -71,7 +74,13 @@ def qvar($n): vars | map(select(.name == $n)) | first;
               | "\($p | where): target \($r): selector \(.)... does not start with job=~\"$job\",instance=~\"$instance\""),
            ([scan("\\[[^\\]]*\\]")] | map(select(test("^\\[\\$__(rate_interval|interval|range)\\]$") | not)) | .[]
               | "\($p | where): target \($r): range \(.) is not $__rate_interval, $__interval or $__range"))
-   ))
+   )),
+   (. as $p | .targets[]? | select((.expr | type) == "string")
+      | select((.expr | test("dialsoak_dial_attempts_total"))
+               and ((.expr | test(" / ")) or ((.legendFormat // "") | test("offered"))
+                    or (($p.title // "") | test("^Offered calls"))))
+      | select(.expr | test("dialsoak_calls_dropped_total") | not)
+      | "\($p | where): target \(.refId): counts the calls offered without dialsoak_calls_dropped_total (calls dropped at origin)")
 )
 JQ
 
@@ -133,6 +142,22 @@ for b in "${breakages[@]}"; do
     exit 1
   fi
 done
+# The capacity dashboard's offered load and blocking without the calls dropped at origin.
+capacity=$dir/dialsoak-capacity.json
+only_dials='sum(rate(dialsoak_dial_attempts_total{job=~"$job",instance=~"$instance"}[$__rate_interval]))'
+capacity_breakages=(
+  "(.panels[] | select(.title == \"Offered vs carried calls/s\") | .targets[0].expr) = \$e"
+  "(.panels[] | select(.title == \"Blocking ratio\") | .targets[0].expr) |= sub(\" \\\\+ sum\\\\(rate\\\\(dialsoak_calls_dropped_total[^)]*\\\\)\\\\)\"; \"\"; \"g\")"
+)
+for b in "${capacity_breakages[@]}"; do
+  jq --arg e "$only_dials" "$b" "$capacity" >"$tmp/broken.json" ||
+    { echo "FAIL: jq could not apply: $b" >&2; exit 1; }
+  cmp -s "$capacity" "$tmp/broken.json" && { echo "FAIL: no change made by: $b" >&2; exit 1; }
+  if check "$tmp/broken.json" >"$tmp/why"; then
+    echo "FAIL: the checker accepted a capacity dashboard broken by: $b" >&2
+    exit 1
+  fi
+done
 printf '{"uid": "x", oops}\n' >"$tmp/broken.json"
 ! check "$tmp/broken.json" >/dev/null || { echo "FAIL: the checker accepted invalid JSON" >&2; exit 1; }
-echo "the checker refused all $((${#breakages[@]} + 1)) broken copies"
+echo "the checker refused all $((${#breakages[@]} + ${#capacity_breakages[@]} + 1)) broken copies"

@@ -15,8 +15,10 @@
 #      /etc/dialsoak, /var/lib/dialsoak and its environment variables filled in as
 #      systemd would (DIALSOAK_ARGS=--backend sim ...), runs a soak serving /metrics
 #      (scraped by the Prometheus of 1.); the unit's KillSignal stops it with an exit
-#      code in the unit's SuccessExitStatus (or 0), within TimeoutStopSec, and the
-#      report is written to the state directory.
+#      code in the unit's SuccessExitStatus (or 0), within TimeoutStopSec (a clean run
+#      stopped by SIGTERM: 143), and the report is written to the state directory. The
+#      unit's SuccessExitStatus counts no verdict's code (1 to 8) as success, so stopping
+#      a failing soak shows a failed unit.
 # Usage: examples_test.sh SOURCE_DIR DIALSOAK
 # shellcheck source=packaging_lib.sh
 source "$(dirname "$0")/packaging_lib.sh"
@@ -133,6 +135,10 @@ pass "Prometheus with the fleet example scraped the agent as instance=127.0.0.1,
 signal=$(unit_value KillSignal)
 signal=${signal:-SIGTERM}
 success=" 0 $(unit_value SuccessExitStatus) "
+for code in 1 2 3 4 5 6 7 8; do
+  [[ "$success" != *" $code "* ]] ||
+    fail "the unit's SuccessExitStatus ($success) counts exit $code, a verdict or an error, as success"
+done
 stop_secs=$(unit_value TimeoutStopSec)
 stop_secs=${stop_secs%s}
 kill -s "${signal#SIG}" "$agent"
@@ -147,6 +153,8 @@ rc=$?
 set -e
 [[ "$success" == *" $rc "* ]] ||
   fail "$signal made dialsoak exit $rc, which the unit counts as a failure (SuccessExitStatus:$success)"
+[ "$signal" != SIGTERM ] || ((rc == 143)) ||
+  fail "SIGTERM stopped a clean soak with exit $rc, expected 143 (128 + SIGTERM)"
 jq -e --argjson rc "$rc" '.cycles > 0 and .exit_code == $rc and .stop.reason == "interrupted"' \
   "$PKG_TMP/state/bank1.json" >/dev/null ||
   fail "no report of the stopped run in the state directory (/var/lib/dialsoak/bank1.json):" \

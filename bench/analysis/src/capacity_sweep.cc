@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "dialsoak/analysis/capacity_interval.h"
 #include "dialsoak/analysis/erlang_b.h"
-#include "dialsoak/report/percentiles.h"
 
 namespace dialsoak::analysis {
 namespace {
@@ -75,6 +75,7 @@ std::vector<StepPlan> PlanSweep(const SweepOptions& o) {
     s.expected_blocking = ErlangB(e, o.ports);
     s.start = at;
     s.warmup = warmup;
+    s.design_effect = BlockingDesignEffect(e, o.ports);
     if (o.step_window) {
       s.window = *o.step_window;
     } else {
@@ -82,16 +83,24 @@ std::vector<StepPlan> PlanSweep(const SweepOptions& o) {
       if (o.step_calls) {
         calls = *o.step_calls;
       } else {
+        // The interval the step will have: batch means over kMaxBatches batches, with the
+        // design effect Erlang's model gives; batches long compared with a busy period.
         const double half_width = std::max(o.precision * s.expected_blocking, o.min_half_width);
-        calls = std::max(o.min_calls, CallsForIntervalWidth(s.expected_blocking,
-                                                            std::min(half_width, 0.5), o.confidence));
+        calls = std::max(o.min_calls,
+                         CallsForBatchInterval(s.expected_blocking, std::min(half_width, 0.5),
+                                               o.confidence, kMaxBatches, s.design_effect));
       }
       s.window = FromSeconds(static_cast<double>(calls) / s.rate);
+      if (!o.step_calls) {
+        s.window = std::max<std::chrono::nanoseconds>(
+            s.window, FromSeconds(kMaxBatches * kMinBatchHolds * hold));
+      }
       if (s.window > o.max_window) {
         s.window = o.max_window;
         s.window_capped = true;
       }
     }
+    s.batches = BatchesForWindow(s.window, o.mean_hold);
     s.planned_calls = std::llround(s.rate * Seconds(s.window));
     at = s.end();
     plan.push_back(s);
@@ -105,7 +114,11 @@ CapacitySweep::CapacitySweep(std::vector<StepPlan> plan, int ports, double confi
       ports_(ports),
       confidence_(confidence),
       mean_hold_seconds_(Seconds(mean_hold)),
-      tallies_(plan_.size()) {}
+      tallies_(plan_.size()) {
+  for (std::size_t i = 0; i < plan_.size(); ++i) {
+    tallies_[i].batches.resize(static_cast<std::size_t>(std::max(1, plan_[i].batches)));
+  }
+}
 
 void CapacitySweep::OnRunStart(const RunInfo& info) { start_ = info.start; }
 
@@ -117,18 +130,31 @@ std::optional<std::size_t> CapacitySweep::StepAt(std::chrono::nanoseconds offset
 }
 
 void CapacitySweep::OnCycle(const CycleRecord& c) {
-  const auto step = StepAt(c.due - start_);
+  const auto offset = c.due - start_;
+  const auto step = StepAt(offset);
   if (!step) return;
   Tally& t = tallies_[*step];
+  const StepPlan& p = plan_[*step];
+  // The batch of its arrival time: equal parts of the window.
+  const double at = Seconds(offset - p.window_start()) / Seconds(p.window);
+  const auto k = t.batches.size();
+  BlockingBatch& batch =
+      t.batches[std::min(k - 1, static_cast<std::size_t>(at * static_cast<double>(k)))];
   ++t.dialed;
-  t.lag_ns.push_back(c.start_lag.count());
+  ++batch.dialed;
+  if (!t.frozen) t.lag.Record(c.start_lag.count());
   if (c.result == CallResult::Busy) {
     ++t.blocked;
+    ++batch.blocked;
   } else if (c.result == CallResult::Connect) {
     ++t.connected;
     // The far end's port is held from the dial's start to the hang-up's confirmation.
     t.occupancy_seconds += Seconds(c.dial_latency - c.start_lag + c.held + c.hangup_latency);
-    t.dial_ns.push_back(c.dial_latency.count());
+    if (c.hold > 0ns) {
+      ++t.drawn_holds;
+      t.drawn_hold_seconds += Seconds(c.hold);
+    }
+    if (!t.frozen) t.dial.Record(c.dial_latency.count());
   } else {
     ++t.failed;
   }
@@ -170,34 +196,70 @@ CapacityStep CapacitySweep::Build(std::size_t i, std::chrono::nanoseconds now) c
   s.occupancy_from_far_end = t.far_end_held > 0;
   const double port_seconds = s.occupancy_from_far_end ? t.far_end_port_seconds : t.occupancy_seconds;
   const std::int64_t holders = s.occupancy_from_far_end ? t.far_end_held : t.connected;
-  if (holders > 0) s.mean_occupancy_seconds = port_seconds / static_cast<double>(holders);
+  double sample_port = 0;  // the calls' own mean port time
+  if (holders > 0) sample_port = port_seconds / static_cast<double>(holders);
+  // The mean port time: the hold distribution's mean plus what a call held beyond its
+  // drawn hold (set-up, clearing, the hold's wake-up), when the records carry the draws;
+  // this leaves out the scatter of the window's sample of holds.
+  s.mean_occupancy_seconds = sample_port;
+  if (holders > 0 && t.drawn_holds > 0) {
+    const double drawn = t.drawn_hold_seconds / static_cast<double>(t.drawn_holds);
+    s.mean_occupancy_seconds = std::max(0.0, mean_hold_seconds_ + sample_port - drawn);
+  }
   // Until a call has held a port and been measured, the plan's load stands in.
   s.offered_erlangs = p.erlangs;
+  if (holders > 0) {
+    const std::int64_t arrived = t.dialed + t.dropped;
+    const double reached =
+        arrived > 0 ? static_cast<double>(t.dialed) / static_cast<double>(arrived) : 1.0;
+    s.offered_erlangs = p.rate * reached * s.mean_occupancy_seconds;
+  }
   if (s.measured_seconds > 0) {
     s.carried_erlangs = port_seconds / s.measured_seconds;
-    if (holders > 0) {
-      s.offered_erlangs = static_cast<double>(t.dialed) / s.measured_seconds * s.mean_occupancy_seconds;
-    }
+    s.realized_erlangs = static_cast<double>(t.dialed) / s.measured_seconds * sample_port;
   }
-  const ProportionInterval b = WilsonInterval(t.blocked, t.dialed, confidence_);
+  // Erlang's bursts at the load offered, for a step with too few blocked calls to show its own.
+  const BlockingInterval b =
+      BatchMeansInterval(t.batches, confidence_, BlockingDesignEffect(s.offered_erlangs, ports_));
   s.blocking = b.estimate;
   s.blocking_lower = b.lower;
   s.blocking_upper = b.upper;
+  s.batches = b.batches;
+  s.design_effect = b.design_effect;
+  const ProportionInterval w = WilsonInterval(t.blocked, t.dialed, confidence_);
+  s.wilson_lower = w.lower;
+  s.wilson_upper = w.upper;
   s.erlang_b = ErlangB(s.offered_erlangs, ports_);
   s.agrees = t.dialed > 0 && s.erlang_b >= b.lower && s.erlang_b <= b.upper;
-  if (!t.dial_ns.empty()) {
-    std::vector<std::int64_t> sorted = t.dial_ns;
-    std::sort(sorted.begin(), sorted.end());
-    s.dial_p50_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 50));
-    s.dial_p99_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 99));
+  if (t.frozen) {
+    s.dial_p50_seconds = t.dial_p50;
+    s.dial_p99_seconds = t.dial_p99;
+    s.start_lag_p99_seconds = t.lag_p99;
+  } else {
+    if (!t.dial.empty()) {
+      s.dial_p50_seconds = 1e-9 * static_cast<double>(t.dial.Percentile(50));
+      s.dial_p99_seconds = 1e-9 * static_cast<double>(t.dial.Percentile(99));
+    }
+    if (!t.lag.empty()) s.start_lag_p99_seconds = 1e-9 * static_cast<double>(t.lag.Percentile(99));
   }
-  if (!t.lag_ns.empty()) {
-    std::vector<std::int64_t> sorted = t.lag_ns;
-    std::sort(sorted.begin(), sorted.end());
-    s.start_lag_p99_seconds = 1e-9 * static_cast<double>(*report::NearestRank(sorted, 99));
-    s.schedule_kept = *s.start_lag_p99_seconds <= mean_hold_seconds_;
-  }
+  if (s.start_lag_p99_seconds) s.schedule_kept = *s.start_lag_p99_seconds <= mean_hold_seconds_;
+  // Calls dropped at origin found every dialing line busy: lines held up by a stalled
+  // dialer or simulator, and the far end then sees the calls thinned and clumped.
+  if (t.dropped * 100 > t.dialed + t.dropped) s.schedule_kept = false;
   return s;
+}
+
+void CapacitySweep::Freeze(Tally& t) {
+  if (t.frozen) return;
+  if (!t.dial.empty()) {
+    t.dial_p50 = 1e-9 * static_cast<double>(t.dial.Percentile(50));
+    t.dial_p99 = 1e-9 * static_cast<double>(t.dial.Percentile(99));
+  }
+  if (!t.lag.empty()) t.lag_p99 = 1e-9 * static_cast<double>(t.lag.Percentile(99));
+  t.frozen = true;
+  // Give the counters back: a long sweep holds the histograms of its running steps only.
+  t.dial = histogram::LatencyHistogram();
+  t.lag = histogram::LatencyHistogram();
 }
 
 void CapacitySweep::Send(const CapacityStep& step) {
@@ -212,6 +274,7 @@ void CapacitySweep::OnTick(Clock::time_point now, std::int64_t /*cycles_done*/) 
     const auto settle = std::max<std::chrono::nanoseconds>(plan_[i].warmup, kMinSettle);
     if (!tallies_[i].forwarded_complete && offset >= plan_[i].end() + settle) {
       tallies_[i].forwarded_complete = true;
+      Freeze(tallies_[i]);
       Send(Build(i, offset));
     }
   }

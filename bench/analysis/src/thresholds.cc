@@ -20,7 +20,7 @@ struct MetricDef {
   Kind kind;
 };
 
-constexpr std::array<MetricDef, 33> kMetrics = {{
+constexpr std::array<MetricDef, 31> kMetrics = {{
     {"success_ratio", Kind::Ratio},       {"failure_ratio", Kind::Ratio},
     {"dial_p50", Kind::Duration},         {"dial_p90", Kind::Duration},
     {"dial_p99", Kind::Duration},         {"dial_p99_9", Kind::Duration},

@@ -27,6 +27,7 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
                       Clock::time_point& hung_up_at) {
   CycleRecord r;
   r.due = timing.due;
+  r.hold = timing.hold;
   Set(state, LineState::Dialing);
   r.start_lag = std::max(clock.Now() - timing.due, Clock::duration::zero());
   DialOutcome d = line.dial(plan.number, Deadline::After(plan.dial_timeout));

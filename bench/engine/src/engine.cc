@@ -56,7 +56,9 @@ void Engine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
   probes_.push_back(std::move(probe));
 }
 
-void Engine::RequestStop() {
+void Engine::RequestStop(int signal) {
+  int none = 0;
+  if (signal != 0) stop_signal_.compare_exchange_strong(none, signal);
   interrupted_.store(true);
   clock_.Stop();
 }
@@ -187,6 +189,7 @@ RunEnd Engine::Run(RunInfo info) {
   end.cycles_done = cycles_done();
   if (interrupted_.load()) {
     end.reason = StopReason::Interrupted;
+    end.signal = stop_signal_.load();
   } else if (config_.cycles && end.cycles_done >= *config_.cycles * n) {
     end.reason = StopReason::Completed;
   } else {

@@ -55,7 +55,9 @@ void OpenLoopEngine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
   probes_.push_back(std::move(probe));
 }
 
-void OpenLoopEngine::RequestStop() {
+void OpenLoopEngine::RequestStop(int signal) {
+  int none = 0;
+  if (signal != 0) stop_signal_.compare_exchange_strong(none, signal);
   interrupted_.store(true);
   clock_.Stop();
 }
@@ -197,6 +199,7 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   end.cycles_done = calls_done();
   end.dropped = calls_dropped();
   end.reason = interrupted_.load() ? StopReason::Interrupted : StopReason::Completed;
+  if (end.reason == StopReason::Interrupted) end.signal = stop_signal_.load();
   for (RunObserver* o : observers_) o->OnRunEnd(end);
   workers_.clear();  // closes the lines
   return end;

@@ -118,7 +118,8 @@ ordered_json Encode(const RunEnd& e) {
               {"elapsed", Ns(e.elapsed)},
               {"cycles", e.cycles_done},
               {"dropped", e.dropped},
-              {"message", e.message}};
+              {"message", e.message},
+              {"signal", e.signal}};
 }
 
 std::optional<RunInfo> DecodeStart(const json& j, Clock::time_point start) {
@@ -246,6 +247,7 @@ std::optional<RunEnd> DecodeEnd(const json& j) {
   e.reason = *r;
   Get(j, "dropped", e.dropped);
   Get(j, "message", e.message);
+  Get(j, "signal", e.signal);  // absent in journals of earlier versions: 0, unknown
   return e;
 }
 

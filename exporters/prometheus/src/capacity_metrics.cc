@@ -20,9 +20,9 @@ CapacityMetrics::CapacityMetrics(prometheus::Registry& registry, int ports, int 
                   "Capacity sweep: the step shown by the blocking gauges (1-based)")),
       blocking_(Gauge(registry, "dialsoak_blocking_ratio",
                       "Capacity sweep: blocked (BUSY) / dialed calls of the step's window so far")),
-      lower_(Gauge(registry, "dialsoak_blocking_ratio_lower",
+      lower_(Gauge(registry, "dialsoak_blocking_lower_bound_ratio",
                    "Capacity sweep: lower bound of the blocking ratio's confidence interval")),
-      upper_(Gauge(registry, "dialsoak_blocking_ratio_upper",
+      upper_(Gauge(registry, "dialsoak_blocking_upper_bound_ratio",
                    "Capacity sweep: upper bound of the blocking ratio's confidence interval")),
       erlang_b_(Gauge(registry, "dialsoak_predicted_blocking_ratio",
                       "Capacity sweep: the blocking Erlang B predicts for the far end's ports at "

@@ -33,7 +33,9 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                     .Register(*registry_)),
       hangup_duration_(prometheus::BuildHistogram()
                            .Name("dialsoak_hangup_duration_seconds")
-                           .Help("Time from the start of a hang-up to the modem's confirmation")
+                           .Help("Time from the start of a connected call's hang-up to the "
+                                 "modem's confirmation (confirmed hang-ups only, as the report's "
+                                 "hang-up row)")
                            .Register(*registry_)
                            .Add({}, HangupBuckets())),
       cycles_(prometheus::BuildCounter()
@@ -87,15 +89,24 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                             .Help("Threads of the process at its first sample in this run")
                             .Register(*registry_)),
       baseline_resident_(prometheus::BuildGauge()
-                             .Name("dialsoak_process_resident_memory_bytes_baseline")
+                             .Name("dialsoak_process_resident_memory_baseline_bytes")
                              .Help("Resident memory of the process at its first sample in this run")
                              .Register(*registry_)),
-      leak_per_cycle_(prometheus::BuildGauge()
-                          .Name("dialsoak_leak_handles_per_cycle")
-                          .Help("Growth per dial/hang-up cycle of a process's resource over the "
-                                "last window (Theil-Sen slope): handles, threads, or bytes for "
-                                "resident_memory")
-                          .Register(*registry_)),
+      leak_handles_(prometheus::BuildGauge()
+                        .Name("dialsoak_leak_handles_per_cycle")
+                        .Help("Open handles a process gains per dial/hang-up cycle over the last "
+                              "window (Theil-Sen slope)")
+                        .Register(*registry_)),
+      leak_threads_(prometheus::BuildGauge()
+                        .Name("dialsoak_leak_threads_per_cycle")
+                        .Help("Threads a process gains per dial/hang-up cycle over the last "
+                              "window (Theil-Sen slope)")
+                        .Register(*registry_)),
+      leak_resident_(prometheus::BuildGauge()
+                         .Name("dialsoak_leak_resident_memory_bytes_per_cycle")
+                         .Help("Resident memory a process gains per dial/hang-up cycle over the "
+                               "last window (Theil-Sen slope), in bytes")
+                         .Register(*registry_)),
       leak_suspected_(prometheus::BuildGauge()
                           .Name("dialsoak_leak_suspected")
                           .Help("1 while the window's slope is surely above the threshold and "
@@ -165,7 +176,11 @@ void MetricsSink::OnCycle(const CycleRecord& c) {
   }
   dial_duration_[r]->Observe(Seconds(c.dial_latency));
   if (c.hung_up) {
-    hangup_duration_.Observe(Seconds(c.hangup_latency));
+    // As the report's "hang-up, confirmed": a failed hang-up's time is the wait until giving
+    // up, and one after a dial that did not connect the wait for a silent modem.
+    if (c.hangup_ok && c.result == CallResult::Connect) {
+      hangup_duration_.Observe(Seconds(c.hangup_latency));
+    }
     if (!c.hangup_ok) hangup_failures_.Increment();
   }
   if (c.dropped) dropped_during_hold_.Increment();
@@ -213,12 +228,18 @@ void MetricsSink::OnLeakEstimate(const LeakEstimate& e) {
   auto key = std::make_pair(e.process, e.resource);
   auto it = leaks_.find(key);
   if (it == leaks_.end()) {
-    const prometheus::Labels labels{{"process", e.process}, {"resource", e.resource}};
-    it = leaks_.emplace(std::move(key), LeakGauges{&leak_per_cycle_.Add(labels),
-                                                   &leak_suspected_.Add(labels)})
-             .first;
+    // Each resource's slope in a family named for its unit; the suspicion is one family.
+    prometheus::Family<prometheus::Gauge>* slope = e.resource == "handles"   ? &leak_handles_
+                                                   : e.resource == "threads" ? &leak_threads_
+                                                   : e.resource == "resident_memory"
+                                                       ? &leak_resident_
+                                                       : nullptr;
+    prometheus::Gauge* per_cycle = slope ? &slope->Add({{"process", e.process}}) : nullptr;
+    prometheus::Gauge& suspected =
+        leak_suspected_.Add({{"process", e.process}, {"resource", e.resource}});
+    it = leaks_.emplace(std::move(key), LeakGauges{per_cycle, &suspected}).first;
   }
-  it->second.per_cycle->Set(e.per_cycle);
+  if (it->second.per_cycle) it->second.per_cycle->Set(e.per_cycle);
   it->second.suspected->Set(e.suspected ? 1 : 0);
 }
 

@@ -15,6 +15,9 @@ using Rows = std::vector<std::vector<std::string>>;
 
 double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
+// Batches shorter than this many mean holds are called out (the analysis aims at 5).
+constexpr double kShortBatchHolds = 5;
+
 // A ratio as a percent, finer where blocking is rare: "1.02%", "0.004%", "0%".
 std::string Percent(double ratio) {
   if (ratio == 0) return "0%";
@@ -50,6 +53,60 @@ std::string MaxLag(const std::vector<CapacityStep>& steps) {
     if (!s.schedule_kept && s.start_lag_p99_seconds) worst = std::max(worst, *s.start_lag_p99_seconds);
   }
   return Latency(worst);
+}
+
+// How the intervals were made: batch means, and how bursty the blocking was.
+std::string IntervalNote(const std::vector<CapacityStep>& steps) {
+  int batches = 0;
+  double least = 0, most = 0;
+  bool any = false;
+  for (const CapacityStep& s : steps) {
+    if (s.dialed == 0) continue;
+    batches = std::max(batches, s.batches);
+    least = any ? std::min(least, s.design_effect) : s.design_effect;
+    most = any ? std::max(most, s.design_effect) : s.design_effect;
+    any = true;
+  }
+  if (!any) return "";
+  const std::string spread = least == most ? fmt::format("{:.2g}", least)
+                                           : fmt::format("{:.2g} to {:.2g}", least, most);
+  std::string out = fmt::format(
+      "interval = Student t over each step's window in up to {} batches of calls (blocked calls "
+      "come in bursts: variance {}x the independent calls' one), never narrower than Wilson's\n",
+      batches, spread);
+  // Batches shorter than a few holds are not independent: say so, with the longest.
+  double shortest = 0;
+  int short_steps = 0;
+  for (const CapacityStep& s : steps) {
+    if (s.dialed == 0 || s.batches == 0 || s.mean_hold_seconds <= 0) continue;
+    const double holds = s.window_seconds / s.batches / s.mean_hold_seconds;
+    if (holds < 0.999 * kShortBatchHolds) {  // not for rounding at exactly 5
+      shortest = short_steps == 0 ? holds : std::min(shortest, holds);
+      ++short_steps;
+    }
+  }
+  if (short_steps > 0) {
+    out += fmt::format("  {} step(s) had batches of only {:.2g} mean holds (fewer than {:g}): "
+                       "batches that short are not independent and the interval may be too "
+                       "narrow; give the steps longer windows (--max-step, --step-duration)\n",
+                       short_steps, shortest, kShortBatchHolds);
+  }
+  return out;
+}
+
+// ", or up to 12.5% of the calls were dropped at origin" for the steps that did not keep
+// the schedule; "" when none dropped more than 1%.
+std::string MaxDropped(const std::vector<CapacityStep>& steps) {
+  double worst = 0;
+  for (const CapacityStep& s : steps) {
+    const auto arrived = s.dialed + s.dropped_at_origin;
+    if (s.schedule_kept || arrived == 0) continue;
+    worst =
+        std::max(worst, static_cast<double>(s.dropped_at_origin) / static_cast<double>(arrived));
+  }
+  if (worst <= 0.01) return "";
+  return fmt::format(", or up to {} of the calls were dropped at origin (every dialing line busy)",
+                     Percent(worst));
 }
 
 std::string StepState(const CapacityStep& s) {
@@ -138,10 +195,15 @@ json StepToJson(const CapacityStep& s) {
               {"mean_occupancy_seconds", FiniteOrNull(s.mean_occupancy_seconds)},
               {"occupancy_from", s.occupancy_from_far_end ? "far_end" : "dialer"},
               {"offered_erlangs", FiniteOrNull(s.offered_erlangs)},
+              {"realized_erlangs", FiniteOrNull(s.realized_erlangs)},
               {"carried_erlangs", FiniteOrNull(s.carried_erlangs)},
               {"blocking", FiniteOrNull(s.blocking)},
               {"blocking_lower", FiniteOrNull(s.blocking_lower)},
               {"blocking_upper", FiniteOrNull(s.blocking_upper)},
+              {"batches", s.batches},
+              {"design_effect", FiniteOrNull(s.design_effect)},
+              {"wilson_lower", FiniteOrNull(s.wilson_lower)},
+              {"wilson_upper", FiniteOrNull(s.wilson_upper)},
               {"erlang_b", FiniteOrNull(s.erlang_b)},
               {"agrees", s.agrees},
               {"setup_p50_seconds", Optional(s.dial_p50_seconds)},
@@ -204,13 +266,15 @@ std::string RenderCapacity(const CapacityReport& r, int exit_code, std::string_v
   });
   if (late > 0) {
     out += fmt::format("* {} step(s) did not keep the schedule: dials began up to {} late (start "
-                       "lag p99) for a mean hold of {}; a machine too busy to keep it clumps the "
+                       "lag p99) for a mean hold of {}{}; a machine too busy to keep it clumps the "
                        "calls, which blocks more than Erlang B's Poisson arrivals would\n",
-                       late, MaxLag(r.steps), Latency(r.mean_hold_seconds));
+                       late, MaxLag(r.steps), Latency(r.mean_hold_seconds), MaxDropped(r.steps));
   }
-  out += fmt::format("offered E = dialed calls/s x port time per call, {}\n",
+  out += fmt::format("offered E = calls/s offered x mean port time per call (the hold's mean + "
+                     "set-up and clearing), {}\n",
                      far_end ? "as the far end counted it"
                              : "as the dialer sees it (dial to hang-up confirmed: an upper bound)");
+  out += IntervalNote(r.steps);
   out += "\n" + Answers(r);
   if (!r.chart.empty()) out += "chart: " + r.chart + "\n";
   out += fmt::format("\nexit code {}: {}\n", exit_code, meaning);

@@ -50,16 +50,30 @@ TEST(PlanSweepTest, WindowHoldsTheCallsForTheAskedPrecision) {
   SweepOptions o = Options({4.46});  // 1% for 10 ports
   o.precision = 0.5;  // +-0.5 point: above the floor
   const StepPlan s = PlanSweep(o)[0];
-  const std::int64_t want = CallsForIntervalWidth(s.expected_blocking, 0.5 * s.expected_blocking, 0.95);
+  // The batch-means interval's calls: 30 batches, and the bursts Erlang's model expects.
+  EXPECT_EQ(s.batches, kMaxBatches);
+  EXPECT_DOUBLE_EQ(s.design_effect, BlockingDesignEffect(4.46, 10));
+  EXPECT_GT(s.design_effect, 1.5);
+  const std::int64_t want = CallsForBatchInterval(s.expected_blocking, 0.5 * s.expected_blocking,
+                                                  0.95, kMaxBatches, s.design_effect);
   EXPECT_NEAR(static_cast<double>(s.planned_calls), static_cast<double>(want), 1.0);
   EXPECT_NEAR(std::chrono::duration<double>(s.window).count(), static_cast<double>(want) / s.rate, 1e-6);
+  EXPECT_GT(s.planned_calls,
+            CallsForIntervalWidth(s.expected_blocking, 0.5 * s.expected_blocking, 0.95) * 2)
+      << "independent calls' (Wilson's) count is far too few";
   EXPECT_FALSE(s.window_capped);
   // A lightly loaded step: the half-width's floor rules (a quarter point by default).
   const StepPlan light = PlanSweep(Options({0.5}))[0];
   EXPECT_NEAR(static_cast<double>(light.planned_calls),
-              static_cast<double>(CallsForIntervalWidth(light.expected_blocking, 0.0025, 0.95)), 1.0);
-  o.min_half_width = 0.1;  // then the minimum number of calls
-  EXPECT_EQ(PlanSweep(o)[0].planned_calls, 200);
+              static_cast<double>(CallsForBatchInterval(light.expected_blocking, 0.0025, 0.95,
+                                                        kMaxBatches, light.design_effect)),
+              1.0);
+  // Then the shortest window: 30 batches of 5 mean holds (15 s of 100 ms holds).
+  o.min_half_width = 0.1;
+  EXPECT_EQ(PlanSweep(o)[0].window, 15s);
+  EXPECT_EQ(PlanSweep(o)[0].planned_calls, std::llround(s.rate * 15));
+  o.min_calls = 1000;  // or the fewest calls
+  EXPECT_EQ(PlanSweep(o)[0].planned_calls, 1000);
 }
 
 TEST(PlanSweepTest, FixedCallsFixedWindowAndTheCap) {
@@ -75,6 +89,12 @@ TEST(PlanSweepTest, FixedCallsFixedWindowAndTheCap) {
   EXPECT_EQ(PlanSweep(o)[0].planned_calls, 60);
   o.warmup = 0s;
   EXPECT_EQ(PlanSweep(o)[0].warmup, 0s);
+  // A fixed window: a batch per 5 mean holds (0.5 s), at least 10 of them, at most 30.
+  EXPECT_EQ(PlanSweep(o)[0].batches, kMinBatches);
+  o.step_window = 12s;
+  EXPECT_EQ(PlanSweep(o)[0].batches, 24);
+  o.step_window = 1h;
+  EXPECT_EQ(PlanSweep(o)[0].batches, kMaxBatches);
 }
 
 TEST(PlanSweepTest, BadOptionsThrowNamingTheOption) {
@@ -159,12 +179,28 @@ TEST(CapacitySweepTest, CountsOnlyTheWindowAndMeasuresTheFarEndsLoad) {
   EXPECT_EQ(s.dropped_at_origin, 1);
   EXPECT_DOUBLE_EQ(s.measured_seconds, 10);
   EXPECT_NEAR(s.mean_occupancy_seconds, 0.098, 1e-9);  // 10 + 85 + 3 ms
-  EXPECT_NEAR(s.offered_erlangs, 10.6 * 0.098, 1e-9);  // 106 dialed in 10 s x 98 ms
+  // Offered: the plan's 20 calls/s less the one dropped at origin of 107, x 98 ms; the
+  // realized load: 106 dialed in 10 s x 98 ms.
+  EXPECT_NEAR(s.offered_erlangs, 20.0 * 106 / 107 * 0.098, 1e-9);
+  EXPECT_NEAR(s.realized_erlangs, 10.6 * 0.098, 1e-9);
   EXPECT_NEAR(s.carried_erlangs, 100 * 0.098 / 10, 1e-9);
-  const ProportionInterval b = WilsonInterval(5, 106, 0.95);
+  // The window's 20 batches of 0.5 s: 5 connected calls each, the 5 BUSYs in the third,
+  // the NO CARRIER in the fifth.
+  std::vector<BlockingBatch> batches(20, BlockingBatch{5, 0});
+  batches[2] = {10, 5};
+  batches[4] = {6, 0};
+  const BlockingInterval b =
+      BatchMeansInterval(batches, 0.95, BlockingDesignEffect(s.offered_erlangs, 10));
+  EXPECT_EQ(s.batches, 20);
   EXPECT_DOUBLE_EQ(s.blocking, b.estimate);
   EXPECT_DOUBLE_EQ(s.blocking_lower, b.lower);
   EXPECT_DOUBLE_EQ(s.blocking_upper, b.upper);
+  EXPECT_DOUBLE_EQ(s.design_effect, b.design_effect);
+  EXPECT_GT(s.design_effect, 4) << "five BUSYs in a row";
+  const ProportionInterval w = WilsonInterval(5, 106, 0.95);
+  EXPECT_DOUBLE_EQ(s.wilson_lower, w.lower);
+  EXPECT_DOUBLE_EQ(s.wilson_upper, w.upper);
+  EXPECT_GT(s.blocking_upper - s.blocking_lower, w.upper - w.lower);
   EXPECT_DOUBLE_EQ(s.erlang_b, ErlangB(s.offered_erlangs, 10));
   EXPECT_EQ(s.agrees, s.erlang_b >= b.lower && s.erlang_b <= b.upper);
   EXPECT_DOUBLE_EQ(*s.dial_p50_seconds, 0.012);  // connected calls only
@@ -191,8 +227,35 @@ TEST(CapacitySweepTest, TheFarEndsOwnPortTimeWinsOverTheDialersView) {
   const CapacityStep s = f.sweep.Steps()[0];
   EXPECT_TRUE(s.occupancy_from_far_end);
   EXPECT_NEAR(s.mean_occupancy_seconds, 0.090, 1e-9);
-  EXPECT_NEAR(s.offered_erlangs, 100 / 10.0 * 0.090, 1e-9);
+  EXPECT_NEAR(s.offered_erlangs, 20 * 0.090, 1e-9);  // the plan's rate
+  EXPECT_NEAR(s.realized_erlangs, 100 / 10.0 * 0.090, 1e-9);
   EXPECT_NEAR(s.carried_erlangs, 100 * 0.090 / 10, 1e-9);
+}
+
+TEST(CapacitySweepTest, TheOfferedLoadTakesTheHoldsMeanNotTheWindowsSample) {
+  SweepOptions o = Options({2.0});  // 20 calls/s held 100 ms on average
+  o.step_window = 10s;
+  o.warmup = 0s;
+  Feed f(PlanSweep(o));
+  // The window drew short holds: 80 ms each (a sample mean below the distribution's 100
+  // ms), and each call held the far end's port 6 ms beyond its hold (set-up, clearing).
+  for (int i = 0; i < 100; ++i) {
+    CycleRecord c;
+    c.due = kStart + i * 100ms;
+    c.result = CallResult::Connect;
+    c.hold = 80ms;
+    c.held = 81ms;
+    c.dial_latency = 3ms;
+    c.hangup_latency = 2ms;
+    f.sweep.OnCycle(c);
+    f.sweep.AddFarEndCall(kStart + i * 100ms + 1ms, 86ms);
+  }
+  f.sweep.OnRunEnd(RunEnd{StopReason::Completed, 10s, 0, "", 0});
+  const CapacityStep s = f.sweep.Steps()[0];
+  EXPECT_NEAR(s.mean_occupancy_seconds, 0.100 + 0.006, 1e-9);
+  EXPECT_NEAR(s.offered_erlangs, 20 * 0.106, 1e-9);
+  EXPECT_NEAR(s.realized_erlangs, 10 * 0.086, 1e-9) << "what the window's own calls made";
+  EXPECT_NEAR(s.carried_erlangs, 100 * 0.086 / 10, 1e-9);
 }
 
 TEST(CapacitySweepTest, AScheduleNotKeptIsSaidSo) {
@@ -214,7 +277,21 @@ TEST(CapacitySweepTest, AScheduleNotKeptIsSaidSo) {
     f.sweep.OnCycle(c);
   }
   EXPECT_FALSE(f.sweep.Steps()[0].schedule_kept);
-  EXPECT_DOUBLE_EQ(*f.sweep.Steps()[0].start_lag_p99_seconds, 0.150);
+  EXPECT_NEAR(*f.sweep.Steps()[0].start_lag_p99_seconds, 0.150, 0.150 * 5e-4);  // a histogram's
+}
+
+TEST(CapacitySweepTest, CallsDroppedAtOriginMeanTheScheduleWasNotKept) {
+  SweepOptions o = Options({2.0});
+  o.step_window = 10s;
+  o.warmup = 0s;
+  Feed f(PlanSweep(o));
+  for (int i = 0; i < 200; ++i) f.Call(i * 50ms, CallResult::Connect);
+  f.sweep.OnDropped(DroppedCall{1, kStart + 1s});
+  f.sweep.OnDropped(DroppedCall{2, kStart + 2s});
+  f.sweep.OnRunEnd(RunEnd{StopReason::Completed, 10s, 0, "", 0});
+  EXPECT_TRUE(f.sweep.Steps()[0].schedule_kept) << "2 of 202: 1% at most";
+  f.sweep.OnDropped(DroppedCall{3, kStart + 3s});
+  EXPECT_FALSE(f.sweep.Steps()[0].schedule_kept) << "3 of 203: every line was busy too often";
 }
 
 TEST(CapacitySweepTest, AgreesWhenTheMeasuredBlockingIsErlangBsAndNotOtherwise) {

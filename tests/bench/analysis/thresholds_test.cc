@@ -50,7 +50,17 @@ report::Summary SoakRun() {
   end.elapsed = seconds(10);
   end.cycles_done = 1000;
   rs.OnRunEnd(end);
-  return rs.summary();
+  report::Summary s = rs.summary();
+  // The latencies exact (1..1000 ms dials, 1..50 ms hang-ups): these tests are of the
+  // checks' arithmetic and units, not of the histograms' 0.1 % (summary_test has those).
+  std::vector<std::chrono::nanoseconds> dials, hangups;
+  for (int i = 1; i <= 1000; ++i) {
+    dials.push_back(milliseconds(i));
+    if (i % 100 != 0) hangups.push_back(milliseconds(i % 50 + 1));
+  }
+  s.dial = report::ComputeLatencyStats(dials);
+  s.hangup = report::ComputeLatencyStats(hangups);
+  return s;
 }
 
 LeakCheck Leak(std::string process, std::string resource, std::string verdict, double per_1000) {
@@ -77,8 +87,11 @@ TEST(ThresholdParseTest, KnowsEveryDocumentedMetric) {
   const std::vector<std::string_view> documented = {
       "success_ratio", "failure_ratio", "dial_p50",         "dial_p90",       "dial_p99",
       "dial_p99_9",    "dial_max",      "dial_mean",        "hangup_p50",     "hangup_p90",
-      "hangup_p99",    "hangup_p99_9",  "hangup_max",       "hangup_mean",    "cycles_per_second",
-      "cycles",        "leak_per_1000", "threads_per_1000", "memory_per_1000"};
+      "hangup_p99",    "hangup_p99_9",  "hangup_max",       "hangup_mean",    "dial_p99_99",
+      "hangup_p99_99", "dial_all_p50",  "dial_all_p90",     "dial_all_p99",   "dial_all_p99_9",
+      "dial_all_p99_99", "dial_all_max", "dial_all_mean",   "hangup_all_p99", "hangup_all_max",
+      "hangup_all_mean", "cycles_per_second", "cycles",     "leak_per_1000",  "threads_per_1000",
+      "memory_per_1000"};
   const auto names = ThresholdMetricNames();
   EXPECT_EQ(std::vector<std::string_view>(names.begin(), names.end()), documented);
   for (std::string_view m : documented) {
@@ -284,6 +297,25 @@ TEST(ThresholdCheckTest, RatiosCountsAndRates) {
   EXPECT_EQ(c.message, "cycles_per_second = 100, limit >= 120: breached");
 }
 
+// The bug: an open-loop run that dropped 111 of 136 arrivals at origin (every line busy,
+// never dialed) had success_ratio 1. The ratios are over the calls: dials + dropped.
+TEST(ThresholdCheckTest, RatiosCountCallsDroppedAtOrigin) {
+  report::Summary s = SoakRun();  // 1000 cycles, 990 CONNECT, 5 failed hang-ups
+  s.dropped_at_origin = 1000;
+  ThresholdCheck c = CheckOne("success_ratio>=0.99", s);
+  EXPECT_DOUBLE_EQ(c.observed, 0.495) << "990 of 2000 calls connected";
+  EXPECT_FALSE(c.passed);
+  c = CheckOne("failure_ratio<=0.5", s);
+  EXPECT_DOUBLE_EQ(c.observed, 1015.0 / 2000) << "10 BUSY, 5 failed hang-ups, 1000 dropped";
+  EXPECT_FALSE(c.passed);
+  report::Summary none_dialed;
+  none_dialed.dropped_at_origin = 4;
+  c = CheckOne("success_ratio>=0.5", none_dialed);
+  EXPECT_TRUE(c.has_value) << "4 calls offered, none dialed";
+  EXPECT_DOUBLE_EQ(c.observed, 0);
+  EXPECT_FALSE(c.passed);
+}
+
 TEST(ThresholdCheckTest, NothingToMeasureFailsAndSaysWhy) {
   report::RunSummary rs;
   rs.OnRunStart(Info());
@@ -293,9 +325,12 @@ TEST(ThresholdCheckTest, NothingToMeasureFailsAndSaysWhy) {
     const char* why;
   };
   for (const Want& w :
-       {Want{"dial_p99<=30s", "no dial was made"},
-        Want{"hangup_p99<=5s", "no call needed a hang-up"},
-        Want{"success_ratio>=0.99", "no cycle ran"}, Want{"failure_ratio<=1", "no cycle ran"},
+       {Want{"dial_p99<=30s", "no dial connected"},
+        Want{"dial_all_p99<=30s", "no dial was made"},
+        Want{"hangup_p99<=5s", "no hang-up was confirmed"},
+        Want{"hangup_all_p99<=5s", "no call needed a hang-up"},
+        Want{"success_ratio>=0.99", "no call was made"},
+        Want{"failure_ratio<=1", "no call was made"},
         Want{"cycles_per_second>=0", "elapsed time is zero"},
         Want{"leak_per_1000<1", "no handles leak check was made"},
         Want{"threads_per_1000<1", "no threads leak check was made"},
@@ -307,7 +342,7 @@ TEST(ThresholdCheckTest, NothingToMeasureFailsAndSaysWhy) {
     EXPECT_THAT(c.message, HasSubstr(": failed")) << w.expression;
   }
   EXPECT_EQ(CheckOne("dial_p99<=30s", empty).message,
-            "dial_p99 has no value (no dial was made), limit <= 30 s: failed");
+            "dial_p99 has no value (no dial connected), limit <= 30 s: failed");
   ThresholdCheck cycles = CheckOne("cycles>=0", empty);
   EXPECT_TRUE(cycles.has_value) << "cycles always has a value";
   EXPECT_TRUE(cycles.passed);
@@ -317,7 +352,8 @@ TEST(ThresholdCheckTest, HangupMetricsHaveNoValueWhenNoCallConnected) {
   report::RunSummary rs;
   for (int i = 0; i < 3; ++i) rs.OnCycle(Cycle(CallResult::NoCarrier, milliseconds(40)));
   const report::Summary s = rs.summary();
-  EXPECT_TRUE(CheckOne("dial_p99<=1s", s).passed);
+  EXPECT_TRUE(CheckOne("dial_all_p99<=1s", s).passed) << "every dial: 40 ms";
+  EXPECT_FALSE(CheckOne("dial_p99<=1s", s).has_value) << "no connected dial";
   EXPECT_FALSE(CheckOne("hangup_p99<=1s", s).has_value);
   EXPECT_DOUBLE_EQ(CheckOne("success_ratio>=0", s).observed, 0.0);
 }

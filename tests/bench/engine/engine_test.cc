@@ -217,13 +217,16 @@ TEST(EngineTest, StopCutsTheHoldShortHangsUpAndKeepsEveryCycle) {
     while (engine.line_states()[static_cast<int>(LineState::Connected)] < 4 && Clock::now() < until) {
       std::this_thread::sleep_for(1ms);
     }
-    engine.RequestStop();
+    engine.RequestStop(15);  // SIGTERM's number
+    engine.RequestStop(2);   // a later request does not replace it
   });
   auto start = Clock::now();
   RunEnd end = engine.Run(RunInfo{});
   stopper.join();
   EXPECT_LT(Clock::now() - start, 5s);
   EXPECT_EQ(end.reason, StopReason::Interrupted);
+  EXPECT_EQ(end.signal, 15) << "the first stop signal is kept for the exit code";
+  EXPECT_EQ(obs.end.signal, 15) << "and handed to the observers (the journal)";
   ASSERT_EQ(obs.cycles.size(), 4u);
   for (auto& r : obs.cycles) {
     EXPECT_EQ(r.result, CallResult::Connect);

@@ -366,11 +366,12 @@ TEST(OpenLoopEngineTest, StopRequestMidRunHangsUpEveryLine) {
     while (engine->line_states()[static_cast<size_t>(LineState::Connected)] < 4) {
       std::this_thread::sleep_for(1ms);
     }
-    engine->RequestStop();
+    engine->RequestStop(2);  // SIGINT's number
   });
   RunEnd end = engine->Run(RunInfo{});
   stopper.join();
   EXPECT_EQ(end.reason, StopReason::Interrupted);
+  EXPECT_EQ(end.signal, 2) << "the stop signal is kept for the exit code";
   EXPECT_EQ(end.cycles_done, 4);
   ASSERT_EQ(rig.lines.size(), 4u);
   for (auto& line : rig.lines) {

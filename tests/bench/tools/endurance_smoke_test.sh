@@ -12,7 +12,7 @@ BENCH=$(cd "$(dirname "$0")/../../.." && pwd)/bench/endurance.sh
 R=$E2E_TMP
 DIALSOAK=$MODEMSIM timeout 150 bash "$BENCH" 1 64 >"$R/out" 2>"$R/err" ||
   fail "endurance.sh exited with $?: $(cat "$R/err") $(tail -n 20 "$R/out")"
-assert_grep "a row every 10 s" "$R/out" '^\| 0:50 \| [0-9]+ \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \|$'
+assert_grep "a row every 10 s" "$R/out" '^\| 0:50 \| [0-9]+ \| [0-9]+ \| ([0-9.]+|\(ended\)) \| [0-9.]+ \|$'
 assert_grep "self verdicts all ok" "$R/out" \
   '^self verdicts: handles ok, threads ok, resident_memory ok$'
 assert_grep "memory slope printed" "$R/out" '^memory: .* slope -?[0-9.e-]+ bytes a cycle$'

@@ -193,6 +193,24 @@ TEST(JournalTest, EveryRecordComesBackAsItWentIn) {
   EXPECT_EQ(stats->simulator["blocked"], 1);
 }
 
+// `dialsoak report DIR` must exit as the run did: 143 for a clean run stopped by SIGTERM,
+// 130 for SIGINT. The end record keeps the signal; a journal without it reads as 0.
+TEST(JournalTest, TheEndRecordKeepsTheStopSignal) {
+  RunEnd end{StopReason::Interrupted, 3s, 7, "", 0};
+  end.signal = SIGTERM;
+  const nlohmann::json line = nlohmann::json::parse(Encode(end).dump());
+  EXPECT_EQ(line.at("signal"), SIGTERM);
+  auto back = DecodeEnd(line);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->reason, StopReason::Interrupted);
+  EXPECT_EQ(back->signal, SIGTERM);
+  nlohmann::json older = line;
+  older.erase("signal");
+  auto old = DecodeEnd(older);
+  ASSERT_TRUE(old) << "a journal of an earlier version is still read";
+  EXPECT_EQ(old->signal, 0);
+}
+
 TEST(JournalTest, ModemNoiseIsKeptAsReplacedTextNotLost) {
   ScratchDir dir;
   const std::string path = dir.Path("journal.jsonl");

@@ -246,6 +246,27 @@ TEST(JUnitReportTest, CallsCheckIsSkippedWithoutCallsAndAnErrorWhenSetupFailed) 
   EXPECT_EQ(x.Str("/testsuites/testsuite/@skipped"), "0");
 }
 
+// The bug: an open-loop run that dropped most arrivals at origin (every line busy) passed
+// the calls check. A call dropped at origin is a call that did not connect.
+TEST(JUnitReportTest, CallsDroppedAtOriginAreFailedCalls) {
+  Fixture f;
+  f.summary = SoakRun(0);  // 100 cycles, all connected
+  f.summary.dropped_at_origin = 300;
+  const Xml x(RenderJUnit(f.Input(5)));
+  ASSERT_TRUE(x.ok());
+  const std::string c = Case("dialsoak.calls");
+  EXPECT_EQ(x.Str(c + "/failure/@type"), "calls_failed");
+  EXPECT_EQ(x.Str(c + "/failure/@message"), "300 of 400 calls failed (75%), limit 5%");
+  EXPECT_THAT(x.Str(c + "/failure"), HasSubstr("dropped at origin: 300"));
+  Fixture only_dropped;
+  only_dropped.summary = report::Summary{};
+  only_dropped.summary.dropped_at_origin = 2;
+  const Xml y(RenderJUnit(only_dropped.Input(0)));
+  EXPECT_EQ(y.Str(Case("dialsoak.calls") + "/failure/@message"),
+            "2 of 2 calls failed (100%), limit 0%")
+      << "not skipped: calls were offered, none dialed";
+}
+
 TEST(JUnitReportTest, OneTestPerThresholdNamedByItsExpression) {
   Fixture f;
   f.thresholds = {Threshold("dial_p99<=30s", true), Threshold("success_ratio>=0.99", false),

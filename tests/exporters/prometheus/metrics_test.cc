@@ -7,6 +7,10 @@
 #include "dialsoak/prometheus/metrics_sink.h"
 #include "scrape.h"
 
+#include <sstream>
+#include <string>
+#include <vector>
+
 namespace dialsoak::prometheus_export {
 namespace {
 
@@ -118,7 +122,7 @@ TEST(PrometheusCapacityMetricsTest, ShowTheLatestStepThatMeasuredACall) {
   const std::string before = Scrape((*endpoint)->port());
   EXPECT_THAT(before, HasSubstr("\ndialsoak_capacity_ports 24\n"));
   EXPECT_THAT(before, HasSubstr("\ndialsoak_capacity_steps 3\n"));
-  EXPECT_THAT(before, HasSubstr("\ndialsoak_blocking_ratio_upper 1\n")) << "nothing known yet";
+  EXPECT_THAT(before, HasSubstr("\ndialsoak_blocking_upper_bound_ratio 1\n")) << "nothing known yet";
   CapacityStep s;
   s.index = 0;
   s.dialed = 200;
@@ -135,8 +139,8 @@ TEST(PrometheusCapacityMetricsTest, ShowTheLatestStepThatMeasuredACall) {
   std::string shown = Scrape((*endpoint)->port());
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_capacity_step 1\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio 0.01\n"));
-  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio_lower 0.005\n"));
-  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_ratio_upper 0.02\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_lower_bound_ratio 0.005\n"));
+  EXPECT_THAT(shown, HasSubstr("\ndialsoak_blocking_upper_bound_ratio 0.02\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_predicted_blocking_ratio 0.012\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_carried_load_erlangs 14.5\n"));
   EXPECT_THAT(shown, HasSubstr("\ndialsoak_measured_offered_load_erlangs 15.25\n"));
@@ -202,7 +206,7 @@ TEST(PrometheusMetricsTest, BaselineIsTheFirstSampleSeenAlive) {
   EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles{process=\"self\"} 15"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles_baseline{process=\"self\"} 12"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_threads_baseline{process=\"self\"} 6"));
-  EXPECT_THAT(text, HasSubstr("dialsoak_process_resident_memory_bytes_baseline{process=\"self\"} 1000"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_resident_memory_baseline_bytes{process=\"self\"} 1000"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles{process=\"pppd\"} 5"));
   EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles_baseline{process=\"pppd\"} 4"));
 }
@@ -234,6 +238,83 @@ TEST(PrometheusMetricsTest, PerLineSeriesOnlyWhenAskedAndCreatedAtStart) {
   EXPECT_THAT(after, HasSubstr("dialsoak_line_dial_attempts_total{line=\"1\",result=\"busy\"} 2"));
   EXPECT_THAT(after, HasSubstr("dialsoak_line_dial_attempts_total{line=\"0\",result=\"busy\"} 0"));
   EXPECT_THAT(after, HasSubstr("dialsoak_dial_attempts_total{result=\"busy\"} 2"));
+}
+
+// The bug: dialsoak_leak_handles_per_cycle{resource="resident_memory"} was in bytes. Each
+// resource's slope now has a family named for its unit; the suspicion stays one family.
+TEST(PrometheusMetricsTest, LeakSlopesAreNamedForTheirResourceAndUnit) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  EXPECT_THAT(Scrape((*endpoint)->port()), Not(HasSubstr("dialsoak_leak_"))) << "before any estimate";
+  sink.OnLeakEstimate(LeakEstimate{"self", "handles", 1.0, true, 300});
+  sink.OnLeakEstimate(LeakEstimate{"self", "threads", 0.0, false, 300});
+  sink.OnLeakEstimate(LeakEstimate{"pppd", "resident_memory", 4096, true, 300});
+  sink.OnLeakEstimate(LeakEstimate{"self", "handles", 0.5, false, 400});  // refreshed
+  const std::string text = Scrape((*endpoint)->port());
+  EXPECT_THAT(text, HasSubstr("\ndialsoak_leak_handles_per_cycle{process=\"self\"} 0.5\n"));
+  EXPECT_THAT(text, HasSubstr("\ndialsoak_leak_threads_per_cycle{process=\"self\"} 0\n"));
+  EXPECT_THAT(text,
+              HasSubstr("\ndialsoak_leak_resident_memory_bytes_per_cycle{process=\"pppd\"} 4096\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_leak_suspected{process=\"self\",resource=\"handles\"} 0"));
+  EXPECT_THAT(text,
+              HasSubstr("dialsoak_leak_suspected{process=\"pppd\",resource=\"resident_memory\"} 1"));
+  EXPECT_THAT(text, Not(HasSubstr("resource=\"resident_memory\"} 4096")));
+  EXPECT_THAT(text, Not(HasSubstr("dialsoak_leak_handles_per_cycle{process=\"pppd\"")));
+}
+
+// Prometheus' conventions for every family the sinks export (prometheus-cpp's exposer_*
+// families aside): snake_case with the
+// dialsoak_ prefix, counters end in _total, and a unit (seconds, bytes, ratio, erlangs) is
+// the last word but for _total, _per_cycle, _per_second and a histogram's own suffixes.
+// The bug: dialsoak_process_resident_memory_bytes_baseline put the unit before a word.
+TEST(PrometheusMetricsTest, EveryMetricNameFollowsTheConventions) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1", MetricsSink::Options{.per_line = true});
+  CapacityMetrics capacity(*registry, 24, 3);
+  RunInfo info;
+  info.lines = 1;
+  sink.OnRunStart(info);
+  ProbeSample p;
+  p.kind = SampleKind::Baseline;
+  p.handles = 3;
+  p.threads = 2;
+  p.resident_bytes = 1000;
+  sink.OnProbe(p);
+  for (const char* r : {"handles", "threads", "resident_memory"}) {
+    sink.OnLeakEstimate(LeakEstimate{"self", r, 0, false, 0});
+  }
+  sink.OnOfferedLoad(OfferedLoad{1, 2});
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  const std::string text = Scrape((*endpoint)->port());
+  std::istringstream lines(text);
+  std::string line;
+  int families = 0;
+  const std::vector<std::string> units = {"seconds", "bytes", "ratio", "erlangs"};
+  while (std::getline(lines, line)) {
+    if (line.rfind("# TYPE ", 0) != 0) continue;
+    std::istringstream words(line.substr(7));
+    std::string name, type;
+    words >> name >> type;
+    if (name.starts_with("exposer_")) continue;  // prometheus-cpp's own, about its exposer
+    ++families;
+    EXPECT_TRUE(name.starts_with("dialsoak_")) << name;
+    EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos)
+        << name;
+    const bool total = name.size() > 6 && name.ends_with("_total");
+    EXPECT_EQ(type == "counter", total) << name << " is a " << type;
+    std::string stem = name;
+    for (const char* suffix : {"_total", "_per_cycle", "_per_second"}) {
+      if (stem.ends_with(suffix)) stem.resize(stem.size() - std::string(suffix).size());
+    }
+    for (const std::string& unit : units) {
+      const auto at = stem.find("_" + unit + "_");
+      EXPECT_EQ(at, std::string::npos) << name << ": the unit " << unit << " is not last";
+    }
+  }
+  EXPECT_GE(families, 25) << text;
 }
 
 TEST(PrometheusEndpointTest, PortInUseIsAClearErrorNamingThePort) {

@@ -30,6 +30,11 @@ CapacityStep Step(int index, double offered, std::int64_t dialed, std::int64_t b
   s.blocking = static_cast<double>(blocked) / static_cast<double>(dialed);
   s.blocking_lower = s.blocking * 0.8;
   s.blocking_upper = s.blocking * 1.25;
+  s.batches = 30;
+  s.design_effect = index == 0 ? 4.6 : 5.5;
+  s.wilson_lower = s.blocking * 0.9;
+  s.wilson_upper = s.blocking * 1.1;
+  s.realized_erlangs = offered * 1.01;
   s.erlang_b = s.blocking;
   s.agrees = true;
   s.dial_p50_seconds = 0.0002;
@@ -71,6 +76,9 @@ TEST(CapacityReportTest, TableHasEveryStepAndTheAnswers) {
                               "at 15.30 E (between steps 1 and 2)"));
   EXPECT_THAT(text, HasSubstr("19.00 E (the highest load measured) needs 29 ports for 1%"));
   EXPECT_THAT(text, HasSubstr("2 of 2 complete steps agree with Erlang B for 24 ports"));
+  EXPECT_THAT(text, HasSubstr("interval = Student t over each step's window in up to 30 batches "
+                              "of calls (blocked calls come in bursts: variance 4.6 to 5.5x the "
+                              "independent calls' one), never narrower than Wilson's"));
   EXPECT_THAT(text, Not(HasSubstr("setup rate"))) << "no --p99-limit, no answer about it";
   EXPECT_THAT(text, HasSubstr("exit code 0: ok\n"));
 }
@@ -88,6 +96,20 @@ TEST(CapacityReportTest, DisagreementSaysWhichSideAndPartialStepsAreMarked) {
   EXPECT_THAT(text, HasSubstr("2 (partial: 4.0 of 10.0 s)"));
   EXPECT_THAT(text, HasSubstr("setup p99 was over 1.000 ms from step 1 on"));
   EXPECT_THAT(RenderCapacityStep(r.steps[0]), HasSubstr("DISAGREES"));
+  EXPECT_THAT(text, Not(HasSubstr("batches of only")));
+  EXPECT_THAT(text, Not(HasSubstr("did not keep the schedule")));
+  r.steps[0].schedule_kept = false;
+  r.steps[0].start_lag_p99_seconds = 0.004;
+  r.steps[0].dropped_at_origin = 600;  // of 6600
+  EXPECT_THAT(RenderCapacity(r, 0, "ok"),
+              HasSubstr("* 1 step(s) did not keep the schedule: dials began up to 4.000 ms late "
+                        "(start lag p99) for a mean hold of 20.000 ms, or up to 9.09% of the calls "
+                        "were dropped at origin (every dialing line busy)"));
+  r.steps[0].schedule_kept = true;
+  // A window of 10 s in 30 batches, for holds of 1 s: a third of a hold a batch.
+  r.steps[0].mean_hold_seconds = 1.0;
+  EXPECT_THAT(RenderCapacity(r, 0, "ok"),
+              HasSubstr("1 step(s) had batches of only 0.33 mean holds (fewer than 5)"));
 }
 
 TEST(CapacityReportTest, ProgressPrintsCompleteStepsOnly) {
@@ -117,6 +139,11 @@ TEST(CapacityReportTest, JsonNumbersStepsFromOneAndNullsWhatIsUnknown) {
   EXPECT_EQ(j["steps"][0]["step"], 1);
   EXPECT_EQ(j["steps"][0]["dialed"], 6000);
   EXPECT_DOUBLE_EQ(j["steps"][0]["blocking"].get<double>(), 0.01);
+  EXPECT_EQ(j["steps"][0]["batches"], 30);
+  EXPECT_DOUBLE_EQ(j["steps"][0]["design_effect"].get<double>(), 4.6);
+  EXPECT_DOUBLE_EQ(j["steps"][0]["wilson_lower"].get<double>(), 0.009);
+  EXPECT_DOUBLE_EQ(j["steps"][0]["wilson_upper"].get<double>(), 0.011);
+  EXPECT_DOUBLE_EQ(j["steps"][0]["realized_erlangs"].get<double>(), 15.3 * 1.01);
   EXPECT_TRUE(j["steps"][1]["setup_p99_seconds"].is_null());
   EXPECT_TRUE(j["steps"][1]["blocking_upper"].is_null());
   EXPECT_EQ(j["answers"]["crossing_after_step"], 1);

@@ -5,26 +5,41 @@
 // The plan. Each step offers one load E in Erlangs as calls at E / mean hold per second,
 // first for a warm-up (by default 5 mean holds, at least 100 ms: long enough for the far
 // end to settle from the previous step's state) and then for a measurement window long
-// enough that the blocking ratio's confidence interval has the asked half-width: the calls
-// CallsForIntervalWidth(B(E, C), w) with w = precision x B(E, C), floored at
-// min_half_width, at least min_calls, the window capped at max_window. A fixed number of
-// calls or a fixed window per step may be asked instead. Steps run one after the other in
-// one open-loop run (the engine's stages), in ascending load.
+// enough that the blocking ratio's confidence interval (capacity_interval.h) has the asked
+// half-width: the calls CallsForBatchInterval(B(E, C), w, ..., kMaxBatches,
+// BlockingDesignEffect(E, C)) with w = precision x B(E, C), floored at min_half_width, at
+// least min_calls, the window at least kMaxBatches x kMinBatchHolds mean holds (batches
+// long compared with a busy period) and capped at max_window. A fixed number of calls or a
+// fixed window per step may be asked instead (its batches: BatchesForWindow). Steps run one
+// after the other in one open-loop run (the engine's stages), in ascending load.
 //
 // The measurement. A call belongs to the step whose window holds its arrival time
 // (CycleRecord::due - RunInfo::start, the same for a call dropped at origin); calls arriving
 // during a warm-up are not counted. Per step: calls dialed, blocked (BUSY), connected,
 // failed (any other result) and dropped at origin; the blocking ratio blocked / dialed
-// with Wilson's interval; the time a far-end port is held per connected call as the dialer
-// sees it (from the start of the dial to the hang-up's confirmation: setup + hold +
-// clearing), or, when the far end reports its own calls (the simulator does, through
-// AddFarEndCall), the time each call really held a port; from it the load the far end was
-// actually offered, dialed per second x mean occupancy, and Erlang B at that load; the
-// carried load; dial p50/p99. The far end's own account is exact where the dialer's is an
-// upper bound, longer by the hang-up's confirmation and by any time the dialer's machine
-// was slow to read it (a busy machine would otherwise make Erlang B look too high). Erlang B depends on
-// the holding time only through its mean, so a sweep with short holds on the simulator
-// gives the blocking that real holds would give at the same load, in far less time.
+// with its batch-means interval (capacity_interval.h: the window's calls in the plan's
+// batches by arrival time) and, for comparison, Wilson's; the time a far-end port is held
+// per connected call as the dialer sees it (from the start of the dial to the hang-up's
+// confirmation: setup + hold + clearing), or, when the far end reports its own calls (the
+// simulator does, through AddFarEndCall), the time each call really held a port. The far
+// end's own account is exact where the dialer's is an upper bound, longer by the hang-up's
+// confirmation and by any time the dialer's machine was slow to read it (a busy machine
+// would otherwise make Erlang B look too high).
+//
+// The offered load Erlang B is taken at is the step's arrival rate (the plan's, times the
+// share of the window's calls not dropped at origin) times the mean port time, estimated
+// as the hold distribution's mean plus the mean of (port time - drawn hold) of the calls
+// (CycleRecord::hold; when the records carry no drawn hold, the calls' own mean port
+// time). Not the window's own count and drawn holds: those scatter (a Poisson count, a
+// sample of holds), and a window that happens to get more calls or longer holds also
+// blocks more, so Erlang B at the realized load would follow the measured blocking and
+// sit inside its interval more often than the confidence says. The realized load is
+// reported too. Also: the carried load; dial p50/p99 and the start lag p99, from
+// constant-size histograms (within 0.05%) frozen when the step is complete.
+//
+// Erlang B depends on the holding time only through its mean, so a sweep with short holds
+// on the simulator gives the blocking that real holds would give at the same load, in far
+// less time.
 //
 // Thread safety: a RunObserver, fed by the engine's one collector thread; Steps() from that
 // thread or once the run is over. Errors: PlanSweep throws std::invalid_argument for bad
@@ -36,6 +51,8 @@
 #include <optional>
 #include <vector>
 
+#include "dialsoak/analysis/capacity_interval.h"
+#include "dialsoak/histogram/latency_histogram.h"
 #include "dialsoak/observer/run_observer.h"
 
 namespace dialsoak::analysis {
@@ -67,6 +84,8 @@ struct StepPlan {
   std::chrono::nanoseconds window{0};  // measured after the warm-up
   std::int64_t planned_calls = 0;      // rate x window
   bool window_capped = false;          // max_window cut it: the interval will be wider
+  int batches = kMaxBatches;           // of the window, for the blocking's interval
+  double design_effect = 1;            // Erlang's, at erlangs: what the plan assumed
 
   std::chrono::nanoseconds window_start() const { return start + warmup; }
   std::chrono::nanoseconds end() const { return start + warmup + window; }
@@ -108,14 +127,21 @@ class CapacitySweep final : public RunObserver {
   struct Tally {
     std::int64_t dialed = 0, blocked = 0, connected = 0, failed = 0, dropped = 0;
     double occupancy_seconds = 0;  // of the connected calls, as the dialer saw them
+    std::int64_t drawn_holds = 0;  // connected calls whose record carries the drawn hold
+    double drawn_hold_seconds = 0;
     std::int64_t far_end_held = 0;  // calls the far end reported holding a port
     double far_end_port_seconds = 0;
-    std::vector<std::int64_t> dial_ns;
-    std::vector<std::int64_t> lag_ns;  // every dialed call's start lag
+    std::vector<BlockingBatch> batches;  // the window's calls by arrival time
+    histogram::LatencyHistogram dial;    // connected calls' dial latency
+    histogram::LatencyHistogram lag;     // every dialed call's start lag
+    // The percentiles, kept when the step is complete (its histograms then released).
+    bool frozen = false;
+    std::optional<double> dial_p50, dial_p99, lag_p99;
     bool forwarded_complete = false;
   };
   std::optional<std::size_t> StepAt(std::chrono::nanoseconds offset) const;
   CapacityStep Build(std::size_t i, std::chrono::nanoseconds now) const;
+  void Freeze(Tally& t);
   void Send(const CapacityStep& step);
 
   std::vector<StepPlan> plan_;

@@ -57,7 +57,9 @@ class Engine {
   void SetPerCycleProbe(ProbeFactory make) { per_cycle_probe_ = std::move(make); }
 
   RunEnd Run(RunInfo info);
-  void RequestStop();
+  // `signal`: the stop signal that asked (SIGINT, SIGTERM), kept as RunEnd::signal; 0 for
+  // none. The first request's is kept.
+  void RequestStop(int signal = 0);
 
   std::int64_t cycles_done() const;
   // How many lines are in each state now (index by LineState).
@@ -92,6 +94,7 @@ class Engine {
   std::atomic<std::int64_t> cycles_done_{0};
   std::atomic<std::int64_t> sample_mark_{0};
   SamplePacer pacer_;  // the collector's
+  std::atomic<int> stop_signal_{0};
 };
 
 }  // namespace dialsoak::engine

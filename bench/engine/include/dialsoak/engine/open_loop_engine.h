@@ -72,7 +72,9 @@ class OpenLoopEngine {
   void AddProbe(std::unique_ptr<probes::ProcessProbe> probe);
 
   RunEnd Run(RunInfo info);
-  void RequestStop();
+  // `signal`: the stop signal that asked (SIGINT, SIGTERM), kept as RunEnd::signal; 0 for
+  // none. The first request's is kept.
+  void RequestStop(int signal = 0);
 
   std::int64_t calls_done() const;  // dialed calls finished (hung up), any result
   std::int64_t calls_dropped() const { return dropped_.load(std::memory_order_relaxed); }
@@ -119,6 +121,7 @@ class OpenLoopEngine {
   std::atomic<bool> interrupted_{false};
   std::atomic<std::int64_t> calls_done_{0};  // by all lines
   SamplePacer pacer_;                        // the collector's
+  std::atomic<int> stop_signal_{0};
   Clock::time_point start_{};
   Clock::time_point last_finish_{};
   std::thread dispatcher_;

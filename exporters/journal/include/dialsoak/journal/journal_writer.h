@@ -8,7 +8,7 @@
 // deltas); the histograms go in when the journal is within its budget for them
 // (kHistogramBytesPerSecond, after a first kHistogramBurstBytes) and otherwise wait for a
 // later tick, so a wide latency spread cannot blow it. Probe samples are written as they
-// come up to a burst of kProbeBurst a process, then kProbesPerSecond (the baseline and end
+// come up to a burst of kProbeBurst a process (a short one-line run's sample around every cycle, the KB check, fits whole), then kProbesPerSecond (the baseline and end
 // samples always). Per-cycle records are opt-in (JournalOptions::cycles), and stop at
 // cycles_limit_bytes, said once on the log and in cycles_capped().
 //
@@ -51,7 +51,7 @@ inline constexpr auto kTickRecordInterval = std::chrono::seconds(1);
 inline constexpr std::int64_t kHistogramBytesPerSecond = 6 * 1024;
 inline constexpr std::int64_t kHistogramBurstBytes = 256 * 1024;
 inline constexpr double kProbesPerSecond = 10;
-inline constexpr double kProbeBurst = 300;
+inline constexpr double kProbeBurst = 3000;
 inline constexpr std::size_t kTickFailures = 10;  // distinct failure texts a tick lists
 
 struct JournalOptions {

@@ -20,10 +20,12 @@
 // suites would add nothing to either view but more totals to keep consistent.
 //
 // Test cases:
-//   - the calls check, "failed calls <= N%" (N = --max-failures): failed calls are dials
-//     that did not CONNECT plus failed hang-ups, as for exit code 1. A <failure> when
-//     failed > 0 and above N percent; an <error> when the run failed to set up
-//     (StopReason::Failed); <skipped> when no call was made.
+//   - the calls check, "failed calls <= N%" (N = --max-failures): failed calls as for exit
+//     code 1 (Summary::FailedCalls: dials that did not CONNECT, calls dropped during the
+//     hold, failed hang-ups and open-loop arrivals dropped at origin), as a percent of the
+//     calls (dials + dropped at origin). A <failure> when failed > 0 and above N percent;
+//     an <error> when the run failed to set up (StopReason::Failed); <skipped> when no call
+//     was made.
 //   - one per ThresholdCheck, named by its expression: a <failure> when it did not pass
 //     (type "threshold_breached", or "no_value" when there was nothing to measure).
 //   - one per LeakCheck, classname "dialsoak.leaks.<process>" (dots in the process name
@@ -61,7 +63,9 @@ struct JUnitInput {
   // The calls check: failed calls against --max-failures.
   double max_failures_percent = 0;
   int exit_code = 0;
-  std::string exit_meaning;  // "failed calls (or hang-ups) above --max-failures"
+  // The exit line's text: what decided the code, with the figure, e.g. "8.90 % of calls
+  // failed (BUSY 89), over --max-failures 0 %" (bench/cli/exit_reason.h).
+  std::string exit_meaning;
   std::string hostname;      // the testsuite's hostname attribute; omitted when empty
 };
 

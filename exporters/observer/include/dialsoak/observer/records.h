@@ -40,6 +40,9 @@ struct CycleRecord {
   // worker). Part of dial_latency, never hidden from it.
   std::chrono::nanoseconds start_lag{};
   std::chrono::nanoseconds held{};            // connected: dial result -> hang-up start
+  // The hold the schedule drew for the call (its hold distribution's draw): held is how
+  // long it lasted, a little longer (the hold ends at a wake-up) or shorter (dropped).
+  std::chrono::nanoseconds hold{};
   // The call ended by itself while held (the far end dropped it: NO CARRIER; the device
   // was lost), before the hold was over; drop_detail says how. Then no hang-up was needed.
   bool dropped = false;
@@ -95,21 +98,35 @@ struct CapacityStep {
   // a connected call, dial start to the hang-up's confirmation (an upper bound).
   double mean_occupancy_seconds = 0;
   bool occupancy_from_far_end = false;
-  // Measured: dialed per second x mean occupancy, the traffic the far end was offered;
-  // carried: the port time of the connected calls per second of window.
+  // Offered: the step's arrival rate (the schedule's, less the share dropped at origin)
+  // x the mean port time (the hold distribution's mean plus the set-up and clearing
+  // measured per call), the traffic the far end was offered; realized: dialed per second
+  // x the calls' own mean port time, which scatters with the window's Poisson count and
+  // drawn holds, and with its blocking; carried: the port time of the connected calls per
+  // second of window.
   double offered_erlangs = 0;
+  double realized_erlangs = 0;
   double carried_erlangs = 0;
-  // blocked / dialed, with its Wilson interval at `confidence`.
+  // blocked / dialed, with its interval at `confidence` from batch means over `batches`
+  // consecutive parts of the window (blocked calls come in bursts; see
+  // bench/analysis/.../capacity_interval.h): design_effect is the variance over the
+  // binomial one it used (at least 1); wilson_* is the binomial (independent calls)
+  // interval, for comparison.
   double blocking = 0, blocking_lower = 0, blocking_upper = 1;
   double confidence = 0.95;
+  int batches = 0;
+  double design_effect = 1;
+  double wilson_lower = 0, wilson_upper = 1;
   double erlang_b = 0;          // B(offered_erlangs, ports)
   bool agrees = false;          // erlang_b within [blocking_lower, blocking_upper]
   // Call setup time: the dial latency of the window's connected calls (nearest rank; a
   // BUSY comes back at once and would hide it); unset without a connected call.
   std::optional<double> dial_p50_seconds, dial_p99_seconds;
   // How late the dials began (p99 of the window's start lags), and whether the schedule
-  // was kept: that p99 within the mean hold. A machine too loaded to keep it clumps the
-  // calls it meant to spread, and clumped calls block more than Erlang B's Poisson ones.
+  // was kept: that p99 within the mean hold, and at most 1% of the window's calls dropped
+  // at origin (no idle line: the dialing side stalled). A machine too loaded to keep it
+  // clumps the calls it meant to spread, and clumped calls block more than Erlang B's
+  // Poisson ones.
   std::optional<double> start_lag_p99_seconds;
   bool schedule_kept = true;
 };
@@ -185,7 +202,8 @@ using LineStateCounts = std::array<int, kLineStateCount>;  // indexed by LineSta
 
 // The live leak estimate of one watched process and one resource ("handles", "threads",
 // "resident_memory"), from a sliding window of its samples (bench/analysis/leak_watch.h):
-// what dialsoak_leak_handles_per_cycle and dialsoak_leak_suspected show while a run goes.
+// what the dialsoak_leak_*_per_cycle slopes (handles, threads, resident memory bytes) and
+// dialsoak_leak_suspected show while a run goes.
 struct LeakEstimate {
   std::string process;
   std::string resource;
@@ -264,6 +282,9 @@ struct RunEnd {
   std::int64_t cycles_done = 0;
   std::string message;                    // what went wrong, for Failed
   std::int64_t dropped = 0;               // open loop: calls dropped at origin
+  // Interrupted: the signal that asked for the stop (SIGINT 2, SIGTERM 15), so that a
+  // report rebuilt from the journal exits as the run did; 0 when none is known.
+  int signal = 0;
 };
 
 }  // namespace dialsoak

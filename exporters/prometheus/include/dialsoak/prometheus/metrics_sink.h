@@ -51,8 +51,11 @@ class MetricsSink final : public RunObserver {
   void OnDropped(const DroppedCall& d) override;
   void OnProbe(const ProbeSample& s) override;
   void OnLineStates(const LineStateCounts& counts) override;
-  // dialsoak_leak_handles_per_cycle and dialsoak_leak_suspected{process,resource}; each
-  // pair of series is created at its first estimate.
+  // The slope in its resource's unit, dialsoak_leak_handles_per_cycle{process},
+  // dialsoak_leak_threads_per_cycle{process} or
+  // dialsoak_leak_resident_memory_bytes_per_cycle{process}, and
+  // dialsoak_leak_suspected{process,resource}; each pair of series is created at its
+  // first estimate (a resource of another name gets the suspicion only).
   void OnLeakEstimate(const LeakEstimate& e) override;
   // Open loop: dialsoak_offered_load_erlangs and dialsoak_offered_calls_per_second, created
   // at the first estimate (a closed-loop run offers no load of its own, so has neither).
@@ -84,10 +87,12 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& baseline_resident_;
   std::map<std::string, ProcessGauges> processes_;
   struct LeakGauges {
-    prometheus::Gauge* per_cycle;
+    prometheus::Gauge* per_cycle;  // null for a resource without a family of its own
     prometheus::Gauge* suspected;
   };
-  prometheus::Family<prometheus::Gauge>& leak_per_cycle_;
+  prometheus::Family<prometheus::Gauge>& leak_handles_;
+  prometheus::Family<prometheus::Gauge>& leak_threads_;
+  prometheus::Family<prometheus::Gauge>& leak_resident_;
   prometheus::Family<prometheus::Gauge>& leak_suspected_;
   std::map<std::pair<std::string, std::string>, LeakGauges> leaks_;  // by (process, resource)
   std::array<prometheus::Gauge*, kLineStateCount> lines_{};
