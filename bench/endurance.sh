@@ -49,9 +49,11 @@ for lines in "${lines_list[@]}"; do
     [ -n "$cycles" ] || cycles=$last_cycles
     bytes=$(stat -c %s "$run/journal.jsonl")
     awk -v e="$elapsed" -v c="$cycles" -v last="$last_cycles" -v step="$step" -v rss="$rss_kib" \
-      -v b="$bytes" 'BEGIN { printf "| %d:%02d | %d | %d | %s | %.2f |\n", e / 60, e % 60, c,
-                             (c - last) / step, rss > 0 ? sprintf("%.1f", rss / 1024) : "(ended)",
-                             b / 1e6 }'
+      -v b="$bytes" 'BEGIN {
+        r = "(ended)"
+        if (rss > 0) r = sprintf("%.1f", rss / 1024)
+        printf "| %d:%02d | %d | %d | %s | %.2f |\n", e / 60, e % 60, c, (c - last) / step, r, b / 1e6
+      }'
     last_cycles=$cycles
   done
   code=0
