@@ -62,18 +62,33 @@ check_agreement() {
     '([.steps[].blocked] | add) <= .simulator.blocked and .simulator.blocked == .simulator.busy'
 }
 
+# theory_run NAME ARGS...: a sweep for the theory check, run again (up to 3 times in all)
+# when the sweep says a step did not keep its schedule: then the machine was measured, not
+# the far end (a 2-core virtual machine wakes a sleeper up to milliseconds late now and
+# then, against holds of 10 to 20 ms), and the comparison needs a schedule kept.
+theory_run() {
+  local name=$1 try
+  shift
+  for try in 1 2 3; do
+    dialsoak_run "$name" 70 "$@" --report "$R/$name.json"
+    jq -e 'all(.steps[]; .schedule_kept)' "$R/$name.json" >/dev/null 2>&1 && return
+    e2e_log "$name: try $try did not keep the schedule (start lag p99" \
+      "$(jq -c '[.steps[].start_lag_p99_seconds]' "$R/$name.json" 2>/dev/null)); again"
+  done
+}
+
 # 1. Theory, at four points.
 theory=(--confidence 0.999 --expect-erlang-b --charts none)
-dialsoak_run c2 40 "${common[@]}" "${theory[@]}" --ports 2 --load 0.381 --hold-dist exp:5ms \
-  --step-calls 1500 --report "$R/c2.json"
+theory_run c2 "${common[@]}" "${theory[@]}" --ports 2 --load 0.381 --hold-dist exp:10ms \
+  --step-calls 1500
 check_agreement c2 2 1
 assert_exit c2 0 "2 ports at 5%: see the steps above"
-dialsoak_run c5 40 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --hold-dist exp:10ms \
-  --step-calls 2000 --report "$R/c5.json"
+theory_run c5 "${common[@]}" "${theory[@]}" --ports 5 --load 1.361,2.219 --hold-dist exp:10ms \
+  --step-calls 2000
 check_agreement c5 5 4
 assert_exit c5 0 "5 ports at 1% and 5%"
-dialsoak_run c24 40 "${common[@]}" "${theory[@]}" --ports 24 --load 15.3 --hold-dist exp:20ms \
-  --step-calls 10000 --report "$R/c24.json"
+theory_run c24 "${common[@]}" "${theory[@]}" --ports 24 --load 15.3 --hold-dist exp:20ms \
+  --step-calls 10000
 check_agreement c24 24 22
 assert_exit c24 0 "24 ports at 1%"
 

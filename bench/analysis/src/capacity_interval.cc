@@ -150,10 +150,11 @@ BlockingInterval BatchMeansInterval(const std::vector<BlockingBatch>& batches, d
     const double variance = k / (k - 1.0) * squares / (n * n);
     out.measured_design_effect = variance / (p * (1 - p) / n);
   }
-  out.design_effect = std::max(1.0, out.measured_design_effect);
-  // One burst or none: the batches cannot show the bursts; the model's, at least.
-  if (bursts < kMinBurstBatches)
-    out.design_effect = std::max(out.design_effect, model_design_effect);
+  // Pooled with the model's, weighed as kModelBatches batches: a few bursts say little.
+  const double nu = std::clamp(bursts - 1, 0, std::max(0, k - 1));
+  out.design_effect =
+      std::max(1.0, (nu * out.measured_design_effect + kModelBatches * model_design_effect) /
+                        (nu + kModelBatches));
   // Wilson's score interval at the effective number of calls.
   const double m = n / out.design_effect;
   const double q2 = out.quantile * out.quantile;

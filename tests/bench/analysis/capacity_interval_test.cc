@@ -147,20 +147,23 @@ TEST(BatchMeansIntervalTest, ZeroBlockedDoesNotCollapse) {
   EXPECT_NEAR(bursty.upper, t * t * 3.3 / (3000 + t * t * 3.3), 1e-12);
 }
 
-TEST(BatchMeansIntervalTest, FewBurstsTakeTheModelsDesignEffectManyTheirOwn) {
-  // Two bursts of 3 in 3000 calls: measured 2.9 or so, the model's 4 wins.
+TEST(BatchMeansIntervalTest, PoolsTheMeasuredDesignEffectWithTheModelsByTheBursts) {
+  // Two bursts of 3 in 3000 calls: one batch's worth of evidence against the model's ten.
   std::vector<BlockingBatch> few(30, BlockingBatch{100, 0});
   few[3].blocked = few[20].blocked = 3;
   const BlockingInterval f = BatchMeansInterval(few, 0.95, 4);
-  EXPECT_LT(f.measured_design_effect, 4);
-  EXPECT_DOUBLE_EQ(f.design_effect, 4);
+  EXPECT_NEAR(f.design_effect,
+              (1 * f.measured_design_effect + kModelBatches * 4) / (1 + kModelBatches), 1e-12);
+  EXPECT_GT(f.design_effect, 3.5) << "mostly the model's";
   EXPECT_GT(BatchMeansInterval(few, 0.95, 4).upper, BatchMeansInterval(few, 0.95, 1).upper);
-  // Blocked calls in 10 batches: the batches measure the bursts; the model is not used.
-  std::vector<BlockingBatch> many(30, BlockingBatch{100, 0});
-  for (std::size_t j = 0; j < 30; j += 3) many[j].blocked = 2;
-  const BlockingInterval m = BatchMeansInterval(many, 0.95, 4);
-  EXPECT_DOUBLE_EQ(m.design_effect, std::max(1.0, m.measured_design_effect));
-  EXPECT_LT(m.design_effect, 4);
+  // Blocked calls in every batch: 29 batches' worth, the measurement weighs most.
+  std::vector<BlockingBatch> many(30, BlockingBatch{100, 1});
+  for (std::size_t j = 0; j < 30; j += 3) many[j].blocked = 9;
+  const BlockingInterval m = BatchMeansInterval(many, 0.95, 1.5);
+  EXPECT_NEAR(m.design_effect,
+              (29 * m.measured_design_effect + kModelBatches * 1.5) / (29 + kModelBatches), 1e-12);
+  EXPECT_GT(m.measured_design_effect, 4);
+  EXPECT_GT(m.design_effect, 3.4);
 }
 
 TEST(BatchMeansIntervalTest, EvenBlockingIsWilsonsIntervalWithTheTQuantile) {
@@ -186,15 +189,20 @@ TEST(BatchMeansIntervalTest, BurstsWidenItByTheMeasuredDesignEffect) {
   // V = 30/29 (3 x 27^2 + 27 x 3^2) / 3000^2; binomial 0.03 x 0.97 / 3000.
   const double v = 30.0 / 29 * (3 * 27.0 * 27 + 27 * 9.0) / (3000.0 * 3000);
   EXPECT_NEAR(b.measured_design_effect, v / (0.03 * 0.97 / 3000), 1e-9);
-  EXPECT_GT(b.design_effect, 20);
-  EXPECT_NEAR((b.upper - b.lower) / (even.upper - even.lower), std::sqrt(b.design_effect), 1.0);
+  EXPECT_GT(b.measured_design_effect, 25);
+  // Three bursts: two batches' worth, pooled with independent calls' 1 (no model given).
+  EXPECT_NEAR(b.design_effect, (2 * b.measured_design_effect + kModelBatches) / (2 + kModelBatches),
+              1e-12);
+  EXPECT_NEAR((b.upper - b.lower) / (even.upper - even.lower), std::sqrt(b.design_effect), 0.3);
   // With many blocked calls it is the batch-means t interval, p -+ t sqrt(V), nearly:
   // 30 batches of 1000 calls, 20 or 40 blocked in turn.
   std::vector<BlockingBatch> many(30, BlockingBatch{1000, 20});
   for (std::size_t j = 0; j < many.size(); j += 2) many[j].blocked = 40;
-  const BlockingInterval m = BatchMeansInterval(many, 0.95);
   const double vm = 30.0 / 29 * 30 * 100.0 / (30000.0 * 30000);
-  EXPECT_NEAR(m.measured_design_effect, vm / (0.03 * 0.97 / 30000), 1e-9);
+  const double dm = vm / (0.03 * 0.97 / 30000);
+  const BlockingInterval m = BatchMeansInterval(many, 0.95, dm);  // the model agrees
+  EXPECT_NEAR(m.measured_design_effect, dm, 1e-9);
+  EXPECT_NEAR(m.design_effect, dm, 1e-9);
   EXPECT_NEAR((m.upper - m.lower) / 2, m.quantile * std::sqrt(vm),
               0.01 * m.quantile * std::sqrt(vm));
   EXPECT_GT(m.upper - m.estimate, m.estimate - m.lower) << "a little asymmetric, like Wilson's";
@@ -202,13 +210,17 @@ TEST(BatchMeansIntervalTest, BurstsWidenItByTheMeasuredDesignEffect) {
 
 // Coverage on correlated Bernoulli data with a known ratio: calls blocked in runs (a
 // two-state Markov chain: blocked after blocked with 0.6, after a free call with 0.01),
-// p = 0.01 / (1 - 0.6 + 0.01) = 2.44%, design effect (1 + 0.59) / (1 - 0.59) = 3.9.
+// p = 0.01 / (1 - 0.6 + 0.01) = 2.44%, design effect (1 + 0.59) / (1 - 0.59) = 3.9. The
+// batches measure it; pooled with a model that knows it, the coverage is nominal; pooled
+// with one that takes the calls for independent (a far end burstier than its model), a
+// little less.
 TEST(BatchMeansIntervalTest, CoversCorrelatedBernoulliAtTheNominalLevel) {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0, 1);
   const double a = 0.6, b = 0.01, p = b / (1 - a + b);
   constexpr int kReps = 1000, kCalls = 6000, kBatches = 30;
-  int covered = 0, wilson = 0;
+  const double deff = (1 + (a - b)) / (1 - (a - b));
+  int covered = 0, binomial_model = 0, wilson = 0;
   for (int r = 0; r < kReps; ++r) {
     std::vector<BlockingBatch> batches(kBatches);
     bool blocked = u(rng) < p;
@@ -218,13 +230,16 @@ TEST(BatchMeansIntervalTest, CoversCorrelatedBernoulliAtTheNominalLevel) {
       ++batch.dialed;
       batch.blocked += blocked ? 1 : 0;
     }
-    const BlockingInterval i = BatchMeansInterval(batches, 0.95);
+    const BlockingInterval i = BatchMeansInterval(batches, 0.95, deff);
     covered += i.lower <= p && p <= i.upper ? 1 : 0;
+    const BlockingInterval m = BatchMeansInterval(batches, 0.95, 1);
+    binomial_model += m.lower <= p && p <= m.upper ? 1 : 0;
     const ProportionInterval w = WilsonInterval(Blocked(batches), kCalls, 0.95);
     wilson += w.lower <= p && p <= w.upper ? 1 : 0;
   }
   // 1000 replications: the coverage's own sd is 0.7 points at 95%.
   EXPECT_NEAR(covered / double(kReps), 0.95, 0.025);
+  EXPECT_NEAR(binomial_model / double(kReps), 0.92, 0.025);
   EXPECT_LT(wilson / double(kReps), 0.80) << "the binomial interval is too narrow here";
 }
 

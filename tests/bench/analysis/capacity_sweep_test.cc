@@ -196,7 +196,9 @@ TEST(CapacitySweepTest, CountsOnlyTheWindowAndMeasuresTheFarEndsLoad) {
   EXPECT_DOUBLE_EQ(s.blocking_lower, b.lower);
   EXPECT_DOUBLE_EQ(s.blocking_upper, b.upper);
   EXPECT_DOUBLE_EQ(s.design_effect, b.design_effect);
-  EXPECT_GT(s.design_effect, 4) << "five BUSYs in a row";
+  // Five BUSYs in a row are one burst: too few to measure burstiness by, so it is mostly
+  // what Erlang's model expects at this light load (next to nothing).
+  EXPECT_NEAR(s.design_effect, BlockingDesignEffect(s.offered_erlangs, 10), 1e-6);
   const ProportionInterval w = WilsonInterval(5, 106, 0.95);
   EXPECT_DOUBLE_EQ(s.wilson_lower, w.lower);
   EXPECT_DOUBLE_EQ(s.wilson_upper, w.upper);

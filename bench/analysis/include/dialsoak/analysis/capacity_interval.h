@@ -15,17 +15,20 @@
 // kMaxBatches, each at least kMinBatchHolds mean holds long, so that a batch is long
 // compared with a busy period and batches are nearly independent). The blocking ratio is
 // the ratio estimator p = sum b_j / sum n_j (b_j blocked of n_j calls in batch j) and its
-// variance the batch (cluster) variance V = k/(k-1) sum (b_j - p n_j)^2 / n^2. The
-// measured design effect is V / (p(1-p)/n), taken at least 1 (blocking is never less
-// correlated than independent calls; below 1 it is the noise of a few blocked calls), and
-// the interval is Wilson's score interval for p at the effective number of calls
-// n / design effect, with the Student t quantile of k-1 degrees of freedom in place of the
-// normal one (Korn and Graubard, Survey Methodology 24(2), 1998). When fewer than
-// kMinBurstBatches batches hold a blocked call, the batches cannot show how bursty the
-// blocking is (one burst or none), and the design effect is at least the one Erlang's
-// model gives at the step's load (BlockingDesignEffect, passed in): a step at 0.1% that
-// saw no blocked call is far likelier than independent calls would make it. So:
-//   - with many blocked calls it is the batch-means t interval, widened by the bursts;
+// variance the batch (cluster) variance V = k/(k-1) sum (b_j - p n_j)^2 / n^2, and the
+// measured design effect d = V / (p(1-p)/n). A variance from a few bursts is itself
+// uncertain (at 0.1% a window's blocked calls come in one burst or none, and a burst makes
+// an empty window far likelier than independent calls would), so the design effect used
+// pools the measured one with the one Erlang's model gives at the step's load
+// (BlockingDesignEffect, passed in), as if the model were kModelBatches batches' worth of
+// evidence: D = (nu d + kModelBatches D_model) / (nu + kModelBatches), nu = the batches
+// with a blocked call less one (at most k - 1), and at least 1 (blocking is never less
+// correlated than independent calls). The interval is Wilson's score interval for p at
+// the effective number of calls n / D, with the Student t quantile of k-1 degrees of
+// freedom in place of the normal one (Korn and Graubard, Survey Methodology 24(2), 1998).
+// So:
+//   - with many blocked calls it is about the batch-means t interval, widened by the
+//     bursts the batches measured;
 //   - with few or none (most batches empty) it is Wilson's interval widened by the bursts
 //     Erlang's model expects: at 0 blocked of n it is [0, t^2 D / (n + t^2 D)], not [0, 0];
 //   - it is never narrower than Wilson's, stays inside [0, 1] and is asymmetric where the
@@ -49,7 +52,7 @@ namespace dialsoak::analysis {
 inline constexpr int kMaxBatches = 30;       // batches of a step's window
 inline constexpr int kMinBatches = 10;       // when the window is short (fewer are shorter)
 inline constexpr double kMinBatchHolds = 5;  // mean holds a batch should last at least
-inline constexpr int kMinBurstBatches = 5;   // batches with a blocked call to measure bursts
+inline constexpr double kModelBatches = 10;  // the model's design effect's weight, in batches
 
 // The t quantile t with P(|T| <= t) = confidence for T ~ Student(df), df >= 1 (df = 1:
 // 12.706 at 95%; df = 29: 2.045; the normal's 1.960 as df grows).
@@ -76,8 +79,8 @@ struct BlockingInterval {
   double lower = 0;
   double upper = 1;
   // Measured variance over the binomial one (1 when it cannot be measured: fewer than two
-  // batches with calls, none blocked or all); design_effect is what the interval used
-  // (at least 1).
+  // batches with calls, none blocked or all); design_effect is what the interval used,
+  // pooled with the model's (at least 1).
   double measured_design_effect = 1;
   double design_effect = 1;
   int batches = 0;      // batches with calls
@@ -86,8 +89,8 @@ struct BlockingInterval {
 
 // The interval of the ratio sum blocked / sum dialed over the batches (empty ones are
 // left out) at `confidence`. No call: estimate 0 and [0, 1]. model_design_effect (>= 1):
-// the design effect to assume at least when fewer than kMinBurstBatches batches hold a
-// blocked call (the sweep: BlockingDesignEffect at the step's offered load).
+// the design effect the measured one is pooled with (the sweep: BlockingDesignEffect at
+// the step's offered load; 1: independent calls).
 BlockingInterval BatchMeansInterval(const std::vector<BlockingBatch>& batches,
                                     double confidence = 0.95, double model_design_effect = 1);
 
