@@ -35,7 +35,7 @@ constexpr std::string_view kTopKeys[] = {
     "watch_name",
     "report",       "quiet",    "max_failures",    "listen",   "linger",   "per_line_metrics",
     "push",         "defaults", "modems",
-    "allow_leaks",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
+    "allow_leaks",  "allow_restarts",  "settle",   "leak_window",     "leak_confidence", "charts", "thresholds",
     "junit",        "rate",     "stages",          "arrivals",        "hold_dist",
     "ports",        "pools",    "capacity",        "out",    "sim_faults",
     "journal",      "journal_cycles_limit_mib"};
@@ -340,6 +340,8 @@ class Loader {
       s.per_line_metrics = Bool(v, at);
     } else if (key == "allow_leaks") {
       s.allow_leaks = Bool(v, at);
+    } else if (key == "allow_restarts") {
+      s.allow_restarts = Bool(v, at);
     } else if (key == "settle") {
       s.settle = Duration(v, at, false);
     } else if (key == "leak_window") {

@@ -34,6 +34,7 @@
 //   linger: 30s               # keep /metrics up this long after the run
 //   per_line_metrics: false   # also dialsoak_line_dial_attempts_total{line,result}
 //   allow_leaks: false        # report a leak without failing the run (exit code 5)
+//   allow_restarts: false     # report a watched process's restart without failing (exit code 9)
 //   settle: 1s                # wait after the last hang-up before the end sample
 //   leak_window: 5m           # > 0: span of the live leak estimate
 //   leak_confidence: 0.99     # 0.5..0.9999: level of the leak slope's interval

@@ -25,6 +25,7 @@ const char* ExitMeaning(int code) {
     case kThresholdBreached: return "threshold breached";
     case kJournalFailed: return "the run directory could not be written (journal or report)";
     case kLeakInconclusive: return "leak verdict inconclusive";
+    case kWatchFailed: return "a watched process restarted or was never seen";
     case kInterrupted: return "interrupted by SIGINT";
     case kTerminated: return "stopped by SIGTERM";
     default: return "unknown";

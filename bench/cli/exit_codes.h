@@ -3,6 +3,7 @@
 // Order of precedence, when a finished run has more than one thing to say (the summary,
 // the report and the JUnit file list every check either way):
 //   5 (and 8)  the leak verdict: a leak (unless --allow-leaks), or no verdict to be had
+//   9          a watched process restarted (unless --allow-restarts) or was never seen
 //   6          a --threshold breached
 //   7          the run directory or its journal could not be written
 //   1          failed calls above --max-failures
@@ -27,6 +28,7 @@ enum ExitCode : int {
   kThresholdBreached = 6, // a --threshold was not met
   kJournalFailed = 7,     // the run directory (its journal, or a rebuilt report) could not be written
   kLeakInconclusive = 8,  // a count not back at its baseline, too few samples to judge it
+  kWatchFailed = 9,       // a watched process restarted, or was never seen
   kInterrupted = 130,     // stopped by SIGINT (128 + 2), and no check failed
   kTerminated = 143,      // stopped by SIGTERM (128 + 15), and no check failed
 };

@@ -78,6 +78,19 @@ std::string InconclusiveReason(const report::Summary& s) {
                      More(checks.size() - 1, "inconclusive"));
 }
 
+// "no process named leaker.py was seen in 40 samples", or "pppd restarted: pid 812 -> 901
+// at cycle 5000 (and 1 more restart)".
+std::string WatchReason(const report::Summary& s) {
+  for (const LeakCheck& c : s.leaks) {
+    if (c.not_seen()) return c.reason.substr(0, c.reason.find(" ("));
+  }
+  if (s.restarts.empty()) return ExitMeaning(kWatchFailed);
+  const ProcessRestart& r = s.restarts.front();
+  return fmt::format("{} restarted: pid {} -> {} at cycle {}{}, not allowed without --allow-restarts",
+                     r.process, r.old_pid, r.new_pid, r.seen_again_cycles,
+                     More(s.restarts.size() - 1, s.restarts.size() == 2 ? "restart" : "restarts"));
+}
+
 // "dial_p99 = 1.2 s, limit <= 1 s": the check's message without its verdict.
 std::string ThresholdReason(const report::Summary& s) {
   std::vector<const ThresholdCheck*> breached;
@@ -122,6 +135,8 @@ std::string ExitReason(int code, const report::Summary& summary, const ExitConte
       return InconclusiveReason(summary);
     case kThresholdBreached:
       return ThresholdReason(summary);
+    case kWatchFailed:
+      return WatchReason(summary);
     case kJournalFailed:
       return context.write_error.empty()
                  ? ExitMeaning(code)

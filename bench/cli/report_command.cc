@@ -33,6 +33,7 @@ RunSettings VerdictSettingsOf(const nlohmann::json& config, const RunDir& dir,
     s.charts = config.value("charts", std::string("svg"));
     const nlohmann::json leak = config.value("leak", nlohmann::json::object());
     s.allow_leaks = leak.value("allow_leaks", false);
+    s.allow_restarts = leak.value("allow_restarts", false);
     s.leak_confidence = leak.value("confidence", 0.99);
     s.leak_window = std::chrono::duration_cast<nanoseconds>(
         std::chrono::duration<double>(leak.value("window_seconds", 300.0)));

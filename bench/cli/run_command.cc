@@ -57,7 +57,26 @@ void WriteReports(const RunSettings& s, const RunJournal& journal, const nlohman
 
 }  // namespace
 
+// A --watch-name that several processes answer to would watch one of them (the newest)
+// and maybe miss the one that leaks: refused, with the candidates listed.
+bool WatchNamesAreUnambiguous(const RunSettings& s) {
+  bool ok = true;
+  for (const std::string& name : s.watch_names) {
+    const std::vector<probes::NamedProcess> found = probes::FindProcessesNamed(name);
+    if (found.size() < 2) continue;
+    ok = false;
+    std::string list;
+    for (const probes::NamedProcess& p : found) list += fmt::format("\n  pid {}: {}", p.pid, p.command);
+    spdlog::error("--watch-name {}: {} processes have that name, and one name watches one "
+                  "process; give the one to watch with --watch-pid (repeatable), or start it "
+                  "under a name of its own:{}",
+                  name, found.size(), list);
+  }
+  return ok;
+}
+
 int RunSoak(const RunSettings& s) {
+  if (!WatchNamesAreUnambiguous(s)) return kUsage;
   auto backend = StartBackend(s);
   if (!backend) {
     spdlog::error("{}", backend.error().message);

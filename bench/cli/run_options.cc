@@ -143,7 +143,10 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
         Copy(&RunSettings::watch_pids, watch_pids_))
         ->check(CLI::PositiveNumber);
     Add(run, "--watch-name", watch_names_,
-        "Also sample the process of this name, followed across restarts (repeatable)",
+        "Also sample the process of this name: its /proc/PID/comm (at most 15 bytes) or the "
+        "base name of its argv[0]; a name several processes have is refused. A restart (a "
+        "new pid) starts a new life with its own baseline and fails the run (exit 9) unless "
+        "--allow-restarts; a name never seen fails it too (repeatable)",
         Copy(&RunSettings::watch_names, watch_names_));
   }
   if (is_run) {
@@ -300,6 +303,11 @@ RunOptions::RunOptions(CLI::App& run, Command command) : command_(command) {
     CLI::Option* allow_leaks = run.add_flag(
         "--allow-leaks", allow_leaks_, "Report a leak but do not fail the run with exit code 5");
     given_.push_back({allow_leaks, Copy(&RunSettings::allow_leaks, allow_leaks_)});
+    CLI::Option* allow_restarts = run.add_flag(
+        "--allow-restarts", allow_restarts_,
+        "Report a watched process that restarted (a new pid) but do not fail the run with "
+        "exit code 9");
+    given_.push_back({allow_restarts, Copy(&RunSettings::allow_restarts, allow_restarts_)});
   }
   CLI::Option* quiet = run.add_flag("--quiet,-q", quiet_,
                                     is_run ? "No live status line"

@@ -58,6 +58,7 @@ class RunOptions {
   std::int64_t journal_cycles_limit_mib_ = 0;
   std::vector<std::string> thresholds_;
   bool allow_leaks_ = false;
+  bool allow_restarts_ = false;
   double leak_confidence_ = 0;
   std::vector<std::string> push_labels_;
   bool per_line_metrics_ = false;

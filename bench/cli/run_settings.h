@@ -129,6 +129,7 @@ struct RunSettings {
   std::string hold_dist;                     // a distribution; empty: fixed --hold
   // The leak verdict (bench/analysis/leak_watch.h).
   bool allow_leaks = false;                  // a leak is reported, not exit code 5
+  bool allow_restarts = false;               // a watched process's restart is reported, not exit code 9
   nanoseconds settle = std::chrono::seconds(1);  // after the last hang-up, before the end sample
   nanoseconds leak_window = std::chrono::minutes(5);  // span of the live estimate
   double leak_confidence = 0.99;             // two-sided level of the slope interval

@@ -35,8 +35,11 @@ std::string FileSafe(std::string_view name) {
 // "run.json" -> "run.self.handles.svg", in the report's folder.
 std::string ChartPath(const std::string& report_path, const LeakCheck& c, chart::ChartFormat f) {
   std::filesystem::path p(report_path);
-  const std::string name = fmt::format("{}.{}.{}.{}", p.stem().string(), FileSafe(c.process),
-                                       c.resource, chart::Extension(f));
+  // A restarted process's later lives: each its own chart, named by pid.
+  const std::string process =
+      c.incarnation > 0 ? fmt::format("{}-{}", FileSafe(c.process), c.pid) : FileSafe(c.process);
+  const std::string name = fmt::format("{}.{}.{}.{}", p.stem().string(), process, c.resource,
+                                       chart::Extension(f));
   return (p.parent_path() / name).string();
 }
 
@@ -55,7 +58,7 @@ void DrawChart(const RunSettings& s, const analysis::LeakWatch& watch, LeakCheck
   in.title = fmt::format("{} (pid {}): open handles against dial/hang-up cycles", c.process, c.pid);
   in.subtitle = VerdictLine(c);
   in.y_label = "open handles";
-  for (const analysis::Sample& p : watch.Series(c.process, analysis::Resource::Handles)) {
+  for (const analysis::Sample& p : watch.Series(c.process, analysis::Resource::Handles, c.incarnation)) {
     in.points.push_back({p.cycles, p.count});
   }
   in.baseline = c.baseline;
@@ -85,7 +88,7 @@ void AddVerdicts(const RunSettings& s, const analysis::LeakWatch& watch, report:
   summary.leaks = watch.Checks();
   if (!s.report_path.empty()) {
     for (LeakCheck& c : summary.leaks) {
-      if (c.resource == "handles") DrawChart(s, watch, c);
+      if (c.resource == "handles" && !c.not_seen()) DrawChart(s, watch, c);
     }
   }
   std::vector<analysis::Threshold> thresholds;
@@ -109,6 +112,11 @@ int VerdictExitCode(const RunSettings& s, const report::Summary& summary) {
   const bool inconclusive = std::any_of(summary.leaks.begin(), summary.leaks.end(),
                                         [](const LeakCheck& c) { return c.inconclusive(); });
   if (inconclusive && !s.allow_leaks) return kLeakInconclusive;
+  // A watched process that was never there: nothing was watched. One that restarted: a
+  // daemon that crashed under the soak is a finding.
+  const bool not_seen = std::any_of(summary.leaks.begin(), summary.leaks.end(),
+                                    [](const LeakCheck& c) { return c.not_seen(); });
+  if (not_seen || (!summary.restarts.empty() && !s.allow_restarts)) return kWatchFailed;
   const bool breached = std::any_of(summary.thresholds.begin(), summary.thresholds.end(),
                                     [](const ThresholdCheck& t) { return !t.passed; });
   if (breached) return kThresholdBreached;
@@ -123,6 +131,7 @@ bool WriteJUnitFile(const RunSettings& s, const report::Summary& summary, int ex
   in.leaks = summary.leaks;
   in.thresholds = summary.thresholds;
   in.max_failures_percent = s.max_failures_percent;
+  in.allow_restarts = s.allow_restarts;
   in.exit_code = exit_code;
   in.exit_meaning = exit_reason.empty() ? ExitMeaning(exit_code) : std::string(exit_reason);
   if (auto written = junit::WriteJUnit(s.junit_path, in); !written) {

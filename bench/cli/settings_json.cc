@@ -116,6 +116,7 @@ nlohmann::json SettingsToJson(const RunSettings& s) {
                      {"hold_dist", s.hold_dist.empty() ? nlohmann::json() : nlohmann::json(s.hold_dist)}};
   }
   j["leak"] = {{"allow_leaks", s.allow_leaks},
+               {"allow_restarts", s.allow_restarts},
                {"settle_seconds", Seconds(s.settle)},
                {"window_seconds", Seconds(s.leak_window)},
                {"confidence", s.leak_confidence}};

@@ -16,6 +16,8 @@
 # Usage: dialsoak_exec_test.sh <dialsoak> <modemsim>
 # shellcheck source=dialsoak_lib.sh
 source "$(dirname "$0")/dialsoak_lib.sh"
+# modemsim runs under a name of its own (lib.sh), watched by that name.
+MODEMSIM_NAME=ms$$
 MODEMSIM=${2:?usage: $0 <dialsoak> <modemsim>}
 require_cmd chat pgrep
 readme=$(realpath "$(dirname "$0")/../../README.md")
@@ -35,7 +37,7 @@ awk '/^## The exec backend/ { section = 1; next } /^## / { section = 0 }
 grep -q '^backend: exec$' chat.yaml || fail "no chat-lines.yaml example in the README's exec section"
 # --allow-leaks: under ASan (scripts/test --sanitize) modemsim's resident memory grows with
 # the allocator's quarantine; the handles and threads are what this test judges.
-dialsoak_run chat 120 run --config chat.yaml "${devices[@]}" --watch-name modemsim \
+dialsoak_run chat 120 run --config chat.yaml "${devices[@]}" --watch-name "$MODEMSIM_NAME" \
   --cycles 80 --hold 0s --quiet --charts none --allow-leaks --report chat.json
 assert_exit chat 0 "2,000 chat dials against modemsim should all connect"
 assert_jq "2,000 cycles" chat.json '.cycles == 2000'
@@ -43,8 +45,8 @@ assert_jq "every call CONNECT ($(results chat.json))" chat.json '.outcomes.conne
 assert_jq "every call hung up by DTR" chat.json '.hangups.methods.dtr == 2000 and .hangups.failed == 0'
 assert_jq "the report keeps the dial command" chat.json '.config.line_defaults.dial_cmd[0] == "chat"'
 assert_jq "modemsim watched, its handles and threads flat" chat.json \
-  '[.leaks[] | select(.process == "modemsim" and .resource != "resident_memory")] |
-   length == 2 and all(.verdict == "ok")'
+  "[.leaks[] | select(.process == \"$MODEMSIM_NAME\" and .resource != \"resident_memory\")] |
+   length == 2 and all(.verdict == \"ok\")"
 assert_jq "dialsoak's own handles flat (no child's descriptor kept)" chat.json \
   '[.leaks[] | select(.process == "self" and .resource == "handles")][0].verdict == "ok"'
 e2e_log "chat: $(jq_get chat.json '.cycles_per_second | floor') cycles/s, dial p50 $(jq_get chat.json '.latency_seconds.dial.p50')"
@@ -65,12 +67,12 @@ modemsim_stop
 modemsim_start --ports 4 --inject-leak 1
 dialsoak_run leak 60 run --config chat.yaml --device "$E2E_TMP/links/modem0" \
   --device "$E2E_TMP/links/modem1" --device "$E2E_TMP/links/modem2" \
-  --device "$E2E_TMP/links/modem3" --cycles 25 --hold 0s --quiet --charts none --watch-name modemsim --sample-interval 100ms \
+  --device "$E2E_TMP/links/modem3" --cycles 25 --hold 0s --quiet --charts none --watch-name "$MODEMSIM_NAME" --sample-interval 100ms \
   --report leak.json
 assert_exit leak 5 "modemsim leaks a descriptor per dial"
 assert_jq "modemsim's handles called a leak of about 1 per cycle" leak.json \
-  '[.leaks[] | select(.process == "modemsim" and .resource == "handles")][0] |
-   .verdict == "leak" and .slope_per_1000_cycles > 900 and .slope_per_1000_cycles < 1100'
+  "[.leaks[] | select(.process == \"$MODEMSIM_NAME\" and .resource == \"handles\")][0] |
+   .verdict == \"leak\" and .slope_per_1000_cycles > 900 and .slope_per_1000_cycles < 1100"
 assert_jq "dialsoak's own handles flat" leak.json \
   '[.leaks[] | select(.process == "self" and .resource == "handles")][0].verdict == "ok"'
 modemsim_stop

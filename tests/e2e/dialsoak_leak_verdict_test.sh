@@ -12,7 +12,7 @@
 #   6. live: during a leaking run, /metrics shows dialsoak_leak_suspected{process="self",
 #      resource="handles"} 1 and a slope near 1 per cycle.
 #   7. the other process: modemsim --inject-leak 5:pipe, dialled over its ptys by
-#      --backend serial and watched with --watch-name modemsim: exit 5, the modemsim
+#      --backend serial and watched with --watch-name "$MODEMSIM_NAME": exit 5, the modemsim
 #      handles check is the leak (pipes), dialsoak's own handles are ok.
 # Usage: dialsoak_leak_verdict_test.sh <path to dialsoak> <path to modemsim>
 # shellcheck source=dialsoak_lib.sh
@@ -20,6 +20,7 @@ source "$(dirname "$0")/dialsoak_lib.sh"
 require_cmd curl xmllint
 
 MODEMSIM=${2:?usage: $0 <dialsoak> <modemsim>}
+MODEMSIM_NAME=ms$$  # its own name (lib.sh), watched by that name
 R=$E2E_TMP
 
 # handles_check FILE PROCESS: jq filter selecting PROCESS's handles check.
@@ -111,9 +112,9 @@ stop_pid "$live_pid"
 # 7. A leak in another process: the modem server's.
 modemsim_start --ports 1 --inject-leak 5:pipe
 dialsoak_run serial 40 run --backend serial --device "${PORT[modem0]}" --cycles 400 --think 2ms \
-  --watch-name modemsim --sample-interval 10ms --quiet --report "$R/serial.json"
+  --watch-name "$MODEMSIM_NAME" --sample-interval 10ms --quiet --report "$R/serial.json"
 assert_exit serial 5 "modemsim leaks"
-ms_h=$(handles_check modemsim)
+ms_h=$(handles_check "$MODEMSIM_NAME")
 assert_jq "serial: the modemsim handles check must be the leak" "$R/serial.json" \
   "$ms_h | .verdict == \"leak\" and .slope_per_cycle > 0.15 and .slope_per_cycle < 0.25"
 assert_jq "serial: the leaked kind must be pipe" "$R/serial.json" \

@@ -210,13 +210,21 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # modemsim_start ARGS...: starts modemsim with a link dir in the temp dir, waits (10 s) for
 # "ready", and reads "modemN /dev/pts/X" and "answerN /dev/pts/Y NUMBER" lines into PORT
 # and PORT_NUMBER. The symlinks in the link dir must point at the printed ttys.
+# MODEMSIM_NAME=NAME (at most 15 bytes) runs it under a name of its own, through a symlink,
+# so that `dialsoak --watch-name NAME` finds this test's modemsim and no other test's.
 modemsim_start() {
   mkdir -p "$E2E_TMP/links"
   # A second modemsim of the test: the first one's "ready" must not be read as its own.
   rm -f "$E2E_TMP/modemsim.out"
   PORT=()
+  local program=$MODEMSIM
+  if [ -n "${MODEMSIM_NAME:-}" ]; then
+    mkdir -p "$E2E_TMP/bin"
+    ln -sf "$(readlink -f "$MODEMSIM")" "$E2E_TMP/bin/$MODEMSIM_NAME"
+    program=$E2E_TMP/bin/$MODEMSIM_NAME
+  fi
   spawn modemsim /dev/null "$E2E_TMP/modemsim.out" "$E2E_TMP/modemsim.err" \
-    "$MODEMSIM" --link-dir "$E2E_TMP/links" "$@"
+    "$program" --link-dir "$E2E_TMP/links" "$@"
   MODEMSIM_PID=$SPAWNED_PID
   wait_for "modemsim to print ready" 10 e2e_ready
   local name path number rest

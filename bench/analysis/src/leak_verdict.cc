@@ -84,6 +84,8 @@ std::string_view VerdictName(Verdict v) {
       return "inconclusive";
     case Verdict::Exhausted:
       return "exhausted";
+    case Verdict::NotSeen:
+      return "not_seen";
   }
   return "unknown";
 }

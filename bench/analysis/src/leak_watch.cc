@@ -36,6 +36,17 @@ std::vector<FdKindGrowth> Changed(const std::vector<FdKindChange>& changes) {
   return out;
 }
 
+// What a check says of a process no sample found: a --watch-pid ("pid:1234") or a name.
+std::string NotSeenReason(const std::string& label, std::int64_t samples) {
+  if (label.starts_with("pid:")) {
+    return "process " + label.substr(4) + " was not found in any of " + std::to_string(samples) +
+           " samples";
+  }
+  return "no process named " + label + " was seen in " + std::to_string(samples) +
+         " samples (a name matches a process's /proc/PID/comm, at most 15 bytes, or the base "
+         "name of its argv[0]; a script's name is neither: watch its interpreter by pid)";
+}
+
 }  // namespace
 
 void ThinnedSeries::Add(Sample s) {
@@ -52,10 +63,12 @@ void ThinnedSeries::Add(Sample s) {
 LeakWatch::LeakWatch(LeakWatchOptions options) : options_(std::move(options)) {}
 
 LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
+  const Incarnations::Seen life = incarnations_.Note(s);
   auto [it, added] = index_.try_emplace(s.process, tracked_.size());
-  if (added) {
+  if (added || life.restart) {
     Tracked t;
     t.name = s.process;
+    t.incarnation = life.incarnation;
     for (int r = 0; r < kResources; ++r) t.series.emplace_back(options_.max_points);
     t.window.resize(kResources);
     t.first_suspected.resize(kResources);
@@ -66,6 +79,7 @@ LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
       for (const FdTable& table : pending->second) Keep(t, table);
       pending_fds_.erase(pending);
     }
+    it->second = tracked_.size();
     tracked_.push_back(std::move(t));
   }
   return tracked_[it->second];
@@ -156,6 +170,7 @@ void LeakWatch::OnLeakEstimate(const LeakEstimate& e) {
 void LeakWatch::OnProbe(const ProbeSample& s) {
   Tracked& t = Track(s);
   ++t.samples;
+  t.ever_alive = t.ever_alive || s.alive;
   cycles_done_ = std::max(cycles_done_, s.cycles_done);
   if (!Good(s)) {
     t.last_error = s.alive ? s.error : "process not found";
@@ -248,6 +263,12 @@ LeakCheck LeakWatch::Check(const Tracked& t, Resource r) const {
   c.process = t.name;
   c.pid = t.pid;
   c.resource = std::string(ResourceName(r));
+  c.incarnation = t.incarnation;
+  if (!t.ever_alive && t.name != "self") {
+    c.verdict = std::string(VerdictName(Verdict::NotSeen));
+    c.reason = NotSeenReason(t.name, t.samples);
+    return c;
+  }
   if (!t.baseline || !t.end) {
     c.verdict = std::string(VerdictName(Verdict::InsufficientData));
     c.reason = "no good sample of the process" + (t.last_error.empty() ? "" : ": " + t.last_error);
@@ -321,10 +342,14 @@ std::vector<LeakCheck> LeakWatch::Checks() const {
   return out;
 }
 
-std::vector<Sample> LeakWatch::Series(const std::string& process, Resource resource) const {
-  const auto it = index_.find(process);
-  if (it == index_.end()) return {};
-  return tracked_[it->second].series[static_cast<std::size_t>(resource)].samples();
+std::vector<Sample> LeakWatch::Series(const std::string& process, Resource resource,
+                                      int incarnation) const {
+  for (const Tracked& t : tracked_) {
+    if (t.name == process && t.incarnation == incarnation) {
+      return t.series[static_cast<std::size_t>(resource)].samples();
+    }
+  }
+  return {};
 }
 
 }  // namespace dialsoak::analysis

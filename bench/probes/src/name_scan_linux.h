@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "proc_reader_linux.h"
 
@@ -20,6 +21,9 @@ struct ProcIdentity {
 
 // True when comm (as the kernel keeps it, at most 15 bytes) or argv0_base equals name.
 bool NameMatches(std::string_view name, std::string_view comm, std::string_view argv0_base);
+
+// Every matching process, oldest first (by start time, then pid), with the same rules.
+std::vector<ProcIdentity> FindAllByName(ProcReader& reader, std::string_view name);
 
 // The matching process with the highest start time (then the highest pid), ignoring
 // zombies and kernel threads; nullopt if none, or if /proc cannot be listed.

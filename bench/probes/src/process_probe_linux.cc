@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <utility>
@@ -177,6 +178,22 @@ class NameProbe final : public ProcessProbe {
 };
 
 }  // namespace
+
+std::vector<NamedProcess> FindProcessesNamed(const std::string& name) {
+  ProcReader reader;
+  std::vector<NamedProcess> out;
+  for (const ProcIdentity& p : detail::FindAllByName(reader, name)) {
+    std::string command;
+    std::ifstream cmdline("/proc/" + std::to_string(p.pid) + "/cmdline", std::ios::binary);
+    std::getline(cmdline, command, '\0');  // argv[0], then the rest one by one
+    for (std::string arg; command.size() < 200 && std::getline(cmdline, arg, '\0');) {
+      command += ' ' + arg;
+    }
+    if (command.size() > 200) command.resize(200);
+    out.push_back({p.pid, std::move(command)});
+  }
+  return out;
+}
 
 namespace detail {
 

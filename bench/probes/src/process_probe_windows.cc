@@ -275,7 +275,36 @@ class NameProbe final : public ProcessProbe {
   int pid_ = 0;
 };
 
+std::string Narrow(const std::wstring& w) {
+  if (w.empty()) return {};
+  const int n = WideCharToMultiByte(CP_UTF8, 0, w.data(), static_cast<int>(w.size()), nullptr, 0,
+                                    nullptr, nullptr);
+  std::string s(static_cast<std::size_t>(n), '\0');
+  WideCharToMultiByte(CP_UTF8, 0, w.data(), static_cast<int>(w.size()), s.data(), n, nullptr,
+                      nullptr);
+  return s;
+}
+
 }  // namespace
+
+// The executable's name stands in for the command line (reading another process's needs
+// its memory).
+std::vector<NamedProcess> FindProcessesNamed(const std::string& name) {
+  std::vector<NamedProcess> out;
+  const std::wstring wanted = Lower(Widen(name)), wanted_exe = wanted + L".exe";
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snap == INVALID_HANDLE_VALUE) return out;
+  PROCESSENTRY32W entry{};
+  entry.dwSize = sizeof entry;
+  for (BOOL more = Process32FirstW(snap, &entry); more; more = Process32NextW(snap, &entry)) {
+    const std::wstring exe = Lower(entry.szExeFile);
+    if (exe == wanted || exe == wanted_exe) {
+      out.push_back({static_cast<int>(entry.th32ProcessID), Narrow(entry.szExeFile)});
+    }
+  }
+  CloseHandle(snap);
+  return out;
+}
 
 namespace detail {
 

@@ -152,17 +152,28 @@ void JournalWriter::OnDropped(const DroppedCall& d) {
 
 // A token bucket per process: the burst covers a short run's every sample.
 bool JournalWriter::ProbeAllowed(const ProbeSample& s) {
-  if (s.kind == SampleKind::Baseline || s.kind == SampleKind::End) return true;
   auto [it, added] = probe_budgets_.try_emplace(s.process);
   ProbeBudget& b = it->second;
   if (added) b.at = s.at;
+  const bool changed = added || s.pid != b.pid || s.alive != b.alive;
+  b.pid = s.pid;
+  b.alive = s.alive;
+  if (changed || s.kind == SampleKind::Baseline || s.kind == SampleKind::End) {
+    if (changed && b.held) Add(Encode(*b.held, start_));  // the state before the change
+    b.held.reset();
+    return true;
+  }
   const double refill = std::chrono::duration<double>(s.at - b.at).count() * kProbesPerSecond;
   if (refill > 0) {
     b.tokens = std::min(kProbeBurst, b.tokens + refill);
     b.at = s.at;
   }
-  if (b.tokens < 1) return false;
+  if (b.tokens < 1) {
+    b.held = s;
+    return false;
+  }
   b.tokens -= 1;
+  b.held.reset();
   return true;
 }
 

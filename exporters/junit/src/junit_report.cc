@@ -188,6 +188,7 @@ Case LeakCase(const LeakCheck& l) {
   Case c;
   c.classname = LeakClassname(l.process);
   c.name = l.resource;
+  if (l.incarnation > 0) c.name += fmt::format(" (pid {}, after restart {})", l.pid, l.incarnation);
   c.details = LeakDetails(l);
   if (l.verdict == "leak") {
     c.status = Status::Failed;
@@ -199,6 +200,10 @@ Case LeakCase(const LeakCheck& l) {
     c.type = l.verdict;
     c.message = l.reason;
     if (!l.fd_summary.empty()) c.message += "; " + l.fd_summary;
+  } else if (l.verdict == "not_seen") {
+    c.status = Status::Failed;
+    c.type = "not_seen";
+    c.message = l.reason;
   } else if (l.verdict == "insufficient_data") {
     c.status = Status::Skipped;
     c.message = l.reason.empty() ? std::string("insufficient data") : l.reason;
@@ -208,6 +213,31 @@ Case LeakCase(const LeakCheck& l) {
     c.message = fmt::format("unknown verdict \"{}\"", l.verdict);
   }
   return c;
+}
+
+// One case per restarted process: failed unless restarts are allowed.
+std::vector<Case> RestartCases(const JUnitInput& in) {
+  std::map<std::string, std::vector<const ProcessRestart*>> by_process;
+  for (const ProcessRestart& r : in.summary->restarts) by_process[r.process].push_back(&r);
+  std::vector<Case> out;
+  for (const auto& [process, restarts] : by_process) {
+    Case c;
+    c.classname = LeakClassname(process);
+    c.name = "restarts";
+    for (const ProcessRestart* r : restarts) {
+      c.details += fmt::format("pid {} -> {}: last seen after {} cycles, seen again after {}, gone "
+                               "for at most {:.3f} s\n",
+                               r->old_pid, r->new_pid, r->last_seen_cycles, r->seen_again_cycles,
+                               std::chrono::duration<double>(r->seen_again - r->last_seen).count());
+    }
+    c.message = fmt::format("{} restarted {} time(s) during the run", process, restarts.size());
+    if (!in.allow_restarts) {
+      c.status = Status::Failed;
+      c.type = "restarted";
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 // GitLab keeps only the first of two tests with the same classname and name.
@@ -258,6 +288,7 @@ std::string RenderJUnit(const JUnitInput& in) {
   cases.push_back(CallsCase(in));
   for (const ThresholdCheck& t : in.thresholds) cases.push_back(ThresholdCase(t));
   for (const LeakCheck& l : in.leaks) cases.push_back(LeakCase(l));
+  for (Case& c : RestartCases(in)) cases.push_back(std::move(c));
   MakeNamesUnique(cases);
 
   Counts n;

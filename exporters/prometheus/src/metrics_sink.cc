@@ -92,6 +92,11 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                              .Name("dialsoak_process_resident_memory_baseline_bytes")
                              .Help("Resident memory of the process at its first sample in this run")
                              .Register(*registry_)),
+      restarts_(prometheus::BuildCounter()
+                    .Name("dialsoak_process_restarts_total")
+                    .Help("Times a watched process came back under a new pid (a --watch-name "
+                          "daemon restarted); each life has its own baseline")
+                    .Register(*registry_)),
       leak_handles_(prometheus::BuildGauge()
                         .Name("dialsoak_leak_handles_per_cycle")
                         .Help("Open handles a process gains per dial/hang-up cycle over the last "
@@ -191,17 +196,22 @@ void MetricsSink::OnCycle(const CycleRecord& c) {
 void MetricsSink::OnDropped(const DroppedCall& /*d*/) { dropped_.Increment(); }
 
 void MetricsSink::OnProbe(const ProbeSample& s) {
+  const Incarnations::Seen life = incarnations_.Note(s);
   auto it = processes_.find(s.process);
   if (it == processes_.end()) {
     const prometheus::Labels labels{{"process", s.process}};
     it = processes_
              .emplace(s.process, ProcessGauges{&handles_.Add(labels), &threads_.Add(labels),
-                                               &resident_.Add(labels)})
+                                               &resident_.Add(labels), &restarts_.Add(labels)})
              .first;
   }
   // A vanished process keeps its last values; counts that could not be read are skipped.
   if (!s.alive) return;
   ProcessGauges& g = it->second;
+  if (life.restart) {  // a new life: counted, and its own baseline from this sample
+    g.restarts->Increment();
+    g.baseline_set = false;
+  }
   if (s.handles >= 0) g.handles->Set(static_cast<double>(s.handles));
   if (s.threads >= 0) g.threads->Set(static_cast<double>(s.threads));
   if (s.resident_bytes >= 0) g.resident->Set(static_cast<double>(s.resident_bytes));

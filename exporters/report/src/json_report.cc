@@ -40,6 +40,8 @@ json Resource(const ProcessSummary& p, std::int64_t ResourceCounts::*field) {
 
 json Process(const ProcessSummary& p) {
   return json{{"pid", p.pid},
+              {"incarnation", p.incarnation},
+              {"restarted", p.restarted},
               {"alive_at_end", p.alive_at_end},
               {"vanished", p.vanished},
               {"samples", p.samples},
@@ -103,12 +105,39 @@ json Failures(const Summary& s) {
   return list;
 }
 
+json RestartsToJson(const Summary& s) {
+  json list = json::array();
+  for (const ProcessRestart& r : s.restarts) {
+    list.push_back(json{{"process", r.process},
+                        {"old_pid", r.old_pid},
+                        {"new_pid", r.new_pid},
+                        {"incarnation", r.incarnation},
+                        {"last_seen_seconds", Seconds(r.last_seen - s.run.start)},
+                        {"seen_again_seconds", Seconds(r.seen_again - s.run.start)},
+                        {"gone_at_most_seconds", Seconds(r.seen_again - r.last_seen)},
+                        {"last_seen_cycles", r.last_seen_cycles},
+                        {"seen_again_cycles", r.seen_again_cycles}});
+  }
+  return list;
+}
+
 }  // namespace
 
 json SummaryToJson(const Summary& s, const json& config, int exit_code) {
   const RunInfo& r = s.run;
+  // By name, the latest life; a restarted process's earlier ones under "earlier_lives".
   json processes = json::object();
-  for (const auto& p : s.processes) processes[p.process] = Process(p);
+  for (const auto& p : s.processes) {
+    json earlier = json::array();
+    if (processes.contains(p.process)) {
+      earlier = processes[p.process]["earlier_lives"];
+      json previous = processes[p.process];
+      previous.erase("earlier_lives");
+      earlier.push_back(std::move(previous));
+    }
+    processes[p.process] = Process(p);
+    processes[p.process]["earlier_lives"] = std::move(earlier);
+  }
   return json{
       {"report_format", kReportFormat},
       {"tool", "dialsoak"},
@@ -132,6 +161,7 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"line_noise", {{"dials", s.noisy_dials}, {"bytes", s.noise_bytes}}},
       {"latency_seconds", LatencyToJson(s)},
       {"processes", processes},
+      {"restarts", RestartsToJson(s)},
       {"failures", Failures(s)},
       {"other_failures", s.other_failures},
       {"leaks", LeaksToJson(s)},

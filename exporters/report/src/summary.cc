@@ -26,7 +26,7 @@ void Widen(std::optional<ResourceCounts>& lo, std::optional<ResourceCounts>& hi,
 
 void AddSample(ProcessSummary& p, const ProbeSample& s) {
   ++p.samples;
-  p.pid = s.pid;
+  if (s.pid != 0) p.pid = s.pid;  // a name probe that found nothing says 0
   if (!s.alive) {
     if (p.alive_at_end) p.vanished = true;
     p.alive_at_end = false;
@@ -82,10 +82,18 @@ void RunSummary::OnDropped(const DroppedCall& d) { AddDropped(tally_, d); }
 
 void RunSummary::OnProbe(const ProbeSample& s) {
   Seen(s.at);
+  const Incarnations::Seen life = incarnations_.Note(s);
   auto [it, added] = process_index_.try_emplace(s.process, s_.processes.size());
-  if (added) {
+  if (added || life.restart) {
+    // A restart: the old life ends here, the new one has its own baseline and counts.
+    if (life.restart) {
+      s_.processes[it->second].restarted = true;
+      s_.restarts.push_back(*life.restart);
+    }
+    it->second = s_.processes.size();
     s_.processes.emplace_back();
     s_.processes.back().process = s.process;
+    s_.processes.back().incarnation = life.incarnation;
   }
   AddSample(s_.processes[it->second], s);
 }

@@ -130,10 +130,24 @@ std::string Resource(const ProcessSummary& p, std::int64_t ResourceCounts::*fiel
 }
 
 std::string State(const ProcessSummary& p) {
-  std::string state = p.alive_at_end ? (p.vanished ? "vanished, back" : "alive")
-                                     : (p.vanished ? "vanished" : "not found");
+  std::string state = p.restarted      ? "restarted"
+                      : p.alive_at_end ? (p.vanished ? "vanished, back" : "alive")
+                                       : (p.vanished ? "vanished" : "not found");
   if (p.failed_samples > 0) state += fmt::format(", {} failed probe(s)", p.failed_samples);
   return state;
+}
+
+// One line per restart: when, the pids, how long the process was gone at most.
+std::string Restarts(const Summary& s) {
+  std::string out;
+  for (const ProcessRestart& r : s.restarts) {
+    const double gone = std::chrono::duration<double>(r.seen_again - r.last_seen).count();
+    const double at = std::chrono::duration<double>(r.seen_again - s.run.start).count();
+    out += fmt::format(
+        "restart: {} pid {} -> {} at {:.3f} s (cycle {}), gone for at most {:.3f} s\n",
+        Printable(r.process), r.old_pid, r.new_pid, at, r.seen_again_cycles, gone);
+  }
+  return out;
 }
 
 std::string Processes(const Summary& s) {
@@ -148,7 +162,7 @@ std::string Processes(const Summary& s) {
   }
   std::string out = AlignRows(rows, "lrrrrl");
   if (stand_in) out += "* no baseline sample: the first sample stands in\n";
-  return out;
+  return out + Restarts(s);
 }
 
 std::string Failures(const Summary& s) {

@@ -30,6 +30,7 @@ json Leak(const LeakCheck& c) {
   }
   return {{"process", c.process},
           {"pid", c.pid},
+          {"incarnation", c.incarnation},
           {"resource", c.resource},
           {"verdict", c.verdict},
           {"slope_per_cycle", Finite(c.slope_per_cycle)},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "text.h"
@@ -38,6 +39,7 @@ std::string Verdict(const LeakCheck& c) {
   if (c.verdict == "leak") return "LEAK";
   if (c.verdict == "exhausted") return "EXHAUSTED";
   if (c.verdict == "inconclusive") return "INCONCLUSIVE";
+  if (c.not_seen()) return "NOT SEEN";
   if (NotJudged(c)) return "not judged";
   if (c.verdict == "insufficient_data") return "too few samples";
   return c.verdict;
@@ -54,8 +56,15 @@ std::string CyclesAndTime(double cycles, const std::optional<double>& seconds) {
   return out + fmt::format(" (about {:.1f} days)", s / 86400);
 }
 
-std::string Details(const LeakCheck& c) {
-  std::string who = fmt::format("  {} {}: ", Printable(c.process), c.resource);
+// The process's name; with its pid when it restarted, so that each life reads apart.
+std::string Who(const Summary& s, const LeakCheck& c) {
+  const bool restarted = std::any_of(s.restarts.begin(), s.restarts.end(),
+                                     [&](const ProcessRestart& r) { return r.process == c.process; });
+  return restarted ? fmt::format("{} (pid {})", Printable(c.process), c.pid) : Printable(c.process);
+}
+
+std::string Details(const Summary& s, const LeakCheck& c) {
+  std::string who = fmt::format("  {} {}: ", Who(s, c), c.resource);
   std::string out = who + Printable(c.reason) + '\n';
   const std::string indent(who.size(), ' ');
   if (!c.fd_summary.empty()) {
@@ -98,23 +107,28 @@ std::string LeakSection(const Summary& s) {
       first.confidence * 100, first.warmup_cycles);
   Rows rows{{"process", "resource", "verdict", "per 1000 cycles", "interval", "baseline -> end"}};
   for (const LeakCheck& c : s.leaks) {
-    const bool judged = c.verdict != "insufficient_data" && !c.inconclusive();
-    rows.push_back({Printable(c.process), c.resource, Verdict(c),
+    const bool judged = c.verdict != "insufficient_data" && !c.inconclusive() && !c.not_seen();
+    rows.push_back({Who(s, c), c.resource, Verdict(c),
                     judged ? Per1000(c, c.slope_per_cycle) : "n/a",
                     judged ? fmt::format("[{}, {}]", Per1000(c, c.lower_per_cycle),
                                          Per1000(c, c.upper_per_cycle))
                            : "n/a",
-                    Count(c, c.baseline) + " -> " + Count(c, c.end)});
+                    c.not_seen() ? "n/a" : Count(c, c.baseline) + " -> " + Count(c, c.end)});
   }
   out += AlignRows(rows, "lllrrr");
   std::string short_of_samples;  // the processes with too few samples, said once each
+  std::string not_seen;          // the processes never found, said once each
   for (const LeakCheck& c : s.leaks) {
-    if (c.leaking() || c.inconclusive()) out += Details(c);
+    if (c.leaking() || c.inconclusive()) out += Details(s, c);
+    if (c.not_seen() && not_seen.find(" " + c.process + ":") == std::string::npos) {
+      not_seen += fmt::format("  {}: {}\n", Printable(c.process), Printable(c.reason));
+    }
     if (NotJudged(c)) out += fmt::format("  {} {}: {}\n", Printable(c.process), c.resource, c.reason);
     if (c.verdict == "insufficient_data" && !NotJudged(c) && short_of_samples.find(" " + c.process + ":") == std::string::npos) {
       short_of_samples += fmt::format("  {}: {}\n", Printable(c.process), Printable(c.reason));
     }
   }
+  out += not_seen;
   if (!short_of_samples.empty()) {
     out += short_of_samples +
            "  (too few samples for a slope: run longer, or sample more often with --sample-interval)\n";

@@ -172,18 +172,62 @@ TEST(LeakWatchTest, TheLiveWindowForgetsAnOldLeak) {
   EXPECT_FALSE(last.suspected);
 }
 
-TEST(LeakWatchTest, AProcessNeverFoundHasTooFewSamplesAndSaysWhy) {
+TEST(LeakWatchTest, AProcessNeverFoundIsNotSeenNotShortOfSamples) {
   LeakWatch w(Synthetic());
-  ProbeSample gone{"pppd", 0, SampleKind::Baseline, {}, 0, false, 0, 0, 0, ""};
+  ProbeSample gone{"pppd", 0, SampleKind::Baseline, {}, 0, false, 0, 0, 0, "no process named pppd"};
   w.OnProbe(gone);
   gone.kind = SampleKind::End;
   w.OnProbe(gone);
   const auto checks = w.Checks();
   ASSERT_EQ(checks.size(), 3u);
   for (const LeakCheck& c : checks) {
-    EXPECT_EQ(c.verdict, "insufficient_data");
-    EXPECT_NE(c.reason.find("process not found"), std::string::npos) << c.reason;
+    EXPECT_EQ(c.verdict, "not_seen");
+    EXPECT_TRUE(c.not_seen());
+    EXPECT_NE(c.reason.find("no process named pppd was seen in 2 samples"), std::string::npos)
+        << c.reason;
+    EXPECT_NE(c.reason.find("/proc/PID/comm"), std::string::npos) << c.reason;
   }
+  // A pid probe's process that was never there says so by pid.
+  LeakWatch p(Synthetic());
+  p.OnProbe({"pid:77", 77, SampleKind::Baseline, {}, 0, false, 0, 0, 0, "process 77 is gone"});
+  EXPECT_NE(p.Checks()[0].reason.find("process 77 was not found"), std::string::npos);
+}
+
+TEST(LeakWatchTest, AProcessSeenOnceAndGoneIsJudgedNotNotSeen) {
+  LeakWatch w(Synthetic());
+  Feeder f(w, "pppd", 10);
+  f.Sample(SampleKind::Baseline, 0, 10);
+  w.OnProbe({"pppd", 0, SampleKind::End, {}, 5, false, 0, 0, 0, "no process named pppd"});
+  for (const LeakCheck& c : w.Checks()) EXPECT_NE(c.verdict, "not_seen") << c.reason;
+}
+
+// A daemon that leaks, crashes and is restarted: each life its own baseline and verdict,
+// the restart a new incarnation, not the new pid taken over with the old baseline.
+TEST(LeakWatchTest, ARestartStartsANewIncarnationJudgedOnItsOwn) {
+  LeakWatch w(Synthetic());
+  Feeder first(w, "pppd", 100);
+  first.Sample(SampleKind::Baseline, 0, 16);
+  for (int c = 1; c <= 100; ++c) first.Sample(SampleKind::Periodic, c * 10, 16 + c);  // leaks
+  Feeder second(w, "pppd", 200);  // back under a new pid, no sample in the gap
+  for (int c = 101; c <= 200; ++c) second.Sample(SampleKind::Periodic, c * 10, 16);  // flat
+  second.Sample(SampleKind::End, 2000, 16);
+  second.End(2000);
+  const auto checks = w.Checks();
+  ASSERT_EQ(checks.size(), 6u) << "two lives, three resources each";
+  const LeakCheck& old_handles = checks[0];
+  const LeakCheck& new_handles = checks[3];
+  EXPECT_EQ(old_handles.pid, 100);
+  EXPECT_EQ(old_handles.incarnation, 0);
+  EXPECT_EQ(old_handles.verdict, "leak") << old_handles.reason;
+  EXPECT_EQ(old_handles.baseline, 16);
+  EXPECT_EQ(old_handles.end, 116) << "the old life ends at its last sample";
+  EXPECT_EQ(new_handles.pid, 200);
+  EXPECT_EQ(new_handles.incarnation, 1);
+  EXPECT_EQ(new_handles.resource, "handles");
+  EXPECT_EQ(new_handles.verdict, "ok") << new_handles.reason;
+  EXPECT_EQ(new_handles.baseline, 16) << "its own baseline, not the old one's";
+  EXPECT_EQ(w.Series("pppd", Resource::Handles, 0).back().count, 116);
+  EXPECT_EQ(w.Series("pppd", Resource::Handles, 1).front().count, 16);
 }
 
 TEST(LeakWatchTest, NamesWhatGrewInThisProcessFdTable) {

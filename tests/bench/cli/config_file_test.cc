@@ -208,6 +208,7 @@ TEST_F(ConfigFileTest, ReadmeExampleLoads) {
   EXPECT_EQ(settings_.lines, 16);
   EXPECT_EQ(settings_.duration, 8h);
   EXPECT_EQ(settings_.line_defaults.hangup, "auto");
+  EXPECT_FALSE(settings_.allow_restarts);
   EXPECT_THAT(settings_.devices, ElementsAre("/dev/ttyS0", "/dev/ttyUSB0", "/dev/ttyACM0"));
   settings_.backend = "sim";
   auto valid = ValidateSettings(settings_);
@@ -231,6 +232,12 @@ TEST_F(ConfigFileTest, OnlyTheKeysPresentChangeSettings) {
   EXPECT_EQ(settings_.cycles, 250);
   ASSERT_EQ(settings_.line_overrides.size(), 1u);
   EXPECT_THAT(settings_.devices, ElementsAre("/dev/ttyS3"));
+}
+
+TEST_F(ConfigFileTest, AllowRestartsIsABoolean) {
+  ASSERT_EQ(Load("allow_restarts: true\n"), "");
+  EXPECT_TRUE(settings_.allow_restarts);
+  EXPECT_NE(Load("allow_restarts: sometimes\n"), "");
 }
 
 TEST_F(ConfigFileTest, EmptyFileOrOnlyCommentsChangesNothing) {

@@ -189,5 +189,24 @@ TEST(ExitJsonTest, TheReportGetsTheReasonAndTheSignal) {
   EXPECT_FALSE(done.at("stop").contains("signal"));
 }
 
+TEST(ExitReasonTest, AWatchFailureNamesTheProcessThatWasNotSeenOrRestarted) {
+  report::Summary s;
+  LeakCheck missing = Check("leaker.py", "handles", "not_seen");
+  missing.reason = "no process named leaker.py was seen in 40 samples (a name matches ...)";
+  s.leaks = {missing};
+  EXPECT_EQ(ExitReason(kWatchFailed, s, {}), "no process named leaker.py was seen in 40 samples");
+  s.leaks.clear();
+  ProcessRestart r;
+  r.process = "pppd";
+  r.old_pid = 100;
+  r.new_pid = 200;
+  r.seen_again_cycles = 5000;
+  s.restarts = {r, r};
+  EXPECT_EQ(ExitReason(kWatchFailed, s, {}),
+            "pppd restarted: pid 100 -> 200 at cycle 5000 (and 1 more restart), not allowed "
+            "without --allow-restarts");
+  EXPECT_STREQ(ExitMeaning(kWatchFailed), "a watched process restarted or was never seen");
+}
+
 }  // namespace
 }  // namespace dialsoak::cli

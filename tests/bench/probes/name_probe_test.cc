@@ -131,5 +131,18 @@ TEST(NameProbeConfigTest, AnEmptyNameOrAPathIsAConfigurationError) {
   EXPECT_THROW(MakeNameProbe("/usr/sbin/pppd"), std::invalid_argument);
 }
 
+TEST_F(NameProbeTest, FindProcessesNamedListsEveryNamesakeOldestFirst) {
+  const std::string name = ShortName("f");
+  EXPECT_TRUE(FindProcessesNamed(name).empty());
+  SpawnedProcess older = Start(name);
+  NextTick();
+  SpawnedProcess newer = Start(name);
+  const std::vector<NamedProcess> found = FindProcessesNamed(name);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].pid, older.pid());
+  EXPECT_EQ(found[1].pid, newer.pid());
+  EXPECT_NE(found[0].command.find(" 30"), std::string::npos) << "the arguments too: " << found[0].command;
+}
+
 }  // namespace
 }  // namespace dialsoak::probes

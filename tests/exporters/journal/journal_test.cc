@@ -410,5 +410,35 @@ TEST(JournalTest, SizeStaysWithinItsBudgetAtAnyCycleRateAndPercentilesSurvive) {
   }
 }
 
+// Past the probes' budget most samples are left out, but never the ones on either side of
+// a change of pid or of being found: a rebuilt report sees a restart where it happened.
+TEST(JournalTest, AProcessChangingPidIsKeptPastTheProbeBudget) {
+  ScratchDir dir;
+  const std::string path = dir.Path("journal.jsonl");
+  auto w = JournalWriter::Open(path, "0.1.0", "run", nlohmann::json::object());
+  ASSERT_TRUE(w);
+  (*w)->OnRunStart(Info());
+  const int n = static_cast<int>(kProbeBurst) + 2000;  // all within a second: past the burst
+  for (int i = 0; i < n; ++i) {
+    ProbeSample s = Probe(SampleKind::Periodic, std::chrono::microseconds(i), i, 23);
+    s.process = "pppd";
+    s.pid = i < n - 500 ? 100 : 200;  // restarted 500 samples before the end
+    s.alive = i != n - 501;           // one sample in the gap: not found
+    (*w)->OnProbe(s);
+  }
+  (*w)->OnRunEnd(RunEnd{StopReason::Completed, 1s, n, "", 0});
+  (*w)->Close();
+  Recorder rec;
+  ASSERT_TRUE(Replay(path, {&rec}));
+  EXPECT_LT(rec.probes.size(), static_cast<std::size_t>(n)) << "the budget applies";
+  auto kept = [&](std::int64_t cycles) {
+    return std::any_of(rec.probes.begin(), rec.probes.end(),
+                       [&](const ProbeSample& p) { return p.cycles_done == cycles; });
+  };
+  EXPECT_TRUE(kept(n - 502)) << "the last sample of pid 100";
+  EXPECT_TRUE(kept(n - 501)) << "the one that did not find it";
+  EXPECT_TRUE(kept(n - 500)) << "the first of pid 200";
+}
+
 }  // namespace
 }  // namespace dialsoak::journal

@@ -411,5 +411,38 @@ TEST(JUnitReportTest, WrittenFileIsTheRenderedDocumentAndXmllintAcceptsIt) {
   EXPECT_THAT(missing.error().message, HasSubstr(dir + "/no/such/dir/dialsoak.xml"));
 }
 
+// A restarted watched process is a failed case of its own unless restarts are allowed; a
+// process never seen is a failed check, not a skipped one.
+TEST(JUnitReportTest, RestartsFailUnlessAllowedAndNotSeenFails) {
+  Fixture f;
+  ProcessRestart r;
+  r.process = "pppd";
+  r.old_pid = 100;
+  r.new_pid = 200;
+  r.incarnation = 1;
+  r.last_seen_cycles = 400;
+  r.seen_again_cycles = 410;
+  f.summary.restarts = {r};
+  LeakCheck second = Leak("pppd", "handles", "ok");
+  second.pid = 200;
+  second.incarnation = 1;
+  LeakCheck missing = Leak("leaker.py", "handles", "not_seen");
+  missing.reason = "no process named leaker.py was seen in 40 samples";
+  f.leaks = {Leak("pppd", "handles", "ok"), second, missing};
+  const Xml failing(RenderJUnit(f.Input()));
+  ASSERT_TRUE(failing.ok());
+  const std::string restarts = "//testcase[@classname='dialsoak.leaks.pppd'][@name='restarts']";
+  EXPECT_EQ(failing.Str(restarts + "/failure/@type"), "restarted");
+  EXPECT_THAT(failing.Str(restarts + "/failure"), HasSubstr("pid 100 -> 200"));
+  EXPECT_EQ(failing.Str("//testcase[@name='handles (pid 200, after restart 1)']/@classname"),
+            "dialsoak.leaks.pppd");
+  EXPECT_EQ(failing.Str(Case("dialsoak.leaks.leaker_py") + "/failure/@type"), "not_seen");
+  JUnitInput allowed = f.Input();
+  allowed.allow_restarts = true;
+  const Xml passing(RenderJUnit(allowed));
+  EXPECT_EQ(passing.Str(restarts + "/failure/@type"), "");
+  EXPECT_EQ(passing.Str(restarts + "/@name"), "restarts");
+}
+
 }  // namespace
 }  // namespace dialsoak::junit

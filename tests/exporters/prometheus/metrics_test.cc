@@ -342,5 +342,28 @@ TEST(PrometheusEndpointTest, BindsLoopbackUnlessAskedAndRejectsNonsense) {
   EXPECT_THAT(bad_host.error().message, HasSubstr("not an IPv4 address"));
 }
 
+// A watched process back under a new pid: counted, and its baseline is the new life's.
+TEST(PrometheusMetricsTest, ARestartIsCountedAndRebasesTheBaseline) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  ProbeSample s;
+  s.process = "pppd";
+  s.pid = 100;
+  s.handles = 16;
+  sink.OnProbe(s);
+  s.handles = 117;
+  sink.OnProbe(s);
+  std::string text = Scrape((*endpoint)->port());
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_restarts_total{process=\"pppd\"} 0"));
+  s.pid = 200;
+  s.handles = 20;
+  sink.OnProbe(s);
+  text = Scrape((*endpoint)->port());
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_restarts_total{process=\"pppd\"} 1"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_process_open_handles_baseline{process=\"pppd\"} 20"));
+}
+
 }  // namespace
 }  // namespace dialsoak::prometheus_export

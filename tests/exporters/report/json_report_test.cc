@@ -1,4 +1,5 @@
 #include "dialsoak/report/json_report.h"
+#include "dialsoak/report/summary_table.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -167,6 +168,37 @@ TEST_F(ReportJsonFileTest, InvalidUtf8FromAModemIsReplacedNotThrown) {
   std::ifstream in(path);
   json back = json::parse(in);
   EXPECT_EQ(back["failures"][0]["detail"], "ERR\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+// A restarted process: the restart listed, the name's entry the latest life, the earlier
+// ones kept under it; the summary table says the same in words.
+TEST(ReportJsonTest, RestartsListedAndEachLifeKept) {
+  RunSummary rs;
+  rs.OnRunStart(Info());
+  ProbeSample s = Sample("pppd", SampleKind::Baseline, 16);
+  s.pid = 100;
+  rs.OnProbe(s);
+  s.pid = 200;
+  s.kind = SampleKind::Periodic;
+  s.at += std::chrono::milliseconds(1500);
+  s.cycles_done = 99;
+  rs.OnProbe(s);
+  const json j = SummaryToJson(rs.summary(), Config(), 9);
+  ASSERT_EQ(j["restarts"].size(), 1u);
+  EXPECT_EQ(j["restarts"][0]["process"], "pppd");
+  EXPECT_EQ(j["restarts"][0]["old_pid"], 100);
+  EXPECT_EQ(j["restarts"][0]["new_pid"], 200);
+  EXPECT_EQ(j["restarts"][0]["seen_again_cycles"], 99);
+  EXPECT_DOUBLE_EQ(j["restarts"][0]["gone_at_most_seconds"].get<double>(), 1.5);
+  EXPECT_EQ(j["processes"]["pppd"]["pid"], 200);
+  EXPECT_EQ(j["processes"]["pppd"]["incarnation"], 1);
+  ASSERT_EQ(j["processes"]["pppd"]["earlier_lives"].size(), 1u);
+  EXPECT_EQ(j["processes"]["pppd"]["earlier_lives"][0]["pid"], 100);
+  EXPECT_EQ(j["processes"]["pppd"]["earlier_lives"][0]["restarted"], true);
+  const std::string text = RenderSummary(rs.summary(), 9, "");
+  EXPECT_NE(text.find("restart: pppd pid 100 -> 200"), std::string::npos) << text;
+  EXPECT_NE(text.find("gone for at most 1.500 s"), std::string::npos) << text;
+  EXPECT_NE(text.find("restarted"), std::string::npos) << text;
 }
 
 }  // namespace

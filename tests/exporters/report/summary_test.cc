@@ -345,5 +345,58 @@ TEST(ReportSummaryTest, DroppedAtOriginCountedApartFromCyclesAndOutcomes) {
   EXPECT_EQ(s.elapsed, seconds(4)) << "a drop's arrival is a time point of the run";
 }
 
+// A daemon followed by name that crashed and came back: each life its own row and
+// baseline, the restart listed; the new pid is never taken over with the old baseline.
+TEST(ReportSummaryTest, ARestartedProcessIsTwoLivesAndARestart) {
+  RunSummary rs;
+  ProbeSample s = Sample("pppd", SampleKind::Baseline, 16);
+  s.pid = 100;
+  rs.OnProbe(s);
+  s.kind = SampleKind::Periodic;
+  s.handles = 117;
+  s.cycles_done = 400;
+  s.at += std::chrono::seconds(4);
+  rs.OnProbe(s);
+  s.pid = 200;  // back, no sample fell into the gap
+  s.handles = 16;
+  s.cycles_done = 410;
+  s.at += std::chrono::seconds(1);
+  rs.OnProbe(s);
+  s.kind = SampleKind::End;
+  s.handles = 44;
+  rs.OnProbe(s);
+  const Summary sum = rs.summary();
+  ASSERT_EQ(sum.processes.size(), 2u);
+  EXPECT_EQ(sum.processes[0].pid, 100);
+  EXPECT_EQ(sum.processes[0].incarnation, 0);
+  EXPECT_TRUE(sum.processes[0].restarted);
+  EXPECT_EQ(sum.processes[0].end->handles, 117);
+  EXPECT_EQ(sum.processes[1].pid, 200);
+  EXPECT_EQ(sum.processes[1].incarnation, 1);
+  EXPECT_FALSE(sum.processes[1].restarted);
+  EXPECT_EQ(sum.processes[1].baseline->handles, 16) << "its own baseline";
+  EXPECT_EQ(sum.processes[1].end->handles, 44);
+  ASSERT_EQ(sum.restarts.size(), 1u);
+  const ProcessRestart& r = sum.restarts[0];
+  EXPECT_EQ(r.process, "pppd");
+  EXPECT_EQ(r.old_pid, 100);
+  EXPECT_EQ(r.new_pid, 200);
+  EXPECT_EQ(r.incarnation, 1);
+  EXPECT_EQ(r.last_seen_cycles, 400);
+  EXPECT_EQ(r.seen_again_cycles, 410);
+  EXPECT_EQ(r.seen_again - r.last_seen, std::chrono::seconds(1));
+}
+
+TEST(ReportSummaryTest, AProcessGoneAndBackUnderTheSamePidIsNoRestart) {
+  RunSummary rs;
+  rs.OnProbe(Sample("pppd", SampleKind::Baseline, 16));
+  rs.OnProbe(Gone("pppd"));
+  rs.OnProbe(Sample("pppd", SampleKind::End, 16));
+  const Summary sum = rs.summary();
+  EXPECT_TRUE(sum.restarts.empty());
+  ASSERT_EQ(sum.processes.size(), 1u);
+  EXPECT_TRUE(sum.processes[0].vanished);
+}
+
 }  // namespace
 }  // namespace dialsoak::report

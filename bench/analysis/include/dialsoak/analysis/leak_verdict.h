@@ -54,9 +54,11 @@ enum class Resource { Handles, Threads, ResidentMemory };
 // "handles", "threads", "resident_memory": the resource label value.
 std::string_view ResourceName(Resource r);
 
-enum class Verdict { Ok, Leak, InsufficientData, Inconclusive, Exhausted };
+// NotSeen: the watched process was never found (leak_watch.h), nothing to judge and a
+// failed check of its own.
+enum class Verdict { Ok, Leak, InsufficientData, Inconclusive, Exhausted, NotSeen };
 
-// "ok", "leak", "insufficient_data", "inconclusive", "exhausted".
+// "ok", "leak", "insufficient_data", "inconclusive", "exhausted", "not_seen".
 std::string_view VerdictName(Verdict v);
 
 // How close to its limit a count may come and count as having reached it: max(2, 1% of

@@ -22,6 +22,12 @@
 // (a probe's sample or fd table, a cycle's detail, the run's end message) means this
 // process ("self") ran out of descriptors: its handles are judged exhausted.
 //
+// Restarts: a watched process back under a new pid (Incarnations, incarnations.h) is a new
+// incarnation with its own baseline, series, limits and check; the old one is judged on
+// what it had, up to its last sample. A process never found alive gets the verdict
+// not_seen ("no process named X was seen"), a failed check of its own, not a shortage of
+// samples.
+//
 // Memory is bounded: each series keeps at most max_points samples, halving itself (every
 // other sample kept, then every 2nd, 4th, ... incoming one) when full; the live window
 // keeps at most about window_points samples.
@@ -43,6 +49,7 @@
 
 #include "dialsoak/analysis/fd_attribution.h"
 #include "dialsoak/analysis/leak_verdict.h"
+#include "dialsoak/observer/incarnations.h"
 #include "dialsoak/observer/run_observer.h"
 
 namespace dialsoak::analysis {
@@ -104,8 +111,10 @@ class LeakWatch final : public RunObserver {
   // One check per watched process and resource (handles, threads, resident_memory), in
   // order of the processes' first samples.
   std::vector<LeakCheck> Checks() const;
-  // The samples kept for a process and resource (for a chart); empty if unknown.
-  std::vector<Sample> Series(const std::string& process, Resource resource) const;
+  // The samples kept for a process's incarnation and resource (for a chart); empty if
+  // unknown.
+  std::vector<Sample> Series(const std::string& process, Resource resource,
+                             int incarnation = 0) const;
 
  private:
   static constexpr int kResources = 3;
@@ -116,6 +125,8 @@ class LeakWatch final : public RunObserver {
   struct Tracked {
     std::string name;
     int pid = 0;
+    int incarnation = 0;
+    bool ever_alive = false;
     std::optional<ProbeSample> baseline;  // first good Baseline sample, else first good one
     std::optional<ProbeSample> end;       // last good End sample, else last good one
     bool end_was_sampled = false;
@@ -146,7 +157,8 @@ class LeakWatch final : public RunObserver {
   LeakWatchOptions options_;
   std::vector<RunObserver*> sinks_;
   std::vector<Tracked> tracked_;  // in order of first sample
-  std::map<std::string, std::size_t> index_;
+  std::map<std::string, std::size_t> index_;  // the current incarnation's
+  Incarnations incarnations_;
   std::map<std::string, std::vector<FdTable>> pending_fds_;  // replay: tables before samples
   std::optional<Clock::time_point> last_live_;
   std::optional<double> cycles_per_second_;

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace dialsoak::probes {
 
@@ -67,5 +68,15 @@ std::unique_ptr<ProcessProbe> MakePidProbe(int pid);
 // over); /proc is scanned again only when it is gone or its pid was reused.
 // Throws std::invalid_argument if name is empty or holds a '/'.
 std::unique_ptr<ProcessProbe> MakeNameProbe(std::string name);
+
+// A live process a watched name matches (by MakeNameProbe's rule), to tell the user which.
+struct NamedProcess {
+  int pid = 0;
+  std::string command;  // its command line (arguments joined by spaces), at most 200 bytes
+};
+
+// Every live process the name matches now, this one included, oldest first; empty when
+// none does or the process table cannot be read. For refusing an ambiguous --watch-name.
+std::vector<NamedProcess> FindProcessesNamed(const std::string& name);
 
 }  // namespace dialsoak::probes

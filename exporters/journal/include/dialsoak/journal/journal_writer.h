@@ -9,7 +9,8 @@
 // (kHistogramBytesPerSecond, after a first kHistogramBurstBytes) and otherwise wait for a
 // later tick, so a wide latency spread cannot blow it. Probe samples are written as they
 // come up to a burst of kProbeBurst a process (a short one-line run's sample around every cycle, the KB check, fits whole), then kProbesPerSecond (the baseline and end
-// samples always). Per-cycle records are opt-in (JournalOptions::cycles), and stop at
+// samples always, and the samples on either side of a process's change of pid or of being
+// found). Per-cycle records are opt-in (JournalOptions::cycles), and stop at
 // cycles_limit_bytes, said once on the log and in cycles_capped().
 //
 // Durability: records are appended to a buffer and written out at every collector tick
@@ -124,6 +125,12 @@ class JournalWriter final : public RunObserver {
   struct ProbeBudget {
     double tokens = kProbeBurst;
     Clock::time_point at{};
+    // The latest sample not written, and the state (pid, found) of the latest one seen:
+    // a change of state is always written, with the sample before it, so that a rebuilt
+    // report sees a restart (a new pid) or a vanishing exactly where it happened.
+    std::optional<ProbeSample> held;
+    int pid = 0;
+    bool alive = false;
   };
   std::map<std::string, ProbeBudget> probe_budgets_;  // per process
   std::int64_t records_ = 0;

@@ -62,6 +62,7 @@ struct JUnitInput {
   std::span<const ThresholdCheck> thresholds;
   // The calls check: failed calls against --max-failures.
   double max_failures_percent = 0;
+  bool allow_restarts = false;  // a watched process's restart passes (--allow-restarts)
   int exit_code = 0;
   // The exit line's text: what decided the code, with the figure, e.g. "8.90 % of calls
   // failed (BUSY 89), over --max-failures 0 %" (bench/cli/exit_reason.h).

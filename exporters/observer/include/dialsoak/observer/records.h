@@ -178,6 +178,20 @@ struct ProbeSample {
   std::string error;                      // why the sample failed, if it did
 };
 
+// A watched process that came back under a new pid (a --watch-name daemon restarted):
+// the old incarnation's last good sample and the new one's first. The process was gone for
+// at most seen_again - last_seen (the samples' spacing bounds how well that is known).
+struct ProcessRestart {
+  std::string process;
+  int old_pid = 0;
+  int new_pid = 0;
+  int incarnation = 0;  // the new one's: 1 for the first restart
+  Clock::time_point last_seen;
+  Clock::time_point seen_again;
+  std::int64_t last_seen_cycles = 0;
+  std::int64_t seen_again_cycles = 0;
+};
+
 // A watched process's fd table at the baseline or the end sample (taken by the leak watch,
 // bench/analysis/leak_watch.h, for its attribution of what grew), so a journal can keep
 // it and a rebuilt report say what leaked as the live one did.
@@ -227,8 +241,10 @@ struct FdKindGrowth {
 struct LeakCheck {
   std::string process;
   int pid = 0;
+  int incarnation = 0;  // of a restarted process (ProcessRestart): 0 for the first life
   std::string resource;  // "handles", "threads", "resident_memory"
-  std::string verdict;   // "ok", "leak", "exhausted", "inconclusive", "insufficient_data"
+  // "ok", "leak", "exhausted", "inconclusive", "insufficient_data", "not_seen"
+  std::string verdict;
   double slope_per_cycle = 0;
   double slope_per_1000_cycles = 0;
   double lower_per_cycle = 0;  // confidence interval of the slope
@@ -260,6 +276,8 @@ struct LeakCheck {
   bool leaking() const { return verdict == "leak" || verdict == "exhausted"; }
   // Not given back, but too few samples to tell whether it grows (exit 8).
   bool inconclusive() const { return verdict == "inconclusive"; }
+  // The watched process was never found: nothing was watched (exit 9).
+  bool not_seen() const { return verdict == "not_seen"; }
 };
 
 // One --threshold of a run, checked at its end.

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "dialsoak/observer/incarnations.h"
 #include "dialsoak/observer/run_observer.h"
 
 namespace dialsoak::prometheus_export {
@@ -66,6 +67,7 @@ class MetricsSink final : public RunObserver {
     prometheus::Gauge* handles;
     prometheus::Gauge* threads;
     prometheus::Gauge* resident;
+    prometheus::Counter* restarts;
     bool baseline_set = false;  // the *_baseline gauges exist from the first alive sample
   };
 
@@ -85,7 +87,9 @@ class MetricsSink final : public RunObserver {
   prometheus::Family<prometheus::Gauge>& baseline_handles_;
   prometheus::Family<prometheus::Gauge>& baseline_threads_;
   prometheus::Family<prometheus::Gauge>& baseline_resident_;
+  prometheus::Family<prometheus::Counter>& restarts_;
   std::map<std::string, ProcessGauges> processes_;
+  Incarnations incarnations_;
   struct LeakGauges {
     prometheus::Gauge* per_cycle;  // null for a resource without a family of its own
     prometheus::Gauge* suspected;

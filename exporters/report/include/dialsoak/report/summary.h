@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "dialsoak/line/line.h"
+#include "dialsoak/observer/incarnations.h"
 #include "dialsoak/observer/records.h"
 #include "dialsoak/observer/run_observer.h"
 #include "dialsoak/report/percentiles.h"
@@ -45,7 +46,7 @@ struct ResourceCounts {
 // towards baseline, end, min and max.
 struct ProcessSummary {
   std::string process;
-  int pid = 0;  // of the latest sample
+  int pid = 0;  // of the latest sample that named one
   // The first good Baseline sample; if there was none, the first good sample of any kind
   // (baseline_was_sampled tells which).
   std::optional<ResourceCounts> baseline;
@@ -57,6 +58,10 @@ struct ProcessSummary {
   std::optional<ResourceCounts> max;
   bool alive_at_end = false;        // the latest sample found the process
   bool vanished = false;            // seen alive, later not found (even if back again)
+  // A restarted process (Summary::restarts) has one entry per life, in order: incarnation
+  // 0, 1, ...; restarted is set on every life but the last.
+  int incarnation = 0;
+  bool restarted = false;
   std::int64_t samples = 0;         // every sample, good or not
   std::int64_t failed_samples = 0;  // alive but the probe failed (error set)
   std::string last_error;
@@ -101,7 +106,8 @@ struct Summary {
   // Dials that heard line noise (bytes that were no response), and how many bytes.
   std::int64_t noisy_dials = 0;
   std::int64_t noise_bytes = 0;
-  std::vector<ProcessSummary> processes;  // in order of first sample
+  std::vector<ProcessSummary> processes;  // in order of first sample (each life apart)
+  std::vector<ProcessRestart> restarts;   // watched processes back under a new pid, in order
   // Computed after the run by bench/analysis and set by the program, not by RunSummary.
   std::vector<LeakCheck> leaks;            // per watched process and resource
   std::vector<ThresholdCheck> thresholds;  // per --threshold, in the order given
@@ -125,7 +131,7 @@ struct Summary {
     return calls ? 100.0 * static_cast<double>(FailedCalls()) / static_cast<double>(calls) : 0;
   }
   std::int64_t Count(HangupMethod m) const { return hangup_methods[static_cast<std::size_t>(m)]; }
-  // The process of that name, or nullptr.
+  // The process of that name (its first life, if it restarted), or nullptr.
   const ProcessSummary* FindProcess(std::string_view name) const;
 };
 
@@ -149,7 +155,8 @@ class RunSummary : public RunObserver {
 
   Summary s_;  // the run, its end and its processes; the cycles' part comes from tally_
   CycleTally tally_;
-  std::unordered_map<std::string, std::size_t> process_index_;
+  std::unordered_map<std::string, std::size_t> process_index_;  // the current life's entry
+  Incarnations incarnations_;
   std::optional<Clock::time_point> first_seen_;
   Clock::time_point last_seen_{};
 };
