@@ -83,6 +83,12 @@ std::optional<std::string> CheckOpenLoop(const RunSettings& s) {
         Setting("cycles"), s.rate ? "--rate" : "--stage",
         s.rate ? "--duration (or until Ctrl-C)" : "the stages'");
   }
+  if ((s.rate || !s.stages.empty()) && s.think.count() > 0 && s.command == "run") {
+    return fmt::format(
+        "{} with {}: an open-loop run has no think time (a line takes the next call as soon "
+        "as it is free; the schedule sets the pace); drop --think",
+        Setting("think"), s.rate ? "--rate" : "--stage");
+  }
   return std::nullopt;
 }
 

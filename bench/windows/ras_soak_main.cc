@@ -3,7 +3,8 @@
 // after every cycle on one line, KB Q197517's check), the summary at the end and, with
 // --listen, live /metrics for Prometheus. Ctrl-C stops new cycles and hangs up.
 // Exit codes: 0 ok, 1 failed calls over --max-failures, 2 usage or configuration error,
-// 3 a line or /metrics could not be set up, 130 stopped by Ctrl-C.
+// 3 a line or /metrics could not be set up, 130 stopped by Ctrl-C with nothing failed (a
+// stop keeps the verdict: failed calls over the limit exit 1 all the same).
 #include <fmt/format.h>
 #include <windows.h>
 
@@ -188,11 +189,13 @@ int Run(int argc, char** argv) {
     return kSetupFailed;
   }
   const report::Summary result = summary.summary();
+  // A stop keeps the verdict: failed calls over the limit exit 1 whether or not Ctrl-C
+  // ended the run; 130 only for a stopped run that found nothing wrong.
   int code = kOk;
-  if (end.reason == StopReason::Interrupted) {
-    code = kInterrupted;
-  } else if (result.FailedCalls() > 0 && result.FailedPercent() > s.max_failures_percent) {
+  if (result.FailedCalls() > 0 && result.FailedPercent() > s.max_failures_percent) {
     code = kCallsFailed;
+  } else if (end.reason == StopReason::Interrupted) {
+    code = kInterrupted;
   }
   std::fputs(report::RenderSummary(result, code, Meaning(code)).c_str(), stdout);
   return code;

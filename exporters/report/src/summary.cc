@@ -102,6 +102,7 @@ void RunSummary::OnRunEnd(const RunEnd& end) {
   s_.ended = true;
   s_.stop_reason = end.reason;
   s_.stop_message = end.message;
+  s_.stop_signal = end.reason == StopReason::Interrupted ? end.signal : 0;
   s_.elapsed = end.elapsed;
 }
 

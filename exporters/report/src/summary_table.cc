@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
+
 #include "text.h"
 #include "verdict_text.h"
 
@@ -25,6 +27,11 @@ std::string Header(const Summary& s) {
     target += FormatHms(*r.duration);
   }
   std::string stop = s.ended ? std::string(ToString(s.stop_reason)) : "still running";
+  if (s.stop_signal == SIGINT) stop += " by SIGINT";
+  if (s.stop_signal == SIGTERM) stop += " by SIGTERM";
+  if (s.stop_signal != 0 && s.stop_signal != SIGINT && s.stop_signal != SIGTERM) {
+    stop += fmt::format(" by signal {}", s.stop_signal);
+  }
   if (!s.stop_message.empty()) stop += ": " + Printable(s.stop_message);
   out += fmt::format("stopped: {}{}\n", stop, target.empty() ? "" : "  (target " + target + ")");
   out += fmt::format("cycles:  {} in {:.3f} s = {:.1f} cycles/s\n", s.cycles, Seconds(s.elapsed),

@@ -112,6 +112,16 @@ TEST(RunLengthTest, OpenLoopHasNoCyclesPerLine) {
   EXPECT_FALSE(s.cycles);
 }
 
+// --think with --rate was silently ignored (a line takes the next arrival when free).
+TEST(RunLengthTest, ThinkTimeWithAnOpenLoopRunIsRefused) {
+  auto rate = ParseRun({"--rate", "5", "--duration", "3s", "--think", "100ms"});
+  ASSERT_FALSE(rate);
+  EXPECT_THAT(rate.error(), HasSubstr("--think (config key 'think') with --rate"));
+  EXPECT_THAT(rate.error(), HasSubstr("drop --think"));
+  EXPECT_TRUE(ParseRun({"--rate", "5", "--duration", "3s", "--think", "0s"}));
+  EXPECT_TRUE(ParseRun({"--duration", "3s", "--think", "100ms"})) << "closed loop: fine";
+}
+
 // The bug: --cycles with --rate (or --stage) was silently ignored. Now a usage error.
 TEST(RunLengthTest, CyclesWithAnOpenLoopRunAreRefused) {
   auto rate = ParseRun({"--rate", "5", "--duration", "3s", "--cycles", "10"});

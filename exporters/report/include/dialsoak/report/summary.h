@@ -72,6 +72,7 @@ struct Summary {
   bool ended = false;  // OnRunEnd was seen
   StopReason stop_reason = StopReason::Completed;
   std::string stop_message;
+  int stop_signal = 0;  // interrupted: the signal that asked for the stop, if known
   // The run's length: from RunEnd; before it, the span between the first and the latest
   // time point seen (cycles, probes, ticks).
   std::chrono::nanoseconds elapsed{};
