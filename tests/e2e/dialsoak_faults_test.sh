@@ -5,7 +5,8 @@
 #   noise (before the result)  every call connects; the summary counts the noisy dials
 #   noise (inside the result)  the garbled result is no result: one TIMEOUT per fault
 #   truncate                   one TIMEOUT per fault, its detail keeps the cut line ('CONN')
-#   silent                     one TIMEOUT per fault; the line dials on (re-initialised)
+#   silent                     one TIMEOUT per fault; the line dials on (re-initialised); the
+#                              timeouts in their own latency row, not the connected dials' tail
 #   dribble                    every call connects, slowly
 #   carrier_loss               every call connects; each drop is counted during the hold
 #   vanish                     the dial gets IO ERROR, the device is reopened (counted) and
@@ -59,6 +60,13 @@ assert_jq "truncate: the detail keeps the cut line" "$R/truncate.json" \
 run_fault silent "silent:0.3@0"
 assert_jq "silent: one timeout per silent dial" "$R/silent.json" ".outcomes.timeout == $(faults silent silent)"
 assert_jq "silent: every other call connects" "$R/silent.json" '.outcomes.connect == 30 - .outcomes.timeout'
+# Latency by outcome: the deadline's dials in their own row, not the connected calls' tail.
+assert_jq "silent: connected dials' p99 well under the 1.5 s deadline" "$R/silent.json" \
+  '.latency_seconds.dial.p99 < 0.75'
+assert_jq "silent: the timeouts' own row holds the deadline" "$R/silent.json" \
+  '.latency_seconds.dial_by_result.timeout.p50 >= 1.5 and .latency_seconds.dial_all.max >= 1.5'
+assert_jq "silent: confirmed hang-ups not mixed with the wait after a silent dial" "$R/silent.json" \
+  '.latency_seconds.hangup.p99 < 0.75'
 
 run_fault dribble "dribble@0/gap=2ms"
 assert_jq "dribble: every call connects" "$R/dribble.json" '.outcomes.connect == 30'
