@@ -84,11 +84,12 @@ std::string WatchReason(const report::Summary& s) {
   for (const LeakCheck& c : s.leaks) {
     if (c.not_seen()) return c.reason.substr(0, c.reason.find(" ("));
   }
-  if (s.restarts.empty()) return ExitMeaning(kWatchFailed);
+  if (s.restarts.empty() || s.restart_count < 1) return ExitMeaning(kWatchFailed);
   const ProcessRestart& r = s.restarts.front();
   return fmt::format("{} restarted: pid {} -> {} at cycle {}{}, not allowed without --allow-restarts",
                      r.process, r.old_pid, r.new_pid, r.seen_again_cycles,
-                     More(s.restarts.size() - 1, s.restarts.size() == 2 ? "restart" : "restarts"));
+                     More(static_cast<std::size_t>(s.restart_count - 1),
+                          s.restart_count == 2 ? "restart" : "restarts"));
 }
 
 // "dial_p99 = 1.2 s, limit <= 1 s": the check's message without its verdict.

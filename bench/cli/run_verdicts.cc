@@ -116,7 +116,7 @@ int VerdictExitCode(const RunSettings& s, const report::Summary& summary) {
   // daemon that crashed under the soak is a finding.
   const bool not_seen = std::any_of(summary.leaks.begin(), summary.leaks.end(),
                                     [](const LeakCheck& c) { return c.not_seen(); });
-  if (not_seen || (!summary.restarts.empty() && !s.allow_restarts)) return kWatchFailed;
+  if (not_seen || (summary.restart_count > 0 && !s.allow_restarts)) return kWatchFailed;
   const bool breached = std::any_of(summary.thresholds.begin(), summary.thresholds.end(),
                                     [](const ThresholdCheck& t) { return !t.passed; });
   if (breached) return kThresholdBreached;

@@ -66,6 +66,8 @@ LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
   const Incarnations::Seen life = incarnations_.Note(s);
   auto [it, added] = index_.try_emplace(s.process, tracked_.size());
   if (added || life.restart) {
+    // Past kMaxLivesKept lives the latest takes the place of the one before it.
+    const bool replace = !added && life.incarnation >= kMaxLivesKept;
     Tracked t;
     t.name = s.process;
     t.incarnation = life.incarnation;
@@ -79,8 +81,12 @@ LeakWatch::Tracked& LeakWatch::Track(const ProbeSample& s) {
       for (const FdTable& table : pending->second) Keep(t, table);
       pending_fds_.erase(pending);
     }
-    it->second = tracked_.size();
-    tracked_.push_back(std::move(t));
+    if (replace) {
+      tracked_[it->second] = std::move(t);
+    } else {
+      it->second = tracked_.size();
+      tracked_.push_back(std::move(t));
+    }
   }
   return tracked_[it->second];
 }

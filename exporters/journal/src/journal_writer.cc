@@ -155,18 +155,23 @@ bool JournalWriter::ProbeAllowed(const ProbeSample& s) {
   auto [it, added] = probe_budgets_.try_emplace(s.process);
   ProbeBudget& b = it->second;
   if (added) b.at = s.at;
-  const bool changed = added || s.pid != b.pid || s.alive != b.alive;
+  const double refill = std::chrono::duration<double>(s.at - b.at).count() * kProbesPerSecond;
+  if (refill > 0) {
+    b.tokens = std::min(kProbeBurst, b.tokens + refill);
+    b.change_tokens = std::min(kProbeBurst, b.change_tokens + refill);
+    b.at = s.at;
+  }
+  bool changed = added || s.pid != b.pid || s.alive != b.alive;
   b.pid = s.pid;
   b.alive = s.alive;
+  if (changed && !added) {
+    changed = b.change_tokens >= 1;
+    if (changed) b.change_tokens -= 1;
+  }
   if (changed || s.kind == SampleKind::Baseline || s.kind == SampleKind::End) {
     if (changed && b.held) Add(Encode(*b.held, start_));  // the state before the change
     b.held.reset();
     return true;
-  }
-  const double refill = std::chrono::duration<double>(s.at - b.at).count() * kProbesPerSecond;
-  if (refill > 0) {
-    b.tokens = std::min(kProbeBurst, b.tokens + refill);
-    b.at = s.at;
   }
   if (b.tokens < 1) {
     b.held = s;

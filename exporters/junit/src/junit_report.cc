@@ -231,6 +231,10 @@ std::vector<Case> RestartCases(const JUnitInput& in) {
                                std::chrono::duration<double>(r->seen_again - r->last_seen).count());
     }
     c.message = fmt::format("{} restarted {} time(s) during the run", process, restarts.size());
+    if (in.summary->restart_count > static_cast<std::int64_t>(in.summary->restarts.size())) {
+      c.message += fmt::format(" (of the first {} restarts listed; {} in all)",
+                               in.summary->restarts.size(), in.summary->restart_count);
+    }
     if (!in.allow_restarts) {
       c.status = Status::Failed;
       c.type = "restarted";

@@ -162,6 +162,7 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"latency_seconds", LatencyToJson(s)},
       {"processes", processes},
       {"restarts", RestartsToJson(s)},
+      {"restart_count", s.restart_count},
       {"failures", Failures(s)},
       {"other_failures", s.other_failures},
       {"leaks", LeaksToJson(s)},

@@ -84,16 +84,23 @@ void RunSummary::OnProbe(const ProbeSample& s) {
   Seen(s.at);
   const Incarnations::Seen life = incarnations_.Note(s);
   auto [it, added] = process_index_.try_emplace(s.process, s_.processes.size());
-  if (added || life.restart) {
-    // A restart: the old life ends here, the new one has its own baseline and counts.
-    if (life.restart) {
-      s_.processes[it->second].restarted = true;
-      s_.restarts.push_back(*life.restart);
-    }
-    it->second = s_.processes.size();
+  if (added) {
     s_.processes.emplace_back();
     s_.processes.back().process = s.process;
-    s_.processes.back().incarnation = life.incarnation;
+  } else if (life.restart) {
+    // A restart: the old life ends here, the new one has its own baseline and counts. Past
+    // kMaxLivesKept lives, the latest takes the place of the one before it.
+    ++s_.restart_count;
+    if (s_.restarts.size() < kMaxRestartsListed) s_.restarts.push_back(*life.restart);
+    if (life.incarnation < kMaxLivesKept) {
+      s_.processes[it->second].restarted = true;
+      it->second = s_.processes.size();
+      s_.processes.emplace_back();
+    } else {
+      s_.processes[it->second] = ProcessSummary{};
+    }
+    s_.processes[it->second].process = s.process;
+    s_.processes[it->second].incarnation = life.incarnation;
   }
   AddSample(s_.processes[it->second], s);
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "text.h"
@@ -146,13 +147,20 @@ std::string State(const ProcessSummary& p) {
 
 // One line per restart: when, the pids, how long the process was gone at most.
 std::string Restarts(const Summary& s) {
+  constexpr std::size_t kShown = 10;
   std::string out;
-  for (const ProcessRestart& r : s.restarts) {
+  for (std::size_t i = 0; i < s.restarts.size() && i < kShown; ++i) {
+    const ProcessRestart& r = s.restarts[i];
     const double gone = std::chrono::duration<double>(r.seen_again - r.last_seen).count();
     const double at = std::chrono::duration<double>(r.seen_again - s.run.start).count();
     out += fmt::format(
         "restart: {} pid {} -> {} at {:.3f} s (cycle {}), gone for at most {:.3f} s\n",
         Printable(r.process), r.old_pid, r.new_pid, at, r.seen_again_cycles, gone);
+  }
+  const auto shown = static_cast<std::int64_t>(std::min(s.restarts.size(), kShown));
+  if (s.restart_count > shown) {
+    out += fmt::format("restarts: {} more ({} in all; the report lists the first {})\n",
+                       s.restart_count - shown, s.restart_count, s.restarts.size());
   }
   return out;
 }

@@ -230,6 +230,18 @@ TEST(LeakWatchTest, ARestartStartsANewIncarnationJudgedOnItsOwn) {
   EXPECT_EQ(w.Series("pppd", Resource::Handles, 1).front().count, 16);
 }
 
+TEST(LeakWatchTest, LivesOfAProcessStartedPerCallAreBounded) {
+  LeakWatch w(Synthetic());
+  for (int pid = 1; pid <= 100; ++pid) {
+    Feeder f(w, "pppd", pid);
+    f.Sample(SampleKind::Periodic, pid, 6);
+  }
+  const auto checks = w.Checks();
+  ASSERT_EQ(checks.size(), 3u * kMaxLivesKept);
+  EXPECT_EQ(checks.back().pid, 100);
+  EXPECT_EQ(checks.back().incarnation, 99);
+}
+
 TEST(LeakWatchTest, NamesWhatGrewInThisProcessFdTable) {
   LeakWatchOptions o = Synthetic();
   o.snapshot_fds = true;

@@ -202,6 +202,7 @@ TEST(ExitReasonTest, AWatchFailureNamesTheProcessThatWasNotSeenOrRestarted) {
   r.new_pid = 200;
   r.seen_again_cycles = 5000;
   s.restarts = {r, r};
+  s.restart_count = 2;
   EXPECT_EQ(ExitReason(kWatchFailed, s, {}),
             "pppd restarted: pid 100 -> 200 at cycle 5000 (and 1 more restart), not allowed "
             "without --allow-restarts");

@@ -440,5 +440,27 @@ TEST(JournalTest, AProcessChangingPidIsKeptPastTheProbeBudget) {
   EXPECT_TRUE(kept(n - 500)) << "the first of pid 200";
 }
 
+// A process started anew for every call changes pid with every cycle: the changes have a
+// budget of their own, so the journal does not grow with the call rate.
+TEST(JournalTest, APidChangingWithEveryCallStaysWithinItsBudget) {
+  ScratchDir dir;
+  const std::string path = dir.Path("journal.jsonl");
+  auto w = JournalWriter::Open(path, "0.1.0", "run", nlohmann::json::object());
+  ASSERT_TRUE(w);
+  (*w)->OnRunStart(Info());
+  const int n = 20000;  // within a second
+  for (int i = 0; i < n; ++i) {
+    ProbeSample s = Probe(SampleKind::Periodic, std::chrono::microseconds(i * 50), i, 23);
+    s.process = "pppd";
+    s.pid = 1000 + i;
+    (*w)->OnProbe(s);
+  }
+  (*w)->OnRunEnd(RunEnd{StopReason::Completed, 1s, n, "", 0});
+  (*w)->Close();
+  Recorder rec;
+  ASSERT_TRUE(Replay(path, {&rec}));
+  EXPECT_LT(rec.probes.size(), static_cast<std::size_t>(3 * kProbeBurst));
+}
+
 }  // namespace
 }  // namespace dialsoak::journal

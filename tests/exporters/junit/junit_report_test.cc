@@ -423,6 +423,7 @@ TEST(JUnitReportTest, RestartsFailUnlessAllowedAndNotSeenFails) {
   r.last_seen_cycles = 400;
   r.seen_again_cycles = 410;
   f.summary.restarts = {r};
+  f.summary.restart_count = 1;
   LeakCheck second = Leak("pppd", "handles", "ok");
   second.pid = 200;
   second.incarnation = 1;

@@ -1,4 +1,5 @@
 #include "dialsoak/report/summary.h"
+#include "dialsoak/report/summary_table.h"
 
 #include <gtest/gtest.h>
 
@@ -396,6 +397,29 @@ TEST(ReportSummaryTest, AProcessGoneAndBackUnderTheSamePidIsNoRestart) {
   EXPECT_TRUE(sum.restarts.empty());
   ASSERT_EQ(sum.processes.size(), 1u);
   EXPECT_TRUE(sum.processes[0].vanished);
+}
+
+// A process started anew for every call restarts with every cycle: memory stays bounded.
+TEST(ReportSummaryTest, LivesAndRestartsListedAreBoundedAndCounted) {
+  RunSummary rs;
+  ProbeSample s = Sample("pppd", SampleKind::Periodic, 16);
+  for (int pid = 1; pid <= 150; ++pid) {
+    s.pid = pid;
+    s.cycles_done = pid;
+    rs.OnProbe(s);
+  }
+  const Summary sum = rs.summary();
+  EXPECT_EQ(sum.restart_count, 149);
+  EXPECT_EQ(sum.restarts.size(), kMaxRestartsListed);
+  ASSERT_EQ(sum.processes.size(), static_cast<std::size_t>(kMaxLivesKept));
+  EXPECT_EQ(sum.processes[0].pid, 1);
+  EXPECT_EQ(sum.processes[kMaxLivesKept - 2].pid, kMaxLivesKept - 1);
+  EXPECT_EQ(sum.processes.back().pid, 150) << "the latest life is kept";
+  EXPECT_EQ(sum.processes.back().incarnation, 149);
+  const std::string text = RenderSummary(sum, 9, "");
+  EXPECT_NE(text.find("restarts: 139 more (149 in all; the report lists the first 100)"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

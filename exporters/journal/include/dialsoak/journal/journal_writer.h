@@ -131,6 +131,9 @@ class JournalWriter final : public RunObserver {
     std::optional<ProbeSample> held;
     int pid = 0;
     bool alive = false;
+    // Changes have a budget of their own (a process started anew for every call changes
+    // pid with every cycle): kProbeBurst, then kProbesPerSecond.
+    double change_tokens = kProbeBurst;
   };
   std::map<std::string, ProbeBudget> probe_budgets_;  // per process
   std::int64_t records_ = 0;

@@ -9,10 +9,16 @@
 // process seen for the first time is incarnation 0, not a restart. --watch-pid and "self"
 // never change pid (a pid probe reports its process gone, never a successor).
 //
+// Bounded: a process started anew for every call (pppd run by a dial command) restarts
+// with every cycle, so the consumers keep the first kMaxLivesKept - 1 lives and the latest
+// one (a later life takes the place of the one before it) and list the first
+// kMaxRestartsListed restarts, counting the rest.
+//
 // Thread safety: none (one per observer, fed from the collector thread). Never throws
 // (except std::bad_alloc).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +26,9 @@
 #include "dialsoak/observer/records.h"
 
 namespace dialsoak {
+
+inline constexpr int kMaxLivesKept = 10;
+inline constexpr std::size_t kMaxRestartsListed = 100;
 
 class Incarnations {
  public:

@@ -59,7 +59,8 @@ struct ProcessSummary {
   bool alive_at_end = false;        // the latest sample found the process
   bool vanished = false;            // seen alive, later not found (even if back again)
   // A restarted process (Summary::restarts) has one entry per life, in order: incarnation
-  // 0, 1, ...; restarted is set on every life but the last.
+  // 0, 1, ... (at most kMaxLivesKept: the latest life replaces the one before it after
+  // that); restarted is set on every life but the last.
   int incarnation = 0;
   bool restarted = false;
   std::int64_t samples = 0;         // every sample, good or not
@@ -108,7 +109,10 @@ struct Summary {
   std::int64_t noisy_dials = 0;
   std::int64_t noise_bytes = 0;
   std::vector<ProcessSummary> processes;  // in order of first sample (each life apart)
-  std::vector<ProcessRestart> restarts;   // watched processes back under a new pid, in order
+  // Watched processes back under a new pid: the first kMaxRestartsListed, in order, and
+  // how many there were in all.
+  std::vector<ProcessRestart> restarts;
+  std::int64_t restart_count = 0;
   // Computed after the run by bench/analysis and set by the program, not by RunSummary.
   std::vector<LeakCheck> leaks;            // per watched process and resource
   std::vector<ThresholdCheck> thresholds;  // per --threshold, in the order given
