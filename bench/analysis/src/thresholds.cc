@@ -204,7 +204,7 @@ Observed LargestSlope(std::span<const LeakCheck> leaks, std::string_view resourc
   for (const LeakCheck& c : leaks) {
     if (c.resource != resource) continue;
     any = true;
-    if (c.verdict == "insufficient_data" || c.inconclusive()) continue;  // no bounded slope
+    if (c.verdict == "insufficient_data" || c.inconclusive() || c.not_seen()) continue;  // no slope
     largest = largest ? std::max(*largest, c.slope_per_1000_cycles) : c.slope_per_1000_cycles;
   }
   if (largest) return {largest, ""};

@@ -385,7 +385,8 @@ TEST(ThresholdCheckTest, LeakPer1000IsTheLargestHandlesSlopeWithData) {
 TEST(ThresholdCheckTest, LeakPer1000KeepsNegativeSlopesAndSkipsInsufficientData) {
   const report::Summary s = SoakRun();
   const std::vector<LeakCheck> shrinking = {Leak("self", "handles", "ok", -3),
-                                            Leak("modemsim", "handles", "ok", -1)};
+                                            Leak("modemsim", "handles", "ok", -1),
+                                            Leak("pppd", "handles", "not_seen", 0)};  // skipped
   ThresholdCheck c = CheckOne("leak_per_1000<1", s, shrinking);
   EXPECT_DOUBLE_EQ(c.observed, -1.0);
   EXPECT_TRUE(c.passed);
