@@ -12,8 +12,6 @@
 namespace dialsoak::analysis {
 namespace {
 
-constexpr double kMaxCalls = 1e15;
-
 void CheckConfidence(double confidence) {
   if (!(confidence > 0 && confidence < 1)) {
     throw std::invalid_argument(
@@ -59,12 +57,6 @@ double RegularizedBeta(double a, double b, double x) {
                                 a * std::log(x) + b * std::log1p(-x));
   if (x < (a + 1) / (a + b + 2)) return front * BetaFraction(a, b, x) / a;
   return 1 - front * BetaFraction(b, a, 1 - x) / b;
-}
-
-// Wilson's half-width for the ratio p over n (effective) calls with quantile q.
-double HalfWidth(double p, double n, double q) {
-  const double q2 = q * q;
-  return q * std::sqrt(p * (1 - p) / n + q2 / (4 * n * n)) / (1 + q2 / n);
 }
 
 }  // namespace
@@ -157,41 +149,22 @@ BlockingInterval BatchMeansInterval(const std::vector<BlockingBatch>& batches, d
                         (nu + kModelBatches));
   // Wilson's score interval at the effective number of calls.
   const double m = n / out.design_effect;
-  const double q2 = out.quantile * out.quantile;
-  const double center = (p + q2 / (2 * m)) / (1 + q2 / m);
-  const double half = HalfWidth(p, m, out.quantile);
-  out.lower = blocked == 0 ? 0.0 : std::clamp(center - half, 0.0, p);
-  out.upper = blocked == dialed ? 1.0 : std::clamp(center + half, p, 1.0);
+  const ProportionInterval w = WilsonScoreInterval(p, m, out.quantile);
+  out.lower = w.lower;
+  out.upper = w.upper;
   return out;
 }
 
 std::int64_t CallsForBatchInterval(double blocking, double half_width, double confidence,
                                    int batches, double design_effect) {
-  if (!(blocking >= 0 && blocking <= 1)) {
-    throw std::invalid_argument(
-        fmt::format("blocking must be a ratio in [0, 1], got {}", blocking));
-  }
-  if (!(half_width > 0 && half_width <= 0.5)) {
-    throw std::invalid_argument(fmt::format(
-        "interval half-width must be in (0, 0.5], e.g. 0.0025 for +-0.25%, got {}", half_width));
-  }
+  const double q = batches >= 2 ? TwoSidedStudentQuantile(confidence, batches - 1)
+                                : TwoSidedNormalQuantile(confidence);
+  const double effective = WilsonCallsForHalfWidth(blocking, half_width, q);  // checks both
   if (!(design_effect >= 1 && std::isfinite(design_effect))) {
     throw std::invalid_argument(fmt::format("design effect: expected >= 1, got {}", design_effect));
   }
-  const double q = batches >= 2 ? TwoSidedStudentQuantile(confidence, batches - 1)
-                                : TwoSidedNormalQuantile(confidence);
-  // HalfWidth(n) <= h is a quadratic in n; its larger root, with a = p(1-p), is
-  // q^2 (a - 2h^2 + sqrt(a^2 + h^2 (1 - 4a))) / (2h^2) effective calls.
-  const double a = blocking * (1 - blocking);
-  const double h2 = half_width * half_width;
-  const double effective = q * q * (a - 2 * h2 + std::sqrt(a * a + h2 * (1 - 4 * a))) / (2 * h2);
   const double calls = std::ceil(effective) * design_effect;
-  if (!(calls <= kMaxCalls)) {
-    throw std::invalid_argument(fmt::format(
-        "a half-width of {} at a blocking of {} needs more than {:g} calls: ask for a wider "
-        "interval",
-        half_width, blocking, kMaxCalls));
-  }
+  CheckCallsWithinLimit(calls, blocking, half_width);
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(calls)));
 }
 

@@ -37,13 +37,49 @@ void CheckTarget(double target_blocking) {
   }
 }
 
-// The Wilson half-width (upper - lower) / 2 at ratio p, n calls and quantile z, without the
-// clamping to [0, 1]: z sqrt(p(1-p) n + z^2/4) / (n + z^2), strictly decreasing in n.
+}  // namespace
+
 double WilsonHalfWidth(double p, double n, double z) {
   return z * std::sqrt(p * (1 - p) * n + z * z / 4) / (n + z * z);
 }
 
-}  // namespace
+ProportionInterval WilsonScoreInterval(double p, double n, double z) {
+  const double z2 = z * z;
+  const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = WilsonHalfWidth(p, n, z);
+  ProportionInterval out;
+  out.estimate = p;
+  // Clamped to [0, p] and [p, 1]: exactly 0 at p == 0 and 1 at p == 1, where rounding
+  // would otherwise leave a residue of 1e-19 or so.
+  out.lower = std::clamp(center - half, 0.0, p);
+  out.upper = std::clamp(center + half, p, 1.0);
+  return out;
+}
+
+double WilsonCallsForHalfWidth(double blocking, double half_width, double z) {
+  if (!(blocking >= 0 && blocking <= 1)) {
+    throw std::invalid_argument(
+        fmt::format("blocking must be a ratio in [0, 1], got {}", blocking));
+  }
+  if (!(half_width > 0 && half_width <= 0.5)) {
+    throw std::invalid_argument(fmt::format(
+        "interval half-width must be in (0, 0.5], e.g. 0.0025 for +-0.25%, got {}", half_width));
+  }
+  // WilsonHalfWidth(n) <= h is a quadratic in n; its larger root, with a = p(1-p), is
+  // z^2 (a - 2h^2 + sqrt(a^2 + h^2 (1 - 4a))) / (2h^2).
+  const double a = blocking * (1 - blocking);
+  const double h2 = half_width * half_width;
+  return z * z * (a - 2 * h2 + std::sqrt(a * a + h2 * (1 - 4 * a))) / (2 * h2);
+}
+
+void CheckCallsWithinLimit(double calls, double blocking, double half_width) {
+  if (!(calls <= kMaxCalls)) {
+    throw std::invalid_argument(fmt::format(
+        "a half-width of {} at a blocking of {} needs more than {:g} calls: ask for a wider "
+        "interval",
+        half_width, blocking, kMaxCalls));
+  }
+}
 
 double ErlangB(double offered_erlangs, int ports) {
   CheckLoad(offered_erlangs);
@@ -109,40 +145,13 @@ ProportionInterval WilsonInterval(std::int64_t blocked, std::int64_t calls, doub
   }
   if (calls == 0) return {0, 0, 1};
   const auto n = static_cast<double>(calls);
-  const double p = static_cast<double>(blocked) / n;
-  const double z2 = z * z;
-  const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = WilsonHalfWidth(p, n, z);
-  ProportionInterval out;
-  out.estimate = p;
-  // Clamped to [0, p] and [p, 1]: exactly 0 at blocked == 0 and 1 at blocked == calls,
-  // where rounding would otherwise leave a residue of 1e-19 or so.
-  out.lower = std::clamp(center - half, 0.0, p);
-  out.upper = std::clamp(center + half, p, 1.0);
-  return out;
+  return WilsonScoreInterval(static_cast<double>(blocked) / n, n, z);
 }
 
 std::int64_t CallsForIntervalWidth(double blocking, double half_width, double confidence) {
   const double z = TwoSidedNormalQuantile(confidence);
-  if (!(blocking >= 0 && blocking <= 1)) {
-    throw std::invalid_argument(
-        fmt::format("blocking must be a ratio in [0, 1], got {}", blocking));
-  }
-  if (!(half_width > 0 && half_width <= 0.5)) {
-    throw std::invalid_argument(fmt::format(
-        "interval half-width must be in (0, 0.5], e.g. 0.0025 for +-0.25%, got {}", half_width));
-  }
-  // WilsonHalfWidth(n) <= h is a quadratic in n; its larger root, with a = p(1-p), is
-  // z^2 (a - 2h^2 + sqrt(a^2 + h^2 (1 - 4a))) / (2h^2).
-  const double a = blocking * (1 - blocking);
-  const double h2 = half_width * half_width;
-  const double root = z * z * (a - 2 * h2 + std::sqrt(a * a + h2 * (1 - 4 * a))) / (2 * h2);
-  if (!(root <= kMaxCalls)) {
-    throw std::invalid_argument(fmt::format(
-        "a half-width of {} at a blocking of {} needs more than {:g} calls: ask for a wider "
-        "interval",
-        half_width, blocking, kMaxCalls));
-  }
+  const double root = WilsonCallsForHalfWidth(blocking, half_width, z);
+  CheckCallsWithinLimit(root, blocking, half_width);
   // Round up, then correct the last step exactly (the root is subject to rounding).
   auto n = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(root)));
   while (n > 1 && WilsonHalfWidth(blocking, static_cast<double>(n - 1), z) <= half_width) --n;

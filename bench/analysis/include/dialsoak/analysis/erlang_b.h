@@ -89,4 +89,19 @@ ProportionInterval WilsonInterval(std::int64_t blocked, std::int64_t calls,
 // so will the width, a little. Throws when the answer exceeds 1e15 calls.
 std::int64_t CallsForIntervalWidth(double blocking, double half_width, double confidence = 0.95);
 
+// The pieces both Wilson intervals here are made of (this one, and the batch-means one of
+// capacity_interval.h, taken at an effective number of calls):
+// Wilson's score interval for the ratio p over n > 0 (effective, so not whole) calls with
+// quantile z, its bounds clamped to [0, p] and [p, 1].
+ProportionInterval WilsonScoreInterval(double p, double n, double z);
+// Its half-width (upper - lower) / 2, unclamped: z sqrt(p(1-p) n + z^2/4) / (n + z^2),
+// strictly decreasing in n.
+double WilsonHalfWidth(double p, double n, double z);
+// The real n at which WilsonHalfWidth(blocking, n, z) is half_width (the larger root of the
+// quadratic). Throws std::invalid_argument for a blocking outside [0, 1] or a half-width
+// outside (0, 0.5]; call CheckCallsWithinLimit on what is made of it.
+double WilsonCallsForHalfWidth(double blocking, double half_width, double z);
+// Throws std::invalid_argument when calls is over 1e15 (or NaN): ask for a wider interval.
+void CheckCallsWithinLimit(double calls, double blocking, double half_width);
+
 }  // namespace dialsoak::analysis
