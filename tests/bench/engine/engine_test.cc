@@ -360,20 +360,25 @@ TEST(EngineTest, AFastRunWithACycleTargetIsSampledByCyclesAboutTwoHundredTimes) 
   engine.AddObserver(obs);
   const RunEnd end = engine.Run(RunInfo{});
   ASSERT_EQ(end.cycles_done, 2000);
-  EXPECT_GE(obs.CountSamples(SampleKind::Periodic), 190) << "run took " << end.elapsed.count() << " ns";
+  // About 200 are aimed at; marks the collector was too late for are skipped, not taken in
+  // a burst, so a loaded machine gives fewer (160 with three busy loops beside it): half
+  // the aim still tells the regression (one sample) apart.
+  EXPECT_GE(obs.CountSamples(SampleKind::Periodic), 100) << "run took " << end.elapsed.count() << " ns";
   EXPECT_EQ(engine.sampling().step(), 10);
-  // Spread over the run: no gap much wider than the step between samples' cycles.
+  // Spread over the run: no eighth of it without a sample. Not "every ~10 cycles": the
+  // lines run ~30 cycles a millisecond, so one scheduler slice that the 2-core CI machine
+  // gives the four lines and not the collector is a gap of 60 cycles (seen in CI).
   std::int64_t last = 0, widest = 0;
   for (const ProbeSample& s : obs.samples) {
     widest = std::max(widest, s.cycles_done - last);
     last = s.cycles_done;
   }
-  EXPECT_LE(widest, 40) << "samples bunched instead of every ~10 cycles; mean cost "
-                        << engine.sampling().cost().count() << " ns";
+  EXPECT_LE(widest, 2000 / 8) << "samples bunched instead of spread over the run; mean cost "
+                              << engine.sampling().cost().count() << " ns";
   EXPECT_FALSE(p->concurrent.load());
   ASSERT_EQ(p->threads.size(), 1u);
   EXPECT_EQ(*p->threads.begin(), std::this_thread::get_id()) << "only the collector samples";
-  EXPECT_GT(engine.sampling().samples(), 190);
+  EXPECT_EQ(engine.sampling().samples(), obs.CountSamples(SampleKind::Periodic));
   EXPECT_GT(engine.sampling().cost().count(), 0);
 }
 
