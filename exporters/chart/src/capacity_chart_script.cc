@@ -218,11 +218,7 @@ void AppendPlot(std::string& s, const CapacityChartInput& in, const Drawn& d) {
         "keyentry with lines dashtype 2 linewidth 1.5 linecolor rgb '{}' title 'target {}%'",
         kTargetColour, Percent(*d.target)));
   }
-  s += "plot ";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    s += parts[i];
-    s += i + 1 < parts.size() ? ", \\\n     " : "\n";
-  }
+  AppendPlotCommand(s, parts);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <iterator>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "script_common.h"
 
@@ -18,22 +20,6 @@ constexpr std::string_view kSampleColour = "#1f77b4";
 constexpr std::string_view kFitColour = "#d62728";
 constexpr std::string_view kBaselineColour = "#555555";
 constexpr std::string_view kWarmupColour = "#ebebeb";
-
-// A tick step of 1, 2 or 5 times a power of ten, at least 1, giving about `ticks` ticks.
-double NiceStep(double span, int ticks) {
-  double raw = span / ticks;
-  if (raw <= 1) return 1;
-  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double norm = raw / magnitude;
-  double nice = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
-  return nice * magnitude;
-}
-
-struct Axis {
-  double low = 0;
-  double high = 1;
-  double step = 1;
-};
 
 struct FitSegment {
   double from = 0;
@@ -55,23 +41,19 @@ std::optional<FitSegment> FitSpan(const LeakChartInput& in) {
 
 double FitAt(const LeakChartInput& in, double cycles) { return in.intercept + in.slope * cycles; }
 
-// Cycles: from 0 (the baseline's place) to the last sample or the warm-up cut, with a
-// little room so the points on the edges are not cut in half by the axes.
-Axis CycleAxis(const LeakChartInput& in) {
+// Cycles: from 0 (the baseline's place) to the last sample or the warm-up cut.
+Axis LeakCycleAxis(const LeakChartInput& in) {
   double low = 0;
   double high = std::max<double>(1, static_cast<double>(in.warmup_cycles));
   for (const auto& p : in.points) {
     low = std::min(low, static_cast<double>(p.cycles));
     high = std::max(high, static_cast<double>(p.cycles));
   }
-  double pad = (high - low) * 0.015;
-  return Axis{low - pad, high + pad, NiceStep(high - low, 8)};
+  return CycleAxis(low, high);
 }
 
-// Counts: everything drawn (samples, baseline, fit ends) plus some room, widened to at
-// least 10 so a flat line is not blown up into noise, ends rounded out to whole ticks,
-// never below 0 when nothing drawn is.
-Axis CountAxis(const LeakChartInput& in, const std::optional<FitSegment>& fit) {
+// Counts: everything drawn (samples, baseline, fit ends).
+Axis LeakCountAxis(const LeakChartInput& in, const std::optional<FitSegment>& fit) {
   double low = static_cast<double>(in.baseline);
   double high = low;
   auto take = [&](double v) {
@@ -84,20 +66,7 @@ Axis CountAxis(const LeakChartInput& in, const std::optional<FitSegment>& fit) {
     take(FitAt(in, fit->from));
     take(FitAt(in, fit->to));
   }
-  const bool non_negative = low >= 0;
-  if (high - low < 10) {
-    double mid = (low + high) / 2;
-    low = mid - 5;
-    high = mid + 5;
-  }
-  double pad = (high - low) * 0.08;
-  low -= pad;
-  high += pad;
-  double step = NiceStep(high - low, 8);
-  low = std::floor(low / step) * step;
-  high = std::ceil(high / step) * step;
-  if (non_negative && low < 0) low = 0;
-  return Axis{low, high, step};
+  return CountAxis(low, high);
 }
 
 std::string SlopeText(double slope) {
@@ -108,25 +77,10 @@ std::string SlopeText(double slope) {
 }
 
 void AppendAxes(std::string& s, const LeakChartInput& in, const Axis& x, const Axis& y) {
-  s += "set border 3 linewidth 1 linecolor rgb '#606060'\n";
-  s += "set tics nomirror out scale 0.5 textcolor rgb '#333333'\n";
-  s += "set grid xtics ytics linetype 1 linewidth 1 linecolor rgb '#e2e2e2'\n";
-  s += "set xlabel 'completed dial/hang-up cycles' textcolor rgb '#333333'\n";
-  fmt::format_to(std::back_inserter(s), "set ylabel {} noenhanced textcolor rgb '#333333'\n",
-                 GnuplotLiteral(in.y_label.empty() ? std::string_view("count") : in.y_label));
-  fmt::format_to(std::back_inserter(s), "set xrange [{}:{}]\nset yrange [{}:{}]\n", Number(x.low),
-                 Number(x.high), Number(y.low), Number(y.high));
-  fmt::format_to(std::back_inserter(s), "set xtics {}\nset ytics {}\n", Number(x.step),
-                 Number(y.step));
-  s += "set format x '%.0f'\nset format y '%.0f'\n";
+  AppendCycleCountAxes(s, "completed dial/hang-up cycles",
+                       in.y_label.empty() ? std::string_view("count") : in.y_label, x, y);
   s += "set bmargin 5.5\n";
   s += "set key outside bottom center horizontal reverse Left noenhanced samplen 2 width 2\n";
-}
-
-void AppendData(std::string& s, std::string_view name, const std::vector<ChartPoint>& points) {
-  fmt::format_to(std::back_inserter(s), "{} << EOD\n", name);
-  for (const auto& p : points) fmt::format_to(std::back_inserter(s), "{} {}\n", p.cycles, p.count);
-  s += "EOD\n";
 }
 
 // The warm-up cycles as a light band behind everything, its end as a dotted line.
@@ -165,41 +119,15 @@ void AppendPlot(std::string& s, const LeakChartInput& in, std::size_t plotted, b
         "title 'warm-up: {} cycles'",
         kWarmupColour, in.warmup_cycles));
   }
-  s += "plot ";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    s += parts[i];
-    s += i + 1 < parts.size() ? ", \\\n     " : "\n";
-  }
+  AppendPlotCommand(s, parts);
 }
 
 }  // namespace
 
-std::vector<ChartPoint> Thinned(const std::vector<ChartPoint>& points) {
-  if (points.size() <= kMaxPlottedPoints) return points;
-  const std::size_t interior = points.size() - 2;
-  const std::size_t stretches = (kMaxPlottedPoints - 2) / 2;
-  const std::size_t per = (interior + stretches - 1) / stretches;
-  std::vector<ChartPoint> out;
-  out.reserve(kMaxPlottedPoints);
-  out.push_back(points.front());
-  for (std::size_t begin = 1; begin < points.size() - 1; begin += per) {
-    std::size_t end = std::min(begin + per, points.size() - 1);
-    std::size_t lo = begin, hi = begin;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (points[i].count < points[lo].count) lo = i;
-      if (points[i].count > points[hi].count) hi = i;
-    }
-    out.push_back(points[std::min(lo, hi)]);
-    if (lo != hi) out.push_back(points[std::max(lo, hi)]);
-  }
-  out.push_back(points.back());
-  return out;
-}
-
 std::string LeakChartScript(ChartFormat format, const LeakChartInput& in) {
   const auto fit = FitSpan(in);
-  const Axis x = CycleAxis(in);
-  const Axis y = CountAxis(in, fit);
+  const Axis x = LeakCycleAxis(in);
+  const Axis y = LeakCountAxis(in, fit);
   std::string s = ScriptPreamble(format);
   AppendTitles(s, in.title, in.subtitle);
   AppendAxes(s, in, x, y);
@@ -209,7 +137,7 @@ std::string LeakChartScript(ChartFormat format, const LeakChartInput& in) {
          "textcolor rgb '#999999'\n";
   }
   const auto plotted = Thinned(in.points);
-  AppendData(s, "$samples", plotted);
+  AppendPoints(s, "$samples", plotted);
   if (fit) {
     fmt::format_to(std::back_inserter(s), "$fit << EOD\n{} {}\n{} {}\nEOD\n", Number(fit->from),
                    Number(FitAt(in, fit->from)), Number(fit->to), Number(FitAt(in, fit->to)));

@@ -16,9 +16,6 @@
 namespace dialsoak::chart::detail {
 namespace {
 
-// One colour a series, in legend order, starting again after the sixth.
-constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c",
-                                         "#d62728", "#9467bd", "#8c564b"};
 constexpr double kNanosecondsPerMs = 1e6;
 
 // (1/(1-p), latency in ms) of each spectrum row below 100%.
@@ -104,7 +101,7 @@ std::string PercentileChartScript(ChartFormat format, const PercentileChartInput
 
   std::vector<std::string> parts;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const std::string_view colour = kColours[i % std::size(kColours)];
+    const std::string_view colour = SeriesColour(i);
     if (points[i].empty()) {
       parts.push_back(fmt::format("keyentry with lines linewidth 2 linecolor rgb '{}' title {}",
                                   colour, GnuplotLiteral(in.series[i].name + " (no samples)")));
@@ -116,11 +113,7 @@ std::string PercentileChartScript(ChartFormat format, const PercentileChartInput
     }
   }
   if (!anything) parts.insert(parts.begin(), "NaN notitle");  // gnuplot needs a plot
-  s += "plot ";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    s += parts[i];
-    s += i + 1 < parts.size() ? ", \\\n     " : "\n";
-  }
+  AppendPlotCommand(s, parts);
   return s;
 }
 

@@ -16,20 +16,15 @@
 // on any failure the temporary file is removed and the target is untouched.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "dialsoak/chart/chart_format.h"
+#include "dialsoak/chart/chart_point.h"
 #include "dialsoak/io/error.h"
 
 namespace dialsoak::chart {
-
-struct ChartPoint {
-  std::int64_t cycles = 0;  // completed dial/hang-up cycles when sampled
-  std::int64_t count = 0;   // the resource count then
-};
 
 struct LeakChartInput {
   std::string title;     // "self (pid 4242): open handles"
@@ -45,8 +40,6 @@ struct LeakChartInput {
   double slope = 0;
   std::int64_t warmup_cycles = 0;  // shaded from 0 to here when positive
 };
-
-inline constexpr std::size_t kMaxPlottedPoints = 5000;
 
 // Draws the chart into `path` (any extension; `format` decides the content). Titles and
 // labels are drawn literally: quotes, backslashes and backquotes cannot reach gnuplot's
