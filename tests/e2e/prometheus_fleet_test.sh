@@ -14,6 +14,13 @@
 #      graph, an instant query for a stat or table) and must return data that is not
 #      only NaN; a failure names the dashboard, panel and query. The job and instance
 #      variables' label_values() queries must list the job and the three agents.
+#      The "Compared with" row's queries run with $compare as 2s (E2E_DASH_COMPARE), after
+#      6 scrapes as of 2 s ago, so their offset series have data too; then each `offset
+#      $compare` query must equal the same query without the offsets 2 s earlier
+#      (check_compare_offsets: the instant value at time=T against the unoffset one at
+#      time=T-2, and the last minute against the unoffset query's minute before it, moved
+#      by 2 s, which must differ from the unoffset query's own last minute: the agents
+#      started in it).
 #   2. After the runs (reports written, /metrics lingering): the overview's summed
 #      queries equal the sums of the three reports (cycles, connects, hang-up failures,
 #      agents), as do the attempts summed by result for every result, each agent's own
@@ -45,14 +52,16 @@ prometheus_start "${targets[@]}"
 prometheus_wait_up "$N"
 
 # 1. Every dashboard query against the running fleet. Enough scrapes for a 10 s rate
-# first; then the evaluation time T is fixed, so every query sees the same data.
-prom_wait_true "6 scrapes of each running agent" 20 \
-  "count(count_over_time(dialsoak_cycles_total[1m]) >= 6) == $N"
+# first, E2E_DASH_COMPARE ago too (the "Compared with" row's offset series); then the
+# evaluation time T is fixed, so every query sees the same data.
+prom_wait_true "6 scrapes of each running agent $E2E_DASH_COMPARE ago" 20 \
+  "count(count_over_time(dialsoak_cycles_total[1m] offset $E2E_DASH_COMPARE) >= 6) == $N"
 for i in "${!agents[@]}"; do
   [ ! -s "$R/agent$i.json" ] || fail "agent$i ended before Prometheus had 6 scrapes of it"
 done
-e2e_log "Prometheus has 6 scrapes of each agent; the overview's queries are evaluated now"
+e2e_log "Prometheus had 6 scrapes of each agent $E2E_DASH_COMPARE ago; the overview's queries are evaluated now"
 check_dashboard_queries dialsoak "${targets[1]}" dialsoak "${targets[*]}" "$OVERVIEW"
+check_compare_offsets "$OVERVIEW"
 
 # 2. After the runs: the overview's sums equal the sums of the three reports.
 for i in "${!agents[@]}"; do

@@ -47,14 +47,17 @@
 #   grafana_expand EXPR JOB INSTANCE
 #                            EXPR with Grafana's template variables put in: $job and
 #                            $instance as given (regexes), $__rate_interval 10s (four
-#                            scrapes and more), $__interval 2s, $__range 1m
+#                            scrapes and more), $__interval 2s, $__range 1m, $compare
+#                            $E2E_DASH_COMPARE (the "Compared with" row's offset)
 #   check_dashboard_queries JOB INSTANCE WANT_JOBS WANT_INSTANCES DASHBOARD...
 #                            runs every query of every panel of each DASHBOARD (a JSON
 #                            file of grafana/dashboards), evaluated now, twice: with $job
 #                            and $instance "All" (.*), then as JOB and INSTANCE (one agent,
 #                            regex-escaped as Grafana does); each must return data that is
 #                            not only NaN (a range over the last 20 s for a graph, an
-#                            instant query for a stat or table: the target's `instant`).
+#                            instant query for a stat or table: the target's `instant`);
+#                            panels in a collapsed row too. $compare is E2E_DASH_COMPARE:
+#                            wait until the runs have been scraped that much longer.
 #                            The job and instance variables' label_values() queries must
 #                            list exactly WANT_JOBS and WANT_INSTANCES (space-separated).
 #                            A failure names the dashboard, panel and query.
@@ -62,7 +65,20 @@
 #                            the query REFID (default: the first) of the panel TITLE of the
 #                            DASHBOARD file, put through grafana_expand with JOB and INSTANCE
 #                            (regexes, default .*): what Grafana runs for that panel
+#   check_compare_offsets DASHBOARD
+#                            every query of DASHBOARD with `offset $compare` (the overview's
+#                            "Compared with" row), $compare as E2E_DASH_COMPARE and all
+#                            agents selected, against the same query without the offsets
+#                            (what the panel draws as "now"): at T (a whole second just
+#                            past), the offset query's instant value (time=T) must equal
+#                            the unoffset one's at time=T-offset, series for series, and be
+#                            data; over the last minute, [T-60 s, T] (step 1 s), the offset
+#                            query's range must equal the unoffset one's over [T-60 s-offset,
+#                            T-offset] moved by the offset, and differ from the unoffset
+#                            one's over [T-60 s, T]: the runs' data begins in that minute, so
+#                            an offset ignored, or applied to a part of the query, fails
 #   E2E_DASHBOARDS           the source tree's grafana/dashboards
+#   E2E_DASH_COMPARE         the offset put in for $compare: 2s (whole seconds)
 #
 # A push test, for instance:
 #   pushgateway_start
@@ -83,6 +99,7 @@ PUSHGATEWAY_PID=
 PROM_JOBS=""
 METRICS_TARGET=
 METRICS_URL=
+E2E_DASH_COMPARE=2s
 # shellcheck disable=SC2034  # for the tests that source this file
 E2E_DASHBOARDS=$(cd "$(dirname "$0")/../../grafana/dashboards" && pwd)
 
@@ -288,20 +305,23 @@ grafana_expand() {
   e=${e//'$__interval'/2s}
   e=${e//'$__range_s'/60}
   e=${e//'$__range'/1m}
+  e=${e//'$compare'/"$E2E_DASH_COMPARE"}
   [[ $e != *'$'* ]] || fail "a template variable is left in: $e"
   printf '%s' "$e"
 }
 
 # e2e_dash_query WHERE INSTANT EXPR: fails naming WHERE unless EXPR gives data at
-# E2E_DASH_T that is not only NaN; instant, or a range over the 20 s before E2E_DASH_T.
+# E2E_DASH_T that is not only NaN; instant, or a range over the 20 s before E2E_DASH_T
+# (from E2E_DASH_START: worked out once, a jq for each query would cost seconds).
 E2E_DASH_T=
+E2E_DASH_START=
 e2e_dash_query() {
   local where=$1 instant=$2 expr=$3 resp url args verdict
   if [ "$instant" = true ]; then
     url=$PROM_URL/api/v1/query args=(--data-urlencode "time=$E2E_DASH_T")
   else
     url=$PROM_URL/api/v1/query_range
-    args=(--data-urlencode "start=$(jq -n "$E2E_DASH_T - 20")" --data-urlencode "end=$E2E_DASH_T"
+    args=(--data-urlencode "start=$E2E_DASH_START" --data-urlencode "end=$E2E_DASH_T"
       --data-urlencode step=2)
   fi
   resp=$(curl -sS --max-time 10 -G --data-urlencode "query=$expr" "${args[@]}" "$url") ||
@@ -329,9 +349,10 @@ check_dashboard_queries() {
   shift 4
   (($# > 0)) || fail "check_dashboard_queries: no dashboards"
   E2E_DASH_T=${EPOCHREALTIME/,/.}
+  E2E_DASH_START=$((${E2E_DASH_T%.*} - 20)).${E2E_DASH_T#*.}
   for dash in "$@"; do
     name=$(basename "$dash" .json)
-    total=$((total + $(jq '[.panels[] | select(.type != "row") | .targets[]] | length' "$dash")))
+    total=$((total + $(jq '[.panels[] | ., .panels[]? | select(.type != "row") | .targets[]] | length' "$dash")))
     while IFS=$'\t' read -r panel refid instant expr64; do
       expr=$(base64 -d <<<"$expr64")
       e2e_dash_query "$name: panel \"$panel\" $refid (all agents)" "$instant" \
@@ -339,7 +360,7 @@ check_dashboard_queries() {
       e2e_dash_query "$name: panel \"$panel\" $refid (one agent)" "$instant" \
         "$(grafana_expand "$expr" "$job" "$instance")"
       checked=$((checked + 1))
-    done < <(jq -r '.panels[] | select(.type != "row") | .title as $t | .targets[]
+    done < <(jq -r '.panels[] | ., .panels[]? | select(.type != "row") | .title as $t | .targets[]
                | [$t, .refId, (.instant == true), (.expr | @base64)] | @tsv' "$dash")
     # The variables' queries: label_values(dialsoak_build_info, job) and its instance sibling.
     while read -r query64; do
@@ -362,10 +383,68 @@ check_dashboard_queries() {
 
 panel_expr() {
   local dash=$1 title=$2 refid=${3:-} e
-  e=$(jq -r --arg t "$title" --arg r "$refid" '[.panels[] | select(.type != "row" and .title == $t)
+  e=$(jq -r --arg t "$title" --arg r "$refid" '[.panels[] | ., .panels[]? | select(.type != "row" and .title == $t)
       | .targets[] | select($r == "" or .refId == $r) | .expr][0] // empty' "$dash")
   [ -n "$e" ] || fail "no query ${refid:-A} of a panel \"$title\" in $dash"
   grafana_expand "$e" "${4:-.*}" "${5:-.*}"
+}
+
+# e2e_prom_api PATH ARG...: the raw answer of GET $PROM_URL/api/v1/PATH with the
+# url-encoded ARGs (name=value); fails the test when there is none.
+e2e_prom_api() {
+  local path=$1 a args=()
+  shift
+  for a in "$@"; do args+=(--data-urlencode "$a"); done
+  curl -sS --max-time 10 -G "${args[@]}" "$PROM_URL/api/v1/$path" ||
+    fail "no answer from $PROM_URL/api/v1/$path to: $*"
+}
+
+# The comparison of check_compare_offsets, in one jq over the four answers ($off_t: the
+# offset query at T; $now_t: the unoffset query at T-O; $off_r, $now_r: their ranges over
+# [T-W, T] and [T-W-O, T]): prints "ok" or what is wrong.
+# shellcheck disable=SC2016 # a jq program
+E2E_COMPARE_JQ='
+  def refused: if .status != "success" then "Prometheus refused it (\(.error))" else empty end;
+  def series: [.data.result[] | {metric, value: .value[1]}] | sort_by(.metric | tostring);
+  def slice($from; $to; $shift): [.data.result[]
+    | {metric, values: [.values[] | select(.[0] >= $from and .[0] <= $to) | [.[0] + $shift, .[1]]]}
+    | select(.values | length > 0)] | sort_by(.metric | tostring);
+  first([$off_t, $now_t, $off_r, $now_r][] | refused) //
+  ($off_t | series) as $got | ($now_t | series) as $want
+  | ($off_r | slice($t - $w; $t; 0)) as $off_range
+  | if ($got | length) == 0 then "no data at time=\($t)"
+    elif $got != $want then
+      "at time=\($t) it gives \($got | tojson), but the query without the offset at time=\($t - $o) \($want | tojson)"
+    elif $off_range != ($now_r | slice($t - $w - $o; $t - $o; $o)) then
+      "over [\($t - $w), \($t)] it is not the query without the offset over [\($t - $w - $o), \($t - $o)] moved by \($o) s"
+    elif $off_range == ($now_r | slice($t - $w; $t; 0)) then
+      "over [\($t - $w), \($t)] it equals the query without the offset: the offset changes nothing"
+    else "ok" end'
+
+# shellcheck disable=SC2016 # $compare is Grafana's, meant literally
+check_compare_offsets() {
+  local dash=$1 name o=${E2E_DASH_COMPARE%s} w=60 t panel refid expr64 expr off now verdict checked=0
+  [[ $o =~ ^[0-9]+$ ]] || fail "E2E_DASH_COMPARE must be whole seconds, not $E2E_DASH_COMPARE"
+  name=$(basename "$dash" .json)
+  t=$((${EPOCHREALTIME%[.,]*} - 1))
+  while IFS=$'\t' read -r panel refid expr64; do
+    expr=$(base64 -d <<<"$expr64")
+    off=$(grafana_expand "$expr" '.*' '.*')
+    now=$(grafana_expand "${expr//' offset $compare'/}" '.*' '.*')
+    [[ $now != *offset* ]] || fail "$name: panel \"$panel\" $refid: an offset other than ' offset \$compare' in: $expr"
+    verdict=$(jq -rn --argjson t "$t" --argjson o "$o" --argjson w "$w" \
+      --argjson off_t "$(e2e_prom_api query "query=$off" "time=$t")" \
+      --argjson now_t "$(e2e_prom_api query "query=$now" "time=$((t - o))")" \
+      --argjson off_r "$(e2e_prom_api query_range "query=$off" "start=$((t - w))" "end=$t" step=1)" \
+      --argjson now_r "$(e2e_prom_api query_range "query=$now" "start=$((t - w - o))" "end=$t" step=1)" \
+      "$E2E_COMPARE_JQ" 2>&1) || verdict="unreadable answers ($verdict)"
+    [ "$verdict" = ok ] ||
+      fail "$name: panel \"$panel\" $refid with \$compare = $E2E_DASH_COMPARE: $verdict: $off"
+    checked=$((checked + 1))
+  done < <(jq -r '.panels[] | ., .panels[]? | select(.type != "row") | .title as $t | .targets[]
+             | select(.expr | test("offset \\$compare")) | [$t, .refId, (.expr | @base64)] | @tsv' "$dash")
+  ((checked > 0)) || fail "$name: no query with offset \$compare"
+  e2e_log "$name: all $checked offset \$compare queries equal their unoffset queries $E2E_DASH_COMPARE earlier"
 }
 
 promtool_check_metrics() {
