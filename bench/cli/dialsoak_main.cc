@@ -8,6 +8,7 @@
 #include "exit_codes.h"
 #include "malloc_arenas.h"
 #include "capacity_command.h"
+#include "compare_command.h"
 #include "report_command.h"
 #include "run_command.h"
 #include "run_options.h"
@@ -43,6 +44,11 @@ int main(int argc, char** argv) {
   report->add_option("--charts", report_options.charts,
                      "svg, png or none: the leak charts next to DIR/report.json (default: as the run had it)")
       ->check(CLI::IsMember({"svg", "png", "none"}));
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Is NEW worse than BASE? Two runs (or sweeps) side by side, each difference with "
+                 "its interval and a verdict; exit 10 when a --fail-on gate fails");
+  CompareOptions compare_options;
+  AddCompareOptions(*compare, compare_options);
 
   try {
     app.parse(argc, argv);
@@ -63,6 +69,7 @@ int main(int argc, char** argv) {
       return RunSoak(*settings);
     }
     if (*report) return RebuildReport(report_options);
+    if (*compare) return RunCompare(compare_options);
     if (*capacity) {
       auto settings = capacity_options.Resolve();
       if (!settings) {

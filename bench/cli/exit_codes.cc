@@ -26,6 +26,7 @@ const char* ExitMeaning(int code) {
     case kJournalFailed: return "the run directory could not be written (journal or report)";
     case kLeakInconclusive: return "leak verdict inconclusive";
     case kWatchFailed: return "a watched process restarted or was never seen";
+    case kRegression: return "regression: NEW is worse than BASE";
     case kInterrupted: return "interrupted by SIGINT";
     case kTerminated: return "stopped by SIGTERM";
     default: return "unknown";

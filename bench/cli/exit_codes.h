@@ -12,6 +12,8 @@
 // A stop by a signal keeps the verdict: a run stopped by SIGTERM that found a leak exits 5.
 // 2, 3 and 4 come before a run has anything to judge (usage, set-up, internal error);
 // `dialsoak report DIR` exits as the recorded run did (or 7 when it cannot write).
+// `dialsoak compare BASE NEW` exits 10 when a gate failed (NEW is worse), 0 when none did,
+// 2 for runs it cannot compare, 7 when it cannot write its outputs.
 #pragma once
 
 #include <string>
@@ -29,6 +31,7 @@ enum ExitCode : int {
   kJournalFailed = 7,     // the run directory (its journal, or a rebuilt report) could not be written
   kLeakInconclusive = 8,  // a count not back at its baseline, too few samples to judge it
   kWatchFailed = 9,       // a watched process restarted, or was never seen
+  kRegression = 10,       // dialsoak compare: NEW is worse than BASE (a --fail-on gate failed)
   kInterrupted = 130,     // stopped by SIGINT (128 + 2), and no check failed
   kTerminated = 143,      // stopped by SIGTERM (128 + 15), and no check failed
 };

@@ -59,49 +59,66 @@ std::string Damage(const journal::ReplayStats& st, const std::string& path) {
 
 }  // namespace
 
-int RebuildReport(const ReportOptions& options) {
+RunDir RunDirOf(const std::string& path) {
   namespace fs = std::filesystem;
-  RunDir dir{options.dir};
+  RunDir dir{path};
   std::error_code ec;
-  if (fs::is_regular_file(options.dir, ec)) {  // the journal itself was named
-    const fs::path parent = fs::path(options.dir).parent_path();
+  if (fs::is_regular_file(path, ec)) {  // the journal (or the report) itself was named
+    const fs::path parent = fs::path(path).parent_path();
     dir.path = (parent.empty() ? fs::current_path(ec) : parent).string();
   }
-  auto header = journal::ReadJournalHeader(dir.journal());
-  if (!header) {
-    spdlog::error("dialsoak report {}: {}", options.dir, header.error().message);
-    return kUsage;
-  }
+  return dir;
+}
+
+io::Result<ReplayedRun> ReplayRunJournal(const std::string& path, const ReportOptions& options,
+                                         const std::vector<RunObserver*>& also) {
+  ReplayedRun out;
+  out.dir = RunDirOf(path);
+  auto header = journal::ReadJournalHeader(out.dir.journal());
+  if (!header) return io::Fail(header.error());
   if (header->command != "run") {
-    spdlog::error("dialsoak report {}: the journal is of `dialsoak {}`; only runs' journals are "
-                  "rebuilt",
-                  options.dir, header->command);
-    return kUsage;
+    return io::Fail(io::Error{0, fmt::format("{}: the journal is of `dialsoak {}`; only runs' "
+                                             "journals are replayed",
+                                             out.dir.journal(), header->command)});
   }
-  const RunSettings s = VerdictSettingsOf(header->config, dir, options);
-  analysis::LeakWatchOptions watch_options = LeakWatchOptionsOf(s);
+  out.header = *header;
+  out.settings = VerdictSettingsOf(header->config, out.dir, options);
+  analysis::LeakWatchOptions watch_options = LeakWatchOptionsOf(out.settings);
   watch_options.snapshot_fds = false;  // the journal has the tables the run read
   watch_options.live = false;          // and the run's first suspicions
   report::RunSummary summary;
   analysis::LeakWatch leak_watch(watch_options);
-  auto stats = journal::Replay(dir.journal(), {&summary, &leak_watch});
-  if (!stats) {
-    spdlog::error("dialsoak report {}: {}", options.dir, stats.error().message);
-    return kUsage;
-  }
+  std::vector<RunObserver*> observers{&summary, &leak_watch};
+  observers.insert(observers.end(), also.begin(), also.end());
+  auto stats = journal::Replay(out.dir.journal(), observers);
+  if (!stats) return io::Fail(stats.error());
+  out.stats = *stats;
   if (!stats->end) {
     // Killed or crashed: what was recorded is the run, up to its last record.
     const report::Summary so_far = summary.summary();
     const RunEnd end{StopReason::Unfinished, so_far.elapsed, so_far.cycles,
                      "the journal has no end record: the run was killed or crashed",
                      so_far.dropped_at_origin};
-    summary.OnRunEnd(end);
-    leak_watch.OnRunEnd(end);
+    for (RunObserver* o : observers) o->OnRunEnd(end);
   }
+  out.summary = summary.summary();
+  AddVerdicts(out.settings, leak_watch, out.summary);
+  out.tally = summary.tally();
+  return out;
+}
 
-  report::Summary result = summary.summary();
-  AddVerdicts(s, leak_watch, result);
-  WriteLatencyFiles(s.report_path, summary.tally(), s.charts,
+int RebuildReport(const ReportOptions& options) {
+  auto replayed = ReplayRunJournal(options.dir, options);
+  if (!replayed) {
+    spdlog::error("dialsoak report {}: {}", options.dir, replayed.error().message);
+    return kUsage;
+  }
+  const RunDir& dir = replayed->dir;
+  const journal::JournalHeader* header = &replayed->header;
+  const journal::ReplayStats* stats = &replayed->stats;
+  const RunSettings& s = replayed->settings;
+  report::Summary& result = replayed->summary;
+  WriteLatencyFiles(s.report_path, replayed->tally, s.charts,
                     fmt::format("dialsoak run {}: latency by percentile", result.run.run_id));
   // As the run decided (run_command.cc): the verdicts first, the stop signal's code only
   // for a run that found nothing wrong.

@@ -8,6 +8,14 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "dialsoak/io/error.h"
+#include "dialsoak/journal/journal_reader.h"
+#include "dialsoak/observer/cycle_tally.h"
+#include "dialsoak/report/summary.h"
+#include "run_dir.h"
+#include "run_settings.h"
 
 namespace dialsoak::cli {
 
@@ -18,5 +26,26 @@ struct ReportOptions {
 };
 
 int RebuildReport(const ReportOptions& options);
+
+// A run as its journal has it: the summary with the leak verdicts the run's settings ask
+// for, and everything the replay counted. A run without an end record ends "unfinished"
+// at its last record.
+struct ReplayedRun {
+  RunDir dir;
+  journal::JournalHeader header;
+  journal::ReplayStats stats;
+  RunSettings settings;
+  report::Summary summary;
+  CycleTally tally;
+};
+
+// The run directory `path` names (the directory, or a file in it).
+RunDir RunDirOf(const std::string& path);
+
+// Replays DIR's journal into the summary and the leak watch, and into `also` (which see
+// every record, and the made-up end of an unfinished run). Errors: no journal, not a
+// journal, a journal of another command than `run`; each names the path.
+io::Result<ReplayedRun> ReplayRunJournal(const std::string& path, const ReportOptions& options,
+                                         const std::vector<RunObserver*>& also = {});
 
 }  // namespace dialsoak::cli
