@@ -56,12 +56,15 @@ std::string RowText(const ComparisonRow& r) {
 
 GateResult Limit(const Gate& g, const report::Comparison& c) {
   GateResult out{g.expression, false, ""};
-  std::vector<std::string> over, seen;
+  std::vector<std::string> over, seen, unjudged;
   for (const ComparisonRow& r : c.rows) {
     if (r.metric != g.metric) continue;
     seen.push_back(r.label);
     const auto change = ChangeIn(g, r);
-    if (!change || !r.lower || !r.upper) continue;
+    if (!change || !r.lower || !r.upper) {
+      unjudged.push_back(r.note.empty() ? r.label : r.label + ": " + r.note);
+      continue;
+    }
     const bool moved = g.above ? *r.lower > 0 : *r.upper < 0;
     const bool beyond = g.above ? *change > g.limit : *change < g.limit;
     if (moved && beyond) over.push_back(RowText(r));
@@ -71,6 +74,10 @@ GateResult Limit(const Gate& g, const report::Comparison& c) {
   } else if (!over.empty()) {
     out.failed = true;
     out.message = fmt::format("{}: beyond {}", fmt::join(over, "; "), LimitText(g));
+  } else if (unjudged.size() == seen.size()) {
+    // A gate asked for must not pass unseen: with no row of its metric judged, it fails.
+    out.failed = true;
+    out.message = fmt::format("not compared, so not passed: {}", fmt::join(unjudged, "; "));
   } else {
     out.message = fmt::format("{}: within {} (or not told from noise)", g.metric, LimitText(g));
   }
@@ -116,7 +123,7 @@ const std::vector<std::string>& GateMetrics() {
     for (const char* k : {"dial", "hangup", "start_lag"}) {
       for (const char* p : {"p50", "p90", "p99", "p99_9"}) m.push_back(fmt::format("{}_{}", k, p));
     }
-    for (const char* x : {"leak_per_1000", "blocking", "load_at_target"}) m.push_back(x);
+    for (const char* x : {"leak_per_1000", "blocking", "load_at_target", "ports_for_plan_load"}) m.push_back(x);
     return m;
   }();
   return kMetrics;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "dialsoak/analysis/erlang_b.h"
 #include "dialsoak/analysis/theil_sen.h"
 
 namespace dialsoak::analysis {
@@ -27,7 +28,10 @@ struct Pending {
   ComparisonRow row;
   double se = 0;
   double floor = 0;
-  bool compare = false;  // has a difference and a standard error
+  bool compare = false;  // has a difference and a standard error (or bootstrap draws)
+  // A latency's bootstrap draws of NEW - BASE, sorted: its interval is their quantiles,
+  // not +-z standard errors (a tail percentile's draws are skewed, often far).
+  std::vector<double> draws;
 };
 
 double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
@@ -227,13 +231,15 @@ double PercentileOf(const std::vector<std::int64_t>& counts, const std::vector<d
   return values.back();
 }
 
-// The block bootstrap's standard error of a percentile, in ns.
-double BootstrapSe(const Columns& c, double p, std::uint64_t seed) {
+// The block bootstrap: kResamples draws of the run's percentiles at `levels` (ns), each from
+// as many batches as the run has, picked with replacement and added up.
+std::vector<std::vector<double>> BootstrapPercentiles(const Columns& c, const std::vector<double>& levels,
+                                                      std::uint64_t seed) {
   const std::size_t b = c.counts.size();
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, b - 1);
-  std::vector<double> estimates;
-  estimates.reserve(kResamples);
+  std::vector<std::vector<double>> draws(levels.size());
+  for (auto& d : draws) d.reserve(kResamples);
   std::vector<std::int64_t> sum(c.values.size());
   for (int k = 0; k < kResamples; ++k) {
     std::fill(sum.begin(), sum.end(), 0);
@@ -241,9 +247,9 @@ double BootstrapSe(const Columns& c, double p, std::uint64_t seed) {
       const std::vector<std::int64_t>& row = c.counts[pick(rng)];
       for (std::size_t j = 0; j < row.size(); ++j) sum[j] += row[j];
     }
-    estimates.push_back(PercentileOf(sum, c.values, p));
+    for (std::size_t l = 0; l < levels.size(); ++l) draws[l].push_back(PercentileOf(sum, c.values, levels[l]));
   }
-  return StandardDeviation(estimates);
+  return draws;
 }
 
 struct LatencyOf {
@@ -270,17 +276,19 @@ void Latencies(const ComparedRun& base, const ComparedRun& next, const Compariso
        [](const CycleTally& t) -> const LatencyHistogram& { return t.start_lag; }},
   };
   const bool batched = base.batches.size() >= kMinBatches && next.batches.size() >= kMinBatches;
+  const std::vector<double> levels = {50.0, 90.0, 99.0, 99.9};
   std::uint64_t seed = 1;
   for (const LatencyOf& k : kinds) {
     const LatencyHistogram& hb = k.pick(base.total);
     const LatencyHistogram& hn = k.pick(next.total);
     if (hb.empty() && hn.empty()) continue;
-    Columns cb, cn;
-    if (batched) {
-      cb = ColumnsOf(base.batches, k.pick);
-      cn = ColumnsOf(next.batches, k.pick);
+    std::vector<std::vector<double>> draws_b, draws_n;
+    if (batched && !hb.empty() && !hn.empty()) {
+      draws_b = BootstrapPercentiles(ColumnsOf(base.batches, k.pick), levels, ++seed);
+      draws_n = BootstrapPercentiles(ColumnsOf(next.batches, k.pick), levels, ++seed);
     }
-    for (double level : {50.0, 90.0, 99.0, 99.9}) {
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      const double level = levels[l];
       Pending p = Start("latency", k.metric + "_" + LevelName(level),
                         fmt::format("{} p{:g}", k.label, level), "s", true);
       if (!hb.empty()) p.row.base = static_cast<double>(hb.Percentile(level)) * 1e-9;
@@ -288,7 +296,6 @@ void Latencies(const ComparedRun& base, const ComparedRun& next, const Compariso
       const auto tail = [&](const LatencyHistogram& h) {
         return static_cast<double>(h.count()) * (1 - level / 100);
       };
-      ++seed;
       if (hb.empty() || hn.empty()) {
         p.row.note = "a run has no samples";
       } else if (tail(hb) < kMinTail || tail(hn) < kMinTail) {
@@ -298,12 +305,15 @@ void Latencies(const ComparedRun& base, const ComparedRun& next, const Compariso
         p.row.diff = *p.row.next - *p.row.base;
         p.row.note = fmt::format("too short to tell the variation (fewer than {} ticks)", kMinBatches);
       } else {
-        const double se_b = BootstrapSe(cb, level, seed * 2) * 1e-9;
-        const double se_n = BootstrapSe(cn, level, seed * 2 + 1) * 1e-9;
         // Below 0.1 ms nothing is worth telling: a dialer's latencies are milliseconds and
         // more, and a start lag of microseconds is the scheduler's.
-        Finish(p, *p.row.base, *p.row.next, se_b, se_n,
+        Finish(p, *p.row.base, *p.row.next, 0, 0,
                std::max(kLatencyFloorSeconds, o.noise_floor_relative * std::abs(*p.row.base)));
+        // The two runs' draws are independent, so pairing them by index draws NEW - BASE.
+        for (int i = 0; i < kResamples; ++i) {
+          p.draws.push_back((draws_n[l][static_cast<std::size_t>(i)] - draws_b[l][static_cast<std::size_t>(i)]) * 1e-9);
+        }
+        std::sort(p.draws.begin(), p.draws.end());
       }
       out.push_back(std::move(p));
     }
@@ -378,7 +388,7 @@ void Capacity(const ComparedRun& base, const ComparedRun& next, const Comparison
   for (const CapacityStep& b : base.steps) {
     for (const CapacityStep& n : next.steps) {
       if (std::abs(b.planned_erlangs - n.planned_erlangs) > 1e-9 * std::max(1.0, b.planned_erlangs)) continue;
-      Pending p = Start("capacity", "blocking", fmt::format("blocking at {:g} E", b.planned_erlangs),
+      Pending p = Start("capacity", "blocking", fmt::format("blocking at {:.4g} E", b.planned_erlangs),
                         "share", true);
       if (!b.complete || !n.complete || b.dialed == 0 || n.dialed == 0) {
         p.row.note = "a step is incomplete";
@@ -396,33 +406,74 @@ void Capacity(const ComparedRun& base, const ComparedRun& next, const Comparison
   Pending p = Start("capacity", "load_at_target",
                     fmt::format("load at {:g} % blocking (measured)", base.answers.target_blocking * 100),
                     "E", false);
-  auto load = [](const ComparedRun& r) -> std::optional<std::pair<double, double>> {
+  struct Load {
+    double mid, lo, hi;  // where the blocking, its upper and its lower bound cross the target
+    double se() const { return (hi - lo) / 2; }
+  };
+  auto load = [](const ComparedRun& r) -> std::optional<Load> {
     const double t = r.answers.target_blocking;
     const auto mid = Crossing(r.steps, t, [](const CapacityStep& s) { return s.blocking; });
     const auto lo = Crossing(r.steps, t, [](const CapacityStep& s) { return s.blocking_upper; });
     const auto hi = Crossing(r.steps, t, [](const CapacityStep& s) { return s.blocking_lower; });
     if (!mid || !lo || !hi) return std::nullopt;
-    return std::pair{*mid, (*hi - *lo) / 2 / TwoSidedNormalQuantile(r.capacity_confidence)};
+    const double z = TwoSidedNormalQuantile(r.capacity_confidence);
+    // The bounds' crossings as a standard error, about the measured crossing.
+    return Load{*mid, *mid - (*mid - *lo) / z, *mid + (*hi - *mid) / z};
   };
   const auto lb = load(base), ln = load(next);
-  if (lb) p.row.base = lb->first;
-  if (ln) p.row.next = ln->first;
-  if (base.answers.target_blocking != next.answers.target_blocking) {
+  const bool same_target = base.answers.target_blocking == next.answers.target_blocking;
+  if (lb) p.row.base = lb->mid;
+  if (ln) p.row.next = ln->mid;
+  if (!same_target) {
     p.row.note = "the sweeps target different blocking";
   } else if (!lb || !ln) {
     p.row.note = "a sweep's steps (or their intervals) do not straddle the target";
   } else {
-    Finish(p, lb->first, ln->first, lb->second, ln->second, o.noise_floor_relative * lb->first);
+    Finish(p, lb->mid, ln->mid, lb->se(), ln->se(), o.noise_floor_relative * lb->mid);
   }
   out.push_back(std::move(p));
-  // Erlang B's ports for the plan load: from the settings, not measured.
-  Pending ports = Start("capacity", "ports_for_plan_load",
-                        fmt::format("ports Erlang B needs for {:g} E", next.answers.plan_load), "ports",
-                        true);
-  ports.row.base = base.answers.ports_for_plan_load;
-  ports.row.next = next.answers.ports_for_plan_load;
-  ports.row.diff = *ports.row.next - *ports.row.base;
-  ports.row.note = "Erlang B's answer for the plan load: from the settings, not measured";
+
+  // The ports the plan load needs, from the measured curve: Erlang B's count for the load,
+  // scaled by how the far end measured against Erlang B at its own ports (one that reaches
+  // the target at 90 % of Erlang B's load needs the ports of plan / 0.9). Fractional: the
+  // crossing between two whole port counts, so that a change shows before it is a port.
+  const double plan = next.answers.plan_load;
+  Pending ports = Start("capacity", "ports_for_plan_load", fmt::format("ports for {:.4g} E (measured)", plan),
+                        "ports", true);
+  auto ports_for = [&](const ComparedRun& r, double measured_load) -> std::optional<double> {
+    const double t = r.answers.target_blocking;
+    const auto it = r.config.find("ports");
+    const int c = it != r.config.end() && it->is_number_integer() ? it->get<int>() : 0;
+    if (c <= 0 || !(plan > 0) || !(measured_load > 0)) return std::nullopt;
+    const double k = measured_load / OfferedLoadForBlocking(c, t);
+    double prev = 0;
+    for (int n = 1; n <= 100000; ++n) {
+      const double can = k * OfferedLoadForBlocking(n, t);
+      if (can >= plan) return n - 1 + (plan - prev) / (can - prev);
+      prev = can;
+    }
+    return std::nullopt;
+  };
+  auto ports_of = [&](const ComparedRun& r, const std::optional<Load>& l)
+      -> std::optional<std::pair<double, double>> {
+    if (!l) return std::nullopt;
+    const auto mid = ports_for(r, l->mid), few = ports_for(r, l->hi), many = ports_for(r, l->lo);
+    if (!mid || !few || !many) return std::nullopt;
+    return std::pair{*mid, (*many - *few) / 2};
+  };
+  const auto pb = ports_of(base, lb), pn = ports_of(next, ln);
+  if (pb) ports.row.base = pb->first;
+  if (pn) ports.row.next = pn->first;
+  if (!same_target) {
+    ports.row.note = "the sweeps target different blocking";
+  } else if (!(plan > 0)) {
+    ports.row.note = "no plan load";
+  } else if (!pb || !pn) {
+    ports.row.note = lb && ln ? "a sweep has no single port count (pools)"
+                              : "a sweep's steps (or their intervals) do not straddle the target";
+  } else {
+    Finish(ports, pb->first, pn->first, pb->second, pn->second, o.noise_floor_relative * pb->first);
+  }
   out.push_back(std::move(ports));
 }
 
@@ -508,7 +559,14 @@ report::Comparison CompareRuns(const ComparedRun& base, const ComparedRun& next,
   c.simultaneous = static_cast<int>(std::max<std::ptrdiff_t>(m, 1));
   const double z = TwoSidedNormalQuantile(1 - (1 - o.confidence) / c.simultaneous);
   for (Pending& p : rows) {
-    if (p.compare) {
+    if (p.compare && !p.draws.empty()) {
+      // The draws' quantiles at the row's level; with kResamples draws, at most their extremes.
+      const double tail = (1 - o.confidence) / c.simultaneous / 2;
+      const auto last = static_cast<double>(p.draws.size() - 1);
+      p.row.lower = p.draws[static_cast<std::size_t>(std::floor(tail * last))];
+      p.row.upper = p.draws[static_cast<std::size_t>(std::ceil((1 - tail) * last))];
+      p.row.change = Judge(p.row, p.floor);
+    } else if (p.compare) {
       p.row.lower = *p.row.diff - z * p.se;
       p.row.upper = *p.row.diff + z * p.se;
       p.row.change = Judge(p.row, p.floor);
@@ -518,9 +576,13 @@ report::Comparison CompareRuns(const ComparedRun& base, const ComparedRun& next,
       const bool was = p.row.base_verdict == "leak" || p.row.base_verdict == "exhausted";
       const bool is = p.row.next_verdict == "leak" || p.row.next_verdict == "exhausted";
       if (is && !was) p.row.change = Change::Worse;
-      if (was && !is && !p.row.next_verdict.empty()) p.row.change = Change::Better;
-    } else if (p.row.group == "leaks" && p.compare) {
-      p.row.change = Change::NoChange;  // same verdict: the slopes' difference is shown only
+      // Better only when NEW could tell (ok): inconclusive, too few samples or not seen is no
+      // verdict to be better with.
+      if (was && p.row.next_verdict == "ok") p.row.change = Change::Better;
+    } else if (p.row.group == "leaks" && p.compare && p.row.next_verdict != "leak") {
+      // Both ok: a slope under the leak threshold in both runs is noise, shown only. Both
+      // leaking: the interval says whether NEW leaks faster (worse) or slower (better).
+      p.row.change = Change::NoChange;
     }
     c.rows.push_back(std::move(p.row));
   }

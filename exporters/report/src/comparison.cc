@@ -67,9 +67,11 @@ std::string Header(const Comparison& c) {
 
 std::string Confidence(const Comparison& c) {
   return fmt::format("intervals of NEW - BASE, together at {:g} % over {} compared row(s) (each at "
-                     "{:.4g} %), from the runs' own variation (per-tick batches)",
+                     "{:.4g} %), from {}",
                      c.confidence * 100, c.simultaneous,
-                     100 * (1 - (1 - c.confidence) / std::max(c.simultaneous, 1)));
+                     100 * (1 - (1 - c.confidence) / std::max(c.simultaneous, 1)),
+                     c.kind == "capacity" ? "the steps' blocking intervals"
+                                          : "the runs' own variation (per-tick batches)");
 }
 
 std::string MarkdownCell(std::string s) {
@@ -117,7 +119,7 @@ std::string FormatValue(const ComparisonRow& r, double v, bool signed_value) {
   if (r.unit == "share") {
     return signed_value ? fmt::format("{}{:.2f} pp", sign, v * 100) : fmt::format("{:.2f} %", v * 100);
   }
-  if (r.unit == "ports") return fmt::format("{}{:g}", sign, v);
+  if (r.unit == "ports") return fmt::format("{}{:.1f}", sign, v);  // fractional: see run_comparison
   if (r.unit == "B per 1000 cycles") {
     const double a = std::abs(v);
     if (a >= 1024 * 1024) return fmt::format("{}{:.2f} MiB", sign, v / (1024 * 1024));

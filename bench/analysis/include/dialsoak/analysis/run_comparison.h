@@ -10,8 +10,10 @@
 //   - an outcome's share: the ratio estimator's variance over the batches, never below the
 //     binomial one (a rare outcome is absent from most batches);
 //   - a latency percentile: the batches resampled with replacement (a block bootstrap,
-//     kResamples times, seeded so the same runs always give the same answer), the spread
-//     of the percentile over the resamples.
+//     kResamples times, seeded so the same runs always give the same answer), and the
+//     difference's interval is the quantiles of NEW's draw minus BASE's (a tail
+//     percentile's draws are skewed: a busy minute in one batch moves p99 far, or not at
+//     all, so +- z standard errors would be too narrow on one side).
 // A run with fewer than kMinBatches batches (ticks) compares its counts but not its
 // latencies or throughput; a percentile with fewer than kMinTail samples beyond it in
 // either run is not compared either.
@@ -23,9 +25,9 @@
 // which already count the batches) and the load at the target blocking where the measured
 // blocking crosses it (its interval where the steps' bounds cross it).
 //
-// Verdicts. Every compared row's interval is difference +- z x standard error, with z for
-// 1 - (1 - confidence) / m two-sided, m the rows compared (Bonferroni), so all the rows'
-// intervals hold together at the confidence. A row is worse (better) when its interval
+// Verdicts. Every compared row's interval is difference +- z x standard error (latency:
+// the bootstrap quantiles), with z for 1 - (1 - confidence) / m two-sided, m the rows
+// compared (Bonferroni), so all the rows' intervals hold together at the confidence. A row is worse (better) when its interval
 // lies wholly on the worse (better) side of 0 and the difference is at least the noise
 // floor (ComparisonOptions): the variation between two runs of the same build on the
 // same machine that no single run shows.
@@ -47,7 +49,7 @@ namespace dialsoak::analysis {
 
 inline constexpr int kMaxBatches = 32;
 inline constexpr int kMinBatches = 8;
-inline constexpr int kResamples = 400;
+inline constexpr int kResamples = 2000;
 inline constexpr std::int64_t kMinTail = 5;
 
 // Constant-size batches of a run's ticks, in order: each tick is merged into the last
