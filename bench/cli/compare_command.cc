@@ -110,16 +110,16 @@ CapacityStep StepOf(const json& j) {
   return s;
 }
 
-// A run directory's report.json: a capacity sweep, or a run whose journal is gone (counts
-// and leak verdicts only).
-io::Result<LoadedRun> LoadReport(const RunDir& dir) {
-  auto j = ReadJson(dir.report());
+// A report: a capacity sweep's (its --report file, whatever its name), or a run directory's
+// report.json of a run whose journal is gone (counts and leak verdicts only).
+io::Result<LoadedRun> LoadReport(const RunDir& dir, const std::string& report_path) {
+  auto j = ReadJson(report_path);
   if (!j) return io::Fail(j.error());
   LoadedRun out;
   ComparedRun& r = out.run;
-  r.path = dir.path;
+  r.path = report_path == dir.report() ? dir.path : report_path;
   try {
-    if (j->value("tool", "") != "dialsoak") return io::Fail(Bad(dir.report(), "not a dialsoak report"));
+    if (j->value("tool", "") != "dialsoak") return io::Fail(Bad(report_path, "not a dialsoak report"));
     r.kind = j->value("kind", "run");
     r.run_id = j->value("run_id", "");
     r.config = j->value("config", json::object());
@@ -152,14 +152,14 @@ io::Result<LoadedRun> LoadReport(const RunDir& dir) {
         r.total.failures.push_back({f.value("what", ""), f.value("detail", ""), f.value("count", std::int64_t{0}),
                                     f.value("first_line", 0), f.value("first_cycle", std::int64_t{0})});
       }
-      out.notes.push_back(fmt::format("{} has no journal: its counts and leak verdicts are compared, "
-                                      "not its throughput or latencies",
-                                      dir.path));
+      out.notes.push_back(fmt::format("{} is a report, not a journal: its counts and leak verdicts "
+                                      "are compared, not its throughput or latencies",
+                                      report_path));
     } else {
-      return io::Fail(Bad(dir.report(), fmt::format("a report of kind '{}'", r.kind)));
+      return io::Fail(Bad(report_path, fmt::format("a report of kind '{}'", r.kind)));
     }
   } catch (const json::exception& e) {
-    return io::Fail(Bad(dir.report(), fmt::format("not a report dialsoak wrote ({})", e.what())));
+    return io::Fail(Bad(report_path, fmt::format("not a report dialsoak wrote ({})", e.what())));
   }
   return out;
 }
@@ -184,6 +184,13 @@ io::Result<LoadedRun> LoadJournal(const RunDir& dir) {
   r.leaks = replayed->summary.leaks;
   out.handles = handles.series();
   const journal::ReplayStats& st = replayed->stats;
+  if (!st.end && r.total.first_seen && r.total.last_seen) {
+    // Killed: the replay's elapsed time runs to its last record (a probe sample), past the
+    // last tick written; the cycles of that last part were lost with the process. The rate
+    // is over the time the counted cycles span, or a killed run would look slower.
+    r.elapsed_seconds =
+        std::chrono::duration<double>(*r.total.last_seen - *r.total.first_seen).count();
+  }
   if (!st.end) {
     out.notes.push_back(fmt::format("{} did not finish (killed or crashed): compared up to its "
                                     "last record",
@@ -200,13 +207,17 @@ io::Result<LoadedRun> LoadRun(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return io::Fail(Bad(path, "no such run directory or file"));
   const RunDir dir = RunDirOf(path);
-  const bool named_report = fs::is_regular_file(path, ec) && fs::path(path).filename() == kReportName;
-  if (!named_report && fs::exists(dir.journal(), ec)) {
+  // A file named is read as it is: a journal.jsonl, or else a report (a capacity sweep's
+  // --report file has any name), never another file of its directory.
+  if (fs::is_regular_file(path, ec) && fs::path(path).filename() != kJournalName) {
+    return LoadReport(dir, path);
+  }
+  if (fs::exists(dir.journal(), ec)) {
     auto header = journal::ReadJournalHeader(dir.journal());
     if (!header) return io::Fail(header.error());
     if (header->command == "run") return LoadJournal(dir);
   }
-  if (fs::exists(dir.report(), ec)) return LoadReport(dir);
+  if (fs::exists(dir.report(), ec)) return LoadReport(dir, dir.report());
   return io::Fail(Bad(path, "holds neither a journal.jsonl nor a report.json of dialsoak"));
 }
 
