@@ -64,9 +64,9 @@ const ProcessSummary* Summary::FindProcess(std::string_view name) const {
   return nullptr;
 }
 
-void RunSummary::Seen(Clock::time_point t) {
+void RunSummary::Seen(Clock::time_point t, bool probe) {
   if (!first_seen_ || t < *first_seen_) first_seen_ = t;
-  last_seen_ = std::max(last_seen_, t);
+  (probe ? last_probe_ : last_seen_) = std::max(probe ? last_probe_ : last_seen_, t);
 }
 
 void RunSummary::OnRunStart(const RunInfo& info) {
@@ -81,7 +81,7 @@ void RunSummary::OnCycles(const CycleTally& t) { Merge(tally_, t); }
 void RunSummary::OnDropped(const DroppedCall& d) { AddDropped(tally_, d); }
 
 void RunSummary::OnProbe(const ProbeSample& s) {
-  Seen(s.at);
+  Seen(s.at, true);
   const Incarnations::Seen life = incarnations_.Note(s);
   auto [it, added] = process_index_.try_emplace(s.process, s_.processes.size());
   if (added) {
@@ -142,12 +142,16 @@ Summary RunSummary::summary() const {
   out.hangup_all = StatsOf(hangups);
   out.start_lag = StatsOf(t.start_lag);
   if (!out.ended) {
+    // Up to the last tick or cycle counted: a killed run's journal has probe samples after
+    // its last tick record, whose cycles were lost with it, and a span to those samples
+    // would make it look slower. Probe samples alone (no cycle yet) span what there is.
     std::optional<Clock::time_point> first = first_seen_;
     Clock::time_point last = last_seen_;
     if (t.first_seen) {
       if (!first || *t.first_seen < *first) first = t.first_seen;
       last = std::max(last, *t.last_seen);
     }
+    if (last == Clock::time_point{}) last = last_probe_;
     if (first) out.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(last - *first);
   }
   if (out.elapsed.count() > 0) {

@@ -156,14 +156,16 @@ class RunSummary : public RunObserver {
   const CycleTally& tally() const { return tally_; }
 
  private:
-  void Seen(Clock::time_point t);
+  // A time point of the run; a probe sample's only opens the span (see summary()).
+  void Seen(Clock::time_point t, bool probe = false);
 
   Summary s_;  // the run, its end and its processes; the cycles' part comes from tally_
   CycleTally tally_;
   std::unordered_map<std::string, std::size_t> process_index_;  // the current life's entry
   Incarnations incarnations_;
   std::optional<Clock::time_point> first_seen_;
-  Clock::time_point last_seen_{};
+  Clock::time_point last_seen_{};   // of ticks and drops
+  Clock::time_point last_probe_{};  // of probe samples
 };
 
 }  // namespace dialsoak::report
