@@ -2,9 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "exporters/junit/xml_document.h"
 #include "exporters/report/records_builder.h"
 
 namespace dialsoak::junit {
@@ -27,35 +25,7 @@ using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A document parsed by libxml2, strictly (no recovery, no network): null when the text is
-// not well-formed XML 1.0 in UTF-8.
-class Xml {
- public:
-  explicit Xml(const std::string& text)
-      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "junit.xml", "UTF-8",
-                           XML_PARSE_NONET),
-             xmlFreeDoc) {}
-  bool ok() const { return doc_ != nullptr; }
-
-  // The XPath expression's value as a string ("" when the document did not parse).
-  std::string Str(const std::string& xpath) const {
-    if (!ok()) return "";
-    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> ctx(
-        xmlXPathNewContext(doc_.get()), xmlXPathFreeContext);
-    std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> r(
-        xmlXPathEvalExpression(reinterpret_cast<const xmlChar*>(xpath.c_str()), ctx.get()),
-        xmlXPathFreeObject);
-    if (r == nullptr) return "<bad xpath>";
-    xmlChar* s = xmlXPathCastToString(r.get());
-    std::string out(reinterpret_cast<const char*>(s));
-    xmlFree(s);
-    return out;
-  }
-  int Count(const std::string& xpath) const { return std::stoi(Str("count(" + xpath + ")")); }
-
- private:
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc_;
-};
+using xml_testing::Xml;
 
 // 100 cycles over 12.5 s: 90 CONNECT, 10 BUSY.
 report::Summary SoakRun(int busy = 10) {
