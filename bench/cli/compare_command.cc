@@ -1,5 +1,6 @@
 #include "compare_command.h"
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "dialsoak/chart/percentile_chart.h"
 #include "dialsoak/junit/comparison_junit.h"
 #include "dialsoak/report/atomic_file.h"
+#include "dialsoak/sim/distribution.h"
 #include "exit_codes.h"
 #include "report_command.h"
 
@@ -221,6 +223,26 @@ io::Result<LoadedRun> LoadRun(const std::string& path) {
   return io::Fail(Bad(path, "holds neither a journal.jsonl nor a report.json of dialsoak"));
 }
 
+// "0.1ms,2.5ms,10ms,20ms": a duration for each of p50, p90, p99 and p99.9.
+tl::expected<std::array<double, 4>, std::string> ParseLatencyFloor(const std::string& text) {
+  std::array<double, 4> out{};
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::size_t comma = text.find(',', at);
+    if ((comma == std::string::npos) != (i + 1 == out.size())) {
+      return tl::unexpected(fmt::format("'{}': want four durations, for p50, p90, p99 and p99.9 "
+                                        "(0.1ms,2.5ms,10ms,20ms)",
+                                        text));
+    }
+    const std::string part = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    auto d = sim::ParseDuration(part);
+    if (!d) return tl::unexpected(fmt::format("'{}': {}", part, d.error()));
+    out[i] = std::chrono::duration<double>(*d).count();
+    at = comma + 1;
+  }
+  return out;
+}
+
 std::string Label(const std::string& which, const ComparedRun& r) {
   return r.run_id.empty() ? which : which + " " + r.run_id;
 }
@@ -302,6 +324,10 @@ void AddCompareOptions(CLI::App& app, CompareOptions& o) {
   app.add_option("--noise-floor-pp", o.noise_floor_points,
                  "Differences of a share below this many percentage points are no change (default 0.1)")
       ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--latency-floor", o.latency_floor,
+                 "Differences of p50,p90,p99,p99.9 below these durations are no change: a host's "
+                 "timing noise between runs (default 0.1ms,2.5ms,10ms,20ms; the larger of it and "
+                 "--noise-floor applies)");
   app.add_option("--out", o.out,
                  "Write compare.json, compare.md and the charts into this directory (created)");
   app.add_option("--junit", o.junit, "Write the gates as JUnit XML to this file (a test case each)");
@@ -343,6 +369,14 @@ int RunCompare(const CompareOptions& o) {
     return kUsage;
   }
   analysis::ComparisonOptions options;
+  if (!o.latency_floor.empty()) {
+    auto floors = ParseLatencyFloor(o.latency_floor);
+    if (!floors) {
+      spdlog::error("dialsoak compare: --latency-floor {}", floors.error());
+      return kUsage;
+    }
+    options.latency_floor_seconds = *floors;
+  }
   options.confidence = o.confidence;
   options.noise_floor_relative = o.noise_floor_percent / 100;
   options.noise_floor_share = o.noise_floor_points / 100;

@@ -28,6 +28,7 @@ struct CompareOptions {
   double confidence = 0.99;
   double noise_floor_percent = 2;
   double noise_floor_points = 0.1;
+  std::string latency_floor;  // "P50,P90,P99,P99.9" durations; empty: the defaults
   std::string out;    // directory for compare.json, compare.md and the charts
   std::string junit;  // file
   std::string charts = "svg";

@@ -30,7 +30,7 @@
 #      sweep against itself compares (exit 0).
 #   7. Bad input, exit 2 naming the problem, nothing on stdout: a path that does not
 #      exist, a directory without a journal or a report, --fail-on 'dial_p99>>x' (not a
-#      number), --fail-on 'nosuch>1%' (unknown metric).
+#      number), --fail-on 'nosuch>1%' (unknown metric), --latency-floor with three durations.
 #   8. --out DIR: compare.json (valid, exit_code 10, lists the charts), compare.md (a pipe
 #      table), compare.latency.svg and compare.self.handles.svg (well-formed SVG); --junit
 #      FILE: well-formed XML, one test case per gate, a failure for the failing gate only.
@@ -223,6 +223,9 @@ bad gate_syntax "a limit that is not a number" "--fail-on 'dial_p99>>x': '>x' is
   --fail-on 'dial_p99>>x' "$R/base" "$R/null"
 bad gate_metric "an unknown metric" "--fail-on 'nosuch>1%': unknown metric 'nosuch'" \
   --fail-on 'nosuch>1%' "$R/base" "$R/null"
+bad latency_floor "three latency floors for four percentiles" \
+  "--latency-floor '1ms,2ms,3ms': want four durations, for p50, p90, p99 and p99.9" \
+  --latency-floor 1ms,2ms,3ms "$R/base" "$R/null"
 
 # ---- 8. --out and --junit ----
 compare outputs --out "$R/cmp" --junit "$R/cmp.xml" \

@@ -20,8 +20,6 @@ using histogram::LatencyHistogram;
 using report::Change;
 using report::ComparisonRow;
 
-constexpr double kLatencyFloorSeconds = 1e-4;
-
 // A row before the intervals are drawn: the standard error of its difference, and the
 // smallest difference that counts (the noise floor, absolute).
 struct Pending {
@@ -276,7 +274,7 @@ void Latencies(const ComparedRun& base, const ComparedRun& next, const Compariso
        [](const CycleTally& t) -> const LatencyHistogram& { return t.start_lag; }},
   };
   const bool batched = base.batches.size() >= kMinBatches && next.batches.size() >= kMinBatches;
-  const std::vector<double> levels = {50.0, 90.0, 99.0, 99.9};
+  const std::vector<double> levels(kLatencyLevels.begin(), kLatencyLevels.end());
   std::uint64_t seed = 1;
   for (const LatencyOf& k : kinds) {
     const LatencyHistogram& hb = k.pick(base.total);
@@ -305,10 +303,9 @@ void Latencies(const ComparedRun& base, const ComparedRun& next, const Compariso
         p.row.diff = *p.row.next - *p.row.base;
         p.row.note = fmt::format("too short to tell the variation (fewer than {} ticks)", kMinBatches);
       } else {
-        // Below 0.1 ms nothing is worth telling: a dialer's latencies are milliseconds and
-        // more, and a start lag of microseconds is the scheduler's.
+        // The host's noise between runs (kLatencyFloorSeconds) or the relative floor.
         Finish(p, *p.row.base, *p.row.next, 0, 0,
-               std::max(kLatencyFloorSeconds, o.noise_floor_relative * std::abs(*p.row.base)));
+               std::max(o.latency_floor_seconds[l], o.noise_floor_relative * std::abs(*p.row.base)));
         // The two runs' draws are independent, so pairing them by index draws NEW - BASE.
         for (int i = 0; i < kResamples; ++i) {
           p.draws.push_back((draws_n[l][static_cast<std::size_t>(i)] - draws_b[l][static_cast<std::size_t>(i)]) * 1e-9);
@@ -536,7 +533,9 @@ report::Comparison CompareRuns(const ComparedRun& base, const ComparedRun& next,
   if (!(o.confidence > 0.5 && o.confidence < 1)) {
     throw std::invalid_argument(fmt::format("confidence {} is not in (0.5, 1)", o.confidence));
   }
-  if (!(o.noise_floor_relative >= 0) || !(o.noise_floor_share >= 0)) {
+  if (!(o.noise_floor_relative >= 0) || !(o.noise_floor_share >= 0) ||
+      std::any_of(o.latency_floor_seconds.begin(), o.latency_floor_seconds.end(),
+                  [](double f) { return !(f >= 0); })) {
     throw std::invalid_argument("a noise floor is negative");
   }
   std::vector<Pending> rows;

@@ -249,7 +249,8 @@ TEST(RunComparisonTest, AShareNeitherRunHasHasNoRow) {
 // ---- latency ----
 
 TEST(RunComparisonTest, LatencyShiftedUpIsWorseAndTheIntervalsHoldTheShift) {
-  constexpr double kShift = 0.005;
+  constexpr double kShift = 0.015;  // beyond the default floors (p99: 10 ms)
+  static_assert(kShift > kLatencyFloorSeconds[2]);
   std::mt19937 rb(13), rn(14);
   const Comparison c = CompareRuns(RunOf(600, DialLatency(rb, 0)), RunOf(600, DialLatency(rn, kShift)));
   for (const char* metric : {"dial_p50", "dial_p99"}) {
@@ -266,9 +267,29 @@ TEST(RunComparisonTest, LatencyShiftedUpIsWorseAndTheIntervalsHoldTheShift) {
 
 TEST(RunComparisonTest, LatencyShiftedDownIsBetter) {
   std::mt19937 rb(15), rn(16);
-  const Comparison c = CompareRuns(RunOf(600, DialLatency(rb, 0.005)), RunOf(600, DialLatency(rn, 0)));
+  const Comparison c = CompareRuns(RunOf(600, DialLatency(rb, 0.015)), RunOf(600, DialLatency(rn, 0)));
   EXPECT_EQ(Find(c, "dial_p50")->change, Change::Better) << Describe(*Find(c, "dial_p50"));
   EXPECT_EQ(Find(c, "dial_p99")->change, Change::Better) << Describe(*Find(c, "dial_p99"));
+}
+
+// A host's timing noise between runs: 5 ms at p99 is under the default floor (10 ms) and
+// no change, however certain; with the floor lowered the same runs are worse there. At p50
+// the default floor is 0.1 ms and 2 % of 50 ms: 5 ms is worse either way.
+TEST(RunComparisonTest, LatencyFloorsByPercentileDecideASmallCertainShift) {
+  std::mt19937 rb(21), rn(22);
+  const ComparedRun base = RunOf(600, DialLatency(rb, 0)), next = RunOf(600, DialLatency(rn, 0.005));
+  const Comparison by_default = CompareRuns(base, next);
+  const ComparisonRow* p99 = Find(by_default, "dial_p99");
+  ASSERT_TRUE(p99 && p99->lower) << "compared";
+  EXPECT_GT(*p99->lower, 0) << "certain: " << Describe(*p99);
+  EXPECT_EQ(p99->change, Change::NoChange) << Describe(*p99);
+  EXPECT_EQ(Find(by_default, "dial_p50")->change, Change::Worse) << Describe(*Find(by_default, "dial_p50"));
+  ComparisonOptions low;
+  low.latency_floor_seconds = {1e-4, 1e-3, 1e-3, 2e-3};
+  EXPECT_EQ(Find(CompareRuns(base, next, low), "dial_p99")->change, Change::Worse);
+  ComparisonOptions negative;
+  negative.latency_floor_seconds[3] = -1;
+  EXPECT_THROW(CompareRuns(base, next, negative), std::invalid_argument);
 }
 
 TEST(RunComparisonTest, SameLatencyWithOtherSeedsIsNoChange) {
@@ -284,9 +305,10 @@ TEST(RunComparisonTest, SameLatencyWithOtherSeedsIsNoChange) {
 }
 
 TEST(RunComparisonTest, TooFewSamplesBeyondAPercentileIsNotComparedWithANote) {
-  // 12 ticks of 20: 240 samples, 2.4 beyond p99 (under kMinTail), 24 beyond p90.
+  // 30 ticks of 20: 600 samples, 6 beyond p99 (under kMinTail), 60 beyond p90.
+  static_assert(600 / 100 < kMinTail && 600 / 10 >= kMinTail);
   std::mt19937 rb(17), rn(18);
-  const Comparison c = CompareRuns(RunOf(12, DialLatency(rb, 0)), RunOf(12, DialLatency(rn, 0.005)));
+  const Comparison c = CompareRuns(RunOf(30, DialLatency(rb, 0)), RunOf(30, DialLatency(rn, 0.005)));
   const ComparisonRow* p99 = Find(c, "dial_p99");
   ASSERT_NE(p99, nullptr);
   EXPECT_EQ(p99->change, Change::NotCompared);

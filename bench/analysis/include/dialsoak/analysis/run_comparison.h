@@ -35,6 +35,7 @@
 // Pure (no I/O), thread-compatible. Errors: std::invalid_argument for options out of range.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,7 +51,11 @@ namespace dialsoak::analysis {
 inline constexpr int kMaxBatches = 32;
 inline constexpr int kMinBatches = 8;
 inline constexpr int kResamples = 2000;
-inline constexpr std::int64_t kMinTail = 5;
+// A tail percentile rests on the samples beyond it: with a handful, a few stalls of the
+// host (a millisecond each, a few a minute on a shared machine) decide it, and differ
+// from run to run more than any resampling inside a run can tell. Null pairs of 20 s runs
+// (about 8 beyond p99.9) called the hang-up p99.9 worse 2 times in 15 with 5 here.
+inline constexpr std::int64_t kMinTail = 50;
 
 // Constant-size batches of a run's ticks, in order: each tick is merged into the last
 // batch; when kMaxBatches are full, neighbours are merged pairwise and each batch takes
@@ -87,12 +92,24 @@ struct ComparedRun {
   double capacity_confidence = 0.95;
 };
 
+// The latency percentiles compared, and the default floors of their differences.
+inline constexpr std::array<double, 4> kLatencyLevels = {50, 90, 99, 99.9};
+// A host's timing noise between two runs, in seconds, for p50, p90, p99 and p99.9. A
+// whole run can fall in a worse state of a shared host (ms stalls of its wake-ups,
+// throughout): null pairs of 20 s simulator runs on this project's 2-core VM differed by up
+// to 0.15 ms at p50, 2 ms at p90, 8 ms at p99 and 14 ms at p99.9, in either direction,
+// with intervals from inside each run that did not cover it. Latencies of real modems
+// (seconds) are governed by the relative floor instead.
+inline constexpr std::array<double, 4> kLatencyFloorSeconds = {1e-4, 2.5e-3, 1e-2, 2e-2};
+
 struct ComparisonOptions {
   double confidence = 0.99;  // in (0.5, 1)
   // Differences smaller than these are no change whatever the interval says: relative, of
-  // throughput, latency and capacity loads; absolute, of a share.
+  // throughput, latency and capacity loads; absolute, of a share; absolute, of each
+  // latency percentile (kLatencyLevels), the larger of it and the relative one applying.
   double noise_floor_relative = 0.02;
   double noise_floor_share = 0.001;
+  std::array<double, 4> latency_floor_seconds = kLatencyFloorSeconds;
 };
 
 // The settings that differ between the runs and change what is measured (backend, lines,
