@@ -185,14 +185,9 @@ io::Result<LoadedRun> LoadJournal(const RunDir& dir) {
   r.batches = batches.batches().batches();
   r.leaks = replayed->summary.leaks;
   out.handles = handles.series();
+  // A killed run's elapsed time ends at its last tick or cycle counted (RunSummary), not at
+  // the probe samples after it, so its rate is not understated.
   const journal::ReplayStats& st = replayed->stats;
-  if (!st.end && r.total.first_seen && r.total.last_seen) {
-    // Killed: the replay's elapsed time runs to its last record (a probe sample), past the
-    // last tick written; the cycles of that last part were lost with the process. The rate
-    // is over the time the counted cycles span, or a killed run would look slower.
-    r.elapsed_seconds =
-        std::chrono::duration<double>(*r.total.last_seen - *r.total.first_seen).count();
-  }
   if (!st.end) {
     out.notes.push_back(fmt::format("{} did not finish (killed or crashed): compared up to its "
                                     "last record",

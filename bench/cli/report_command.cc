@@ -114,8 +114,8 @@ int RebuildReport(const ReportOptions& options) {
     return kUsage;
   }
   const RunDir& dir = replayed->dir;
-  const journal::JournalHeader* header = &replayed->header;
-  const journal::ReplayStats* stats = &replayed->stats;
+  const journal::JournalHeader& header = replayed->header;
+  const journal::ReplayStats& stats = replayed->stats;
   const RunSettings& s = replayed->settings;
   report::Summary& result = replayed->summary;
   WriteLatencyFiles(s.report_path, replayed->tally, s.charts,
@@ -124,23 +124,23 @@ int RebuildReport(const ReportOptions& options) {
   // for a run that found nothing wrong.
   ExitContext exit;
   exit.max_failures_percent = s.max_failures_percent;
-  if (stats->end) exit.stop_signal = StopSignalOf(*stats->end);
+  if (stats.end) exit.stop_signal = StopSignalOf(*stats.end);
   int code = FinalExitCode(VerdictExitCode(s, result), exit);
-  result.notes.push_back(Damage(*stats, dir.journal()));
-  if (!stats->end) {
+  result.notes.push_back(Damage(stats, dir.journal()));
+  if (!stats.end) {
     result.notes.push_back("the run did not finish; this report covers every cycle it recorded");
   }
-  nlohmann::json json = report::SummaryToJson(result, header->config, code);
+  nlohmann::json json = report::SummaryToJson(result, header.config, code);
   AddExitToJson(json, ExitReason(code, result, exit), exit.stop_signal);
-  if (!stats->simulator.is_null()) json["simulator"] = stats->simulator;
+  if (!stats.simulator.is_null()) json["simulator"] = stats.simulator;
   json["run_dir"] = dir.path;
   json["rebuilt_from_journal"] = {{"journal", dir.journal()},
-                                  {"written_by", header->version},
-                                  {"records", stats->records},
-                                  {"torn_lines", stats->torn_lines},
-                                  {"bad_lines", stats->bad_lines},
-                                  {"first_bad_line", stats->first_bad_line},
-                                  {"finished", stats->end.has_value()}};
+                                  {"written_by", header.version},
+                                  {"records", stats.records},
+                                  {"torn_lines", stats.torn_lines},
+                                  {"bad_lines", stats.bad_lines},
+                                  {"first_bad_line", stats.first_bad_line},
+                                  {"finished", stats.end.has_value()}};
   if (auto written = report::WriteJsonReport(dir.report(), json); !written) {
     spdlog::error("dialsoak report: {}", written.error().message);
     exit.write_failed = true;
