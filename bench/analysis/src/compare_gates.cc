@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "dialsoak/observer/records.h"
+
 namespace dialsoak::analysis {
 namespace {
 
@@ -88,7 +90,7 @@ GateResult Leak(const Gate& g, const report::Comparison& c) {
   GateResult out{g.expression, false, ""};
   std::vector<std::string> leaking;
   for (const ComparisonRow& r : c.rows) {
-    if (r.group == "leaks" && (r.next_verdict == "leak" || r.next_verdict == "exhausted")) {
+    if (r.group == "leaks" && IsLeakingVerdict(r.next_verdict)) {
       leaking.push_back(fmt::format("{} {} in NEW (BASE: {})", r.label, r.next_verdict,
                                     r.base_verdict.empty() ? "not watched" : r.base_verdict));
     }

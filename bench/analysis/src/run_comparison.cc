@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -30,6 +31,8 @@ struct Pending {
   // A latency's bootstrap draws of NEW - BASE, sorted: its interval is their quantiles,
   // not +-z standard errors (a tail percentile's draws are skewed, often far).
   std::vector<double> draws;
+  // A leak row's verdict, decided by the leak verdicts' change over what its interval says.
+  std::optional<Change> decided;
 };
 
 double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
@@ -349,13 +352,24 @@ void Leaks(const ComparedRun& base, const ComparedRun& next, std::vector<Pending
     }
     if (!b || !n) {
       p.row.note = b ? "not watched in NEW" : "not watched in BASE";
-      if (n && n->leaking()) p.row.change = Change::Worse;
     } else if (!judged(*b) || !judged(*n)) {
       p.row.diff = n->slope_per_1000_cycles - b->slope_per_1000_cycles;
       p.row.note = "a run has no slope to judge (" + (judged(*b) ? n->verdict : b->verdict) + ")";
-      if (n->leaking() && !b->leaking()) p.row.change = Change::Worse;
     } else {
       Finish(p, b->slope_per_1000_cycles, n->slope_per_1000_cycles, se(*b), se(*n), 0);
+    }
+    // The leak verdict's change is the row's verdict: ok (or not watched) -> leak is worse;
+    // leak -> ok better, only when NEW could tell (inconclusive, too few samples or not
+    // seen is no verdict to be better with). The same verdict, both ok: a slope under the
+    // threshold in both runs is noise, shown only; both leaking: the interval says whether
+    // NEW leaks faster (worse) or slower (better).
+    const bool was = b && b->leaking(), is = n && n->leaking();
+    if (is && !was) {
+      p.decided = Change::Worse;
+    } else if (was && n && n->verdict == "ok") {
+      p.decided = Change::Better;
+    } else if (b && n && b->verdict == n->verdict && p.compare && n->verdict != "leak") {
+      p.decided = Change::NoChange;
     }
     out.push_back(std::move(p));
   }
@@ -570,19 +584,7 @@ report::Comparison CompareRuns(const ComparedRun& base, const ComparedRun& next,
       p.row.upper = *p.row.diff + z * p.se;
       p.row.change = Judge(p.row, p.floor);
     }
-    if (p.row.group == "leaks" && p.row.base_verdict != p.row.next_verdict) {
-      // The leak verdict's change is the leak row's verdict.
-      const bool was = p.row.base_verdict == "leak" || p.row.base_verdict == "exhausted";
-      const bool is = p.row.next_verdict == "leak" || p.row.next_verdict == "exhausted";
-      if (is && !was) p.row.change = Change::Worse;
-      // Better only when NEW could tell (ok): inconclusive, too few samples or not seen is no
-      // verdict to be better with.
-      if (was && p.row.next_verdict == "ok") p.row.change = Change::Better;
-    } else if (p.row.group == "leaks" && p.compare && p.row.next_verdict != "leak") {
-      // Both ok: a slope under the leak threshold in both runs is noise, shown only. Both
-      // leaking: the interval says whether NEW leaks faster (worse) or slower (better).
-      p.row.change = Change::NoChange;
-    }
+    if (p.decided) p.row.change = *p.decided;
     c.rows.push_back(std::move(p.row));
   }
   std::set<std::pair<std::string, std::string>> known;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dialsoak/line/line.h"
@@ -236,6 +237,12 @@ struct FdKindGrowth {
   std::vector<std::string> examples;  // a few targets new at the end
 };
 
+// A leak check's verdict that fails the run (exit 5): a leak, or a count that reached its
+// limit (exhausted). Also for a verdict kept as text (a compared run's row).
+inline bool IsLeakingVerdict(std::string_view verdict) {
+  return verdict == "leak" || verdict == "exhausted";
+}
+
 // The end-of-run leak verdict for one watched process and one resource (computed in
 // bench/analysis, see leak_verdict.h there for the method).
 struct LeakCheck {
@@ -273,7 +280,7 @@ struct LeakCheck {
   std::string chart;  // the chart written for it, if any
 
   // A leak, or a count that reached its limit (exhausted): both fail the run (exit 5).
-  bool leaking() const { return verdict == "leak" || verdict == "exhausted"; }
+  bool leaking() const { return IsLeakingVerdict(verdict); }
   // Not given back, but too few samples to tell whether it grows (exit 8).
   bool inconclusive() const { return verdict == "inconclusive"; }
   // The watched process was never found: nothing was watched (exit 9).
