@@ -46,16 +46,6 @@ std::string LimitText(const Gate& g) {
   return "";
 }
 
-std::string RowText(const ComparisonRow& r) {
-  std::string s = r.label + " " + (r.diff ? report::FormatValue(r, *r.diff, true) : "n/a");
-  if (const auto rel = r.relative(); rel && r.unit != "share") s += fmt::format(" ({:+.1f} %)", *rel * 100);
-  if (r.lower && r.upper) {
-    s += fmt::format(" [{}, {}]", report::FormatValue(r, *r.lower, true),
-                     report::FormatValue(r, *r.upper, true));
-  }
-  return s;
-}
-
 GateResult Limit(const Gate& g, const report::Comparison& c) {
   GateResult out{g.expression, false, ""};
   std::vector<std::string> over, seen, unjudged;
@@ -69,7 +59,7 @@ GateResult Limit(const Gate& g, const report::Comparison& c) {
     }
     const bool moved = g.above ? *r.lower > 0 : *r.upper < 0;
     const bool beyond = g.above ? *change > g.limit : *change < g.limit;
-    if (moved && beyond) over.push_back(RowText(r));
+    if (moved && beyond) over.push_back(report::DescribeChange(r));
   }
   if (seen.empty()) {
     out.message = fmt::format("{}: neither run has it", g.metric);
@@ -104,7 +94,7 @@ GateResult Any(const Gate& g, const report::Comparison& c) {
   GateResult out{g.expression, false, ""};
   std::vector<std::string> worse;
   for (const ComparisonRow& r : c.rows) {
-    if (r.change == Change::Worse) worse.push_back(RowText(r));
+    if (r.change == Change::Worse) worse.push_back(report::DescribeChange(r));
   }
   out.failed = !worse.empty();
   out.message = worse.empty()

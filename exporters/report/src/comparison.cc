@@ -129,6 +129,12 @@ std::string FormatValue(const ComparisonRow& r, double v, bool signed_value) {
   return fmt::format("{}{:.3g}", sign, v);
 }
 
+std::string DescribeChange(const ComparisonRow& r) {
+  std::string s = r.label + " " + Difference(r);
+  if (r.lower && r.upper) s += " " + Interval(r);
+  return s;
+}
+
 std::string RenderComparison(const Comparison& c) {
   std::string out = Header(c);
   for (const std::string& w : c.warnings) out += "warning: " + Printable(w) + "\n";

@@ -73,4 +73,9 @@ nlohmann::json ComparisonToJson(const Comparison& c, int exit_code);
 // A value in the row's unit, for people: "21.3 ms", "391 calls/s", "1.10 %", "+0.25".
 std::string FormatValue(const ComparisonRow& r, double v, bool signed_value = false);
 
+// A row's difference, relative change and interval, as the table has them, after its
+// label: "dial (connected) p50 +1.016 ms (+5.0 %) [+977.4 us, +1.054 ms]" (for the gates'
+// messages).
+std::string DescribeChange(const ComparisonRow& r);
+
 }  // namespace dialsoak::report
