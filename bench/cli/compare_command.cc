@@ -81,17 +81,23 @@ io::Result<json> ReadJson(const std::string& path) {
   }
 }
 
+// A number of a report, which writes one that is not finite as null: 0 then, as when absent.
+double Number(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
 LeakCheck LeakOf(const json& j) {
   LeakCheck c;
   c.process = j.value("process", "");
   c.resource = j.value("resource", "");
   c.verdict = j.value("verdict", "");
   c.incarnation = j.value("incarnation", 0);
-  c.slope_per_cycle = j.value("slope_per_cycle", 0.0);
-  c.slope_per_1000_cycles = j.value("slope_per_1000_cycles", 0.0);
-  c.lower_per_cycle = j.value("lower_per_cycle", 0.0);
-  c.upper_per_cycle = j.value("upper_per_cycle", 0.0);
-  c.confidence = j.value("confidence", 0.0);
+  c.slope_per_cycle = Number(j, "slope_per_cycle");
+  c.slope_per_1000_cycles = Number(j, "slope_per_1000_cycles");
+  c.lower_per_cycle = Number(j, "lower_per_cycle");
+  c.upper_per_cycle = Number(j, "upper_per_cycle");
+  c.confidence = Number(j, "confidence");
   return c;
 }
 
@@ -99,16 +105,13 @@ CapacityStep StepOf(const json& j) {
   CapacityStep s;
   s.index = j.value("step", 1) - 1;
   s.complete = j.value("complete", false);
-  const auto number = [&](const char* key) {
-    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
-  };
-  s.planned_erlangs = number("planned_erlangs");
-  s.offered_erlangs = number("offered_erlangs");
+  s.planned_erlangs = Number(j, "planned_erlangs");
+  s.offered_erlangs = Number(j, "offered_erlangs");
   s.dialed = j.value("dialed", std::int64_t{0});
   s.blocked = j.value("blocked", std::int64_t{0});
-  s.blocking = number("blocking");
-  s.blocking_lower = number("blocking_lower");
-  s.blocking_upper = number("blocking_upper");
+  s.blocking = Number(j, "blocking");
+  s.blocking_lower = Number(j, "blocking_lower");
+  s.blocking_upper = Number(j, "blocking_upper");
   return s;
 }
 
@@ -131,7 +134,7 @@ io::Result<LoadedRun> LoadReport(const RunDir& dir, const std::string& report_pa
       const json a = j->value("answers", json::object());
       r.answers.target_blocking = a.value("target_blocking", 0.01);
       r.answers.ports_for_plan_load = a.value("ports_for_plan_load", 0);
-      r.answers.plan_load = a.contains("plan_load") && a["plan_load"].is_number() ? a["plan_load"].get<double>() : 0;
+      r.answers.plan_load = Number(a, "plan_load");
       r.capacity_confidence = j->value("confidence", 0.95);
       r.config = {{"ports", j->value("ports", json())}, {"far_end", j->value("far_end", json())},
                   {"hold", j->value("hold", json())},   {"lines", j->value("lines", json())},

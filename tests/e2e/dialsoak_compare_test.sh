@@ -227,6 +227,13 @@ bad latency_floor "three latency floors for four percentiles" \
   "--latency-floor '1ms,2ms,3ms': want four durations, for p50, p90, p99 and p99.9" \
   --latency-floor 1ms,2ms,3ms "$R/base" "$R/null"
 
+# A report writes a number that is not finite as null: read as 0, not refused as foreign.
+mkdir "$R/nullslope"
+jq '.leaks[0].slope_per_cycle = null | .leaks[0].lower_per_cycle = null' "$R/base/report.json" \
+  >"$R/nullslope/report.json"
+compare nullslope "$R/base/report.json" "$R/nullslope/report.json"
+assert_exit nullslope 0 "a report with a null slope is compared"
+
 # ---- 8. --out and --junit ----
 compare outputs --out "$R/cmp" --junit "$R/cmp.xml" \
   --fail-on 'dial_p50>100%' --fail-on 'dial_p50>10%' --fail-on leak "$R/base" "$R/slow"
