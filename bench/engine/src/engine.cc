@@ -8,14 +8,10 @@
 
 #include "call_step.h"
 #include "latch.h"
+#include "run_lifecycle.h"
 
 namespace dialsoak::engine {
 namespace {
-
-using namespace std::chrono_literals;
-
-// How often the collector drains the workers' buffers and ticks the observers.
-constexpr auto kCollectPeriod = 100ms;
 
 // The cycle target (every line's cycles) and the duration the sampling is paced by.
 SamplePacing PacingOf(const EngineConfig& c, int lines) {
@@ -28,18 +24,10 @@ SamplePacing PacingOf(const EngineConfig& c, int lines) {
 }  // namespace
 
 // One line's worker. Aligned so that no two workers' counters share a cache line.
-struct alignas(64) Engine::Worker {
+struct alignas(64) Engine::Worker : detail::WorkerBase {
   std::atomic<std::int64_t> cycles{0};
-  std::atomic<int> state{static_cast<int>(LineState::Idle)};
-  std::mutex mu;  // guards the two buffers; taken by this worker and, to swap, the collector
-  std::vector<CycleRecord> records;
-  std::vector<ProbeSample> samples;
-  std::unique_ptr<Line> line;
+  std::vector<ProbeSample> samples;  // the per-cycle ones; guarded by mu, as records
   std::unique_ptr<probes::ProcessProbe> self_probe;
-  std::string open_error;
-  std::thread thread;
-
-  void SetState(LineState s) { state.store(static_cast<int>(s), std::memory_order_relaxed); }
 };
 
 Engine::Engine(EngineConfig config, LineFactory lines, EngineClock& clock)
@@ -47,9 +35,7 @@ Engine::Engine(EngineConfig config, LineFactory lines, EngineClock& clock)
 
 Engine::~Engine() {
   RequestStop();
-  for (auto& w : workers_) {
-    if (w->thread.joinable()) w->thread.join();
-  }
+  detail::JoinWorkers(workers_);
 }
 
 void Engine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
@@ -57,10 +43,7 @@ void Engine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
 }
 
 void Engine::RequestStop(int signal) {
-  int none = 0;
-  if (signal != 0) stop_signal_.compare_exchange_strong(none, signal);
-  interrupted_.store(true);
-  clock_.Stop();
+  detail::RequestStop(signal, stop_signal_, interrupted_, clock_);
 }
 
 std::int64_t Engine::cycles_done() const { return cycles_done_.load(std::memory_order_relaxed); }
@@ -74,11 +57,7 @@ void Engine::CycleDone() {
   done_cv_.notify_all();
 }
 
-LineStateCounts Engine::line_states() const {
-  LineStateCounts counts{};
-  for (const auto& w : workers_) counts[static_cast<size_t>(w->state.load(std::memory_order_relaxed))]++;
-  return counts;
-}
+LineStateCounts Engine::line_states() const { return detail::CountLineStates(workers_); }
 
 RunEnd Engine::Run(RunInfo info) {
   const int n = std::max(config_.lines, 0);
@@ -93,7 +72,7 @@ RunEnd Engine::Run(RunInfo info) {
   for (int i = 0; i < n; ++i) {
     Worker& w = *workers_[static_cast<size_t>(i)];
     w.thread = std::thread([this, &w, i, &opened, &go, &release] {
-      WorkerMain(w, i);
+      if (detail::OpenLine(make_line_, w, i) && per_cycle_probe_) w.self_probe = per_cycle_probe_();
       opened.count_down();
       go.wait();
       if (w.line && !clock_.stopped()) RunCycles(w, i);
@@ -110,17 +89,12 @@ RunEnd Engine::Run(RunInfo info) {
 
   auto join_all = [&] {
     release.count_down();
-    for (auto& w : workers_) w->thread.join();
+    detail::JoinWorkers(workers_);
   };
   RunEnd end;
-  for (auto& w : workers_) {
-    if (!w->open_error.empty()) {
-      end.reason = StopReason::Failed;
-      end.message = w->open_error;
-      break;
-    }
-  }
-  if (end.reason == StopReason::Failed) {
+  if (auto error = detail::FirstOpenError(workers_)) {
+    end.reason = StopReason::Failed;
+    end.message = std::move(*error);
     clock_.Stop();  // nobody dials: the workers see the stop and return
     go.count_down();
     join_all();
@@ -129,61 +103,29 @@ RunEnd Engine::Run(RunInfo info) {
     return end;
   }
 
+  detail::Collector collector(clock_, pacer_, observers_, probes_, interrupted_, {
+      .sample_interval = config_.sample_interval,
+      .settle = config_.settle,
+      .done = cycles_done_,
+      .mu = done_mu_,
+      .wake = done_cv_,
+      .finished = [this] { return running_ == 0; },
+      .line_states = [this] { return line_states(); },
+      .drain = [this] { Drain(); },
+      // The worker whose cycle reaches the mark wakes the collector (CycleDone).
+      .mark_moved = [this] { sample_mark_.store(pacer_.next_mark(), std::memory_order_relaxed); },
+      .offered = {},
+  });
   info.start = clock_.Now();
   for (RunObserver* o : observers_) o->OnRunStart(info);
-  SampleAll(SampleKind::Baseline);
+  collector.SampleAll(SampleKind::Baseline);
   start_ = clock_.Now();
   last_finish_ = start_;
   if (config_.duration) end_ = start_ + *config_.duration;
   go.count_down();
 
-  auto next_sample = start_ + config_.sample_interval;
-  auto next_tick = Clock::now() + kCollectPeriod;  // real time, as the waits
-  for (;;) {
-    bool all_done = false;
-    {
-      // Wake for the next collect period, for the next time-based sample when it is due
-      // before (so a --sample-interval below 100 ms is honoured), when a worker's cycle
-      // reaches the sample mark, or, past the mark, when the sampling budget allows.
-      std::unique_lock<std::mutex> lock(done_mu_);
-      const auto real_now = Clock::now();
-      auto wait = std::min<Clock::duration>(next_tick - real_now, next_sample - clock_.Now());
-      const bool reached = cycles_done() >= pacer_.next_mark();
-      if (reached) wait = std::min<Clock::duration>(wait, pacer_.not_before() - real_now);
-      done_cv_.wait_for(lock, std::max<Clock::duration>(wait, {}), [this, reached] {
-        // Not reached yet: wake when it is, to wait out the budget from there if need be.
-        return running_ == 0 || (reached ? pacer_.Due(cycles_done(), Clock::now())
-                                         : cycles_done() >= pacer_.next_mark());
-      });
-      all_done = running_ == 0;
-    }
-    Drain();
-    if (all_done) break;
-    const auto now = clock_.Now();
-    bool ticked = false;
-    if (now >= next_sample) {
-      SampleAll(SampleKind::Periodic);
-      next_sample = std::max(next_sample + config_.sample_interval, now);
-      ticked = true;
-    } else if (pacer_.Due(cycles_done(), Clock::now())) {
-      SampleAll(SampleKind::Periodic);
-    } else {
-      pacer_.Progress(now, cycles_done());
-      sample_mark_.store(pacer_.next_mark(), std::memory_order_relaxed);
-    }
-    if (!ticked && Clock::now() < next_tick) continue;
-    next_tick = Clock::now() + kCollectPeriod;
-    const LineStateCounts states = line_states();
-    for (RunObserver* o : observers_) {
-      o->OnTick(now, cycles_done());
-      o->OnLineStates(states);
-    }
-  }
-
-  // Every line is on hook, still open, its thread still up: comparable with the baseline.
-  for (RunObserver* o : observers_) o->OnLineStates(line_states());
-  if (config_.settle.count() > 0 && !interrupted_.load()) clock_.WaitUntil(clock_.Now() + config_.settle);
-  SampleAll(SampleKind::End);
+  collector.Collect(start_);
+  collector.End();
   join_all();
   end.elapsed = last_finish_ - start_;
   end.cycles_done = cycles_done();
@@ -198,17 +140,6 @@ RunEnd Engine::Run(RunInfo info) {
   for (RunObserver* o : observers_) o->OnRunEnd(end);
   workers_.clear();  // closes the lines
   return end;
-}
-
-void Engine::WorkerMain(Worker& w, int index) {
-  auto line = make_line_(index);
-  if (!line) {
-    w.open_error = line.error().message;
-    w.SetState(LineState::Failed);
-    return;
-  }
-  w.line = std::move(*line);
-  if (per_cycle_probe_) w.self_probe = per_cycle_probe_();
 }
 
 void Engine::RunCycles(Worker& w, int index) {
@@ -265,15 +196,6 @@ void Engine::Drain() {
     records.clear();  // keeps capacity: the next swap hands it back to the worker
     samples.clear();
   }
-}
-
-void Engine::SampleAll(SampleKind kind) {
-  const std::int64_t cycles = cycles_done();
-  const auto cost = detail::SampleProbes(probes_, kind, cycles, clock_, observers_);
-  // The baseline and the end cost more (the leak watch's fd tables): not in the budget.
-  pacer_.Sampled(clock_.Now(), cycles, kind == SampleKind::Periodic ? std::optional(cost) : std::nullopt,
-                 Clock::now());
-  sample_mark_.store(pacer_.next_mark(), std::memory_order_relaxed);
 }
 
 }  // namespace dialsoak::engine

@@ -6,29 +6,20 @@
 
 #include "call_step.h"
 #include "latch.h"
+#include "run_lifecycle.h"
 
 namespace dialsoak::engine {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kCollectPeriod = 100ms;  // as Engine: drain, tick and count line states
-
 }  // namespace
 
-struct alignas(64) OpenLoopEngine::Worker {
+struct alignas(64) OpenLoopEngine::Worker : detail::WorkerBase {
   std::atomic<std::int64_t> calls{0};
-  std::atomic<int> state{static_cast<int>(LineState::Idle)};
-  std::mutex mu;  // guards records; taken by this worker and, to swap, the collector
-  std::vector<CycleRecord> records;
-  std::unique_ptr<Line> line;
-  std::string open_error;
-  std::thread thread;
   // The call handed over by the dispatcher; guarded by the engine's pool_mu_.
   std::optional<Call> call;
   std::condition_variable cv;
-
-  void SetState(LineState s) { state.store(static_cast<int>(s), std::memory_order_relaxed); }
 };
 
 OpenLoopEngine::OpenLoopEngine(OpenLoopConfig config, ArrivalSchedule schedule, LineFactory lines,
@@ -40,15 +31,7 @@ OpenLoopEngine::OpenLoopEngine(OpenLoopConfig config, ArrivalSchedule schedule, 
 
 OpenLoopEngine::~OpenLoopEngine() {
   RequestStop();
-  {
-    std::lock_guard<std::mutex> lock(pool_mu_);
-    quit_ = true;
-  }
-  for (auto& w : workers_) w->cv.notify_all();
-  if (dispatcher_.joinable()) dispatcher_.join();
-  for (auto& w : workers_) {
-    if (w->thread.joinable()) w->thread.join();
-  }
+  QuitAndJoin();
 }
 
 void OpenLoopEngine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
@@ -56,22 +39,23 @@ void OpenLoopEngine::AddProbe(std::unique_ptr<probes::ProcessProbe> probe) {
 }
 
 void OpenLoopEngine::RequestStop(int signal) {
-  int none = 0;
-  if (signal != 0) stop_signal_.compare_exchange_strong(none, signal);
-  interrupted_.store(true);
-  clock_.Stop();
+  detail::RequestStop(signal, stop_signal_, interrupted_, clock_);
 }
 
 std::int64_t OpenLoopEngine::calls_done() const {
   return calls_done_.load(std::memory_order_relaxed);
 }
 
-LineStateCounts OpenLoopEngine::line_states() const {
-  LineStateCounts counts{};
-  for (const auto& w : workers_) {
-    counts[static_cast<size_t>(w->state.load(std::memory_order_relaxed))]++;
+LineStateCounts OpenLoopEngine::line_states() const { return detail::CountLineStates(workers_); }
+
+void OpenLoopEngine::QuitAndJoin() {
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    quit_ = true;
   }
-  return counts;
+  for (auto& w : workers_) w->cv.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  detail::JoinWorkers(workers_);
 }
 
 RunEnd OpenLoopEngine::Run(RunInfo info) {
@@ -83,7 +67,7 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   for (int i = 0; i < n; ++i) {
     Worker& w = *workers_[static_cast<size_t>(i)];
     w.thread = std::thread([this, &w, i, &opened] {
-      WorkerMain(w, i);
+      detail::OpenLine(make_line_, w, i);
       opened.count_down();
       std::unique_lock<std::mutex> lock(pool_mu_);
       for (;;) {
@@ -103,25 +87,11 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   }
   opened.wait();
 
-  auto join_all = [&] {
-    {
-      std::lock_guard<std::mutex> lock(pool_mu_);
-      quit_ = true;
-    }
-    for (auto& w : workers_) w->cv.notify_all();
-    if (dispatcher_.joinable()) dispatcher_.join();
-    for (auto& w : workers_) w->thread.join();
-  };
   RunEnd end;
-  for (auto& w : workers_) {
-    if (!w->open_error.empty()) {
-      end.reason = StopReason::Failed;
-      end.message = w->open_error;
-      break;
-    }
-  }
-  if (end.reason == StopReason::Failed) {
-    join_all();
+  if (auto error = detail::FirstOpenError(workers_)) {
+    end.reason = StopReason::Failed;
+    end.message = std::move(*error);
+    QuitAndJoin();
     workers_.clear();
     for (RunObserver* o : observers_) o->OnRunEnd(end);
     return end;
@@ -130,12 +100,24 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   if (!info.duration) info.duration = schedule_.duration();
   info.lines = n;
   pacer_ = SamplePacer(SamplePacing{std::nullopt, schedule_.duration()});
+  detail::Collector collector(clock_, pacer_, observers_, probes_, interrupted_, {
+      .sample_interval = config_.sample_interval,
+      .settle = config_.settle,
+      .done = calls_done_,
+      .mu = pool_mu_,
+      .wake = pool_cv_,  // every call that ends notifies it
+      .finished = [this] { return finished_; },
+      .line_states = [this] { return line_states(); },
+      .drain = [this] { Drain(); },
+      .mark_moved = {},
+      .offered = [this](Clock::time_point now) { return OfferedNow(now); },
+  });
   // The schedule counts from here; the baseline sample comes out of the first gap.
   start_ = clock_.Now();
   last_finish_ = start_;
   info.start = start_;
   for (RunObserver* o : observers_) o->OnRunStart(info);
-  SampleAll(SampleKind::Baseline);
+  collector.SampleAll(SampleKind::Baseline);
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
     idle_.clear();
@@ -145,56 +127,9 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   pending_.store(true);  // before the dispatcher exists: a virtual clock counts it at once
   dispatcher_ = std::thread([this] { Dispatch(); });
 
-  auto next_sample = start_ + config_.sample_interval;
-  auto next_tick = Clock::now() + kCollectPeriod;  // real time, as the waits
-  for (;;) {
-    bool done = false;
-    {
-      // As Engine: wake for the next collect period, the next time-based sample when it is
-      // due before, and a sample mark reached (every call that ends notifies pool_cv_) when
-      // the sampling budget allows.
-      std::unique_lock<std::mutex> lock(pool_mu_);
-      const auto real_now = Clock::now();
-      auto wait = std::min<Clock::duration>(next_tick - real_now, next_sample - clock_.Now());
-      const bool reached = calls_done() >= pacer_.next_mark();
-      if (reached) wait = std::min<Clock::duration>(wait, pacer_.not_before() - real_now);
-      pool_cv_.wait_for(lock, std::max<Clock::duration>(wait, {}), [this, reached] {
-        return finished_ || (reached ? pacer_.Due(calls_done(), Clock::now())
-                                     : calls_done() >= pacer_.next_mark());
-      });
-      done = finished_;
-    }
-    Drain();
-    if (done) break;
-    const auto now = clock_.Now();
-    bool ticked = false;
-    if (now >= next_sample) {
-      SampleAll(SampleKind::Periodic);
-      next_sample = std::max(next_sample + config_.sample_interval, now);
-      ticked = true;
-    } else if (pacer_.Due(calls_done(), Clock::now())) {
-      SampleAll(SampleKind::Periodic);
-    } else {
-      pacer_.Progress(now, calls_done());
-    }
-    if (!ticked && Clock::now() < next_tick) continue;
-    next_tick = Clock::now() + kCollectPeriod;
-    const LineStateCounts states = line_states();
-    const OfferedLoad load = OfferedNow(now);
-    for (RunObserver* o : observers_) {
-      o->OnTick(now, calls_done());
-      o->OnLineStates(states);
-      o->OnOfferedLoad(load);
-    }
-  }
-
-  // Every line is on hook, still open, its thread still up: comparable with the baseline.
-  for (RunObserver* o : observers_) o->OnLineStates(line_states());
-  if (config_.settle.count() > 0 && !interrupted_.load()) {
-    clock_.WaitUntil(clock_.Now() + config_.settle);
-  }
-  SampleAll(SampleKind::End);
-  join_all();
+  collector.Collect(start_);
+  collector.End();
+  QuitAndJoin();
   end.elapsed = last_finish_ - start_;
   end.cycles_done = calls_done();
   end.dropped = calls_dropped();
@@ -203,16 +138,6 @@ RunEnd OpenLoopEngine::Run(RunInfo info) {
   for (RunObserver* o : observers_) o->OnRunEnd(end);
   workers_.clear();  // closes the lines
   return end;
-}
-
-void OpenLoopEngine::WorkerMain(Worker& w, int index) {
-  auto line = make_line_(index);
-  if (!line) {
-    w.open_error = line.error().message;
-    w.SetState(LineState::Failed);
-    return;
-  }
-  w.line = std::move(*line);
 }
 
 void OpenLoopEngine::Dispatch() {
@@ -299,14 +224,6 @@ OfferedLoad OpenLoopEngine::OfferedNow(Clock::time_point now) const {
   load.rate = schedule_.RateAt(now - start_);
   load.erlangs = load.rate * std::chrono::duration<double>(config_.mean_hold).count();
   return load;
-}
-
-void OpenLoopEngine::SampleAll(SampleKind kind) {
-  const std::int64_t calls = calls_done();
-  const auto cost = detail::SampleProbes(probes_, kind, calls, clock_, observers_);
-  // As Engine: the baseline and the end are not in the budget.
-  pacer_.Sampled(clock_.Now(), calls, kind == SampleKind::Periodic ? std::optional(cost) : std::nullopt,
-                 Clock::now());
 }
 
 }  // namespace dialsoak::engine

@@ -16,18 +16,6 @@ using namespace std::chrono_literals;
 using namespace testing_fakes;
 using ::testing::HasSubstr;
 
-// Hands the engine a line that forwards to a ScriptedLine the test keeps, so the test
-// can inspect it after the engine closed its lines.
-class BorrowedLine final : public Line {
- public:
-  explicit BorrowedLine(Line& line) : line_(line) {}
-  DialOutcome dial(std::string_view number, Deadline d) override { return line_.dial(number, d); }
-  HangupOutcome hangup(Deadline d) override { return line_.hangup(d); }
-
- private:
-  Line& line_;
-};
-
 // A factory of ScriptedLines, kept for inspection after the run.
 struct Lines {
   VirtualClock* clock = nullptr;
@@ -55,6 +43,22 @@ EngineConfig Config(int lines, std::optional<std::int64_t> cycles) {
   c.plans = {LinePlan{}};
   return c;
 }
+
+// Scripted lines in virtual time and an observer, as most timing tests want them; Run()
+// runs an Engine of them to its end.
+struct VirtualRun {
+  VirtualRun() { lines.clock = &clock; }
+
+  VirtualClock clock;
+  Lines lines;
+  RecordingObserver obs;
+
+  RunEnd Run(const EngineConfig& c) {
+    Engine engine(c, lines.Factory(), clock);
+    engine.AddObserver(obs);
+    return engine.Run(RunInfo{});
+  }
+};
 
 TEST(EngineTest, EveryLineRunsItsCyclesAndTheRunCompletes) {
   SteadyEngineClock clock;
@@ -96,92 +100,70 @@ TEST(EngineTest, ObserversAreCalledFromTheRunningThreadOnly) {
 }
 
 TEST(EngineTest, DurationEndsTheRunAtTheFirstCycleNotDueBeforeIt) {
-  VirtualClock clock;
-  Lines lines;
-  lines.clock = &clock;
-  lines.dial_time = 1s;
-  lines.hangup_time = 0s;
+  VirtualRun run;
+  run.lines.dial_time = 1s;
+  run.lines.hangup_time = 0s;
   EngineConfig c = Config(1, std::nullopt);
   c.duration = 10s;
   c.think = 0s;
-  Engine engine(c, lines.Factory(), clock);
-  RecordingObserver obs;
-  engine.AddObserver(obs);
-  RunEnd end = engine.Run(RunInfo{});
+  RunEnd end = run.Run(c);
   EXPECT_EQ(end.reason, StopReason::Duration);
-  EXPECT_EQ(obs.cycles.size(), 10u);  // due at 0 s, 1 s, ... 9 s
+  EXPECT_EQ(run.obs.cycles.size(), 10u);  // due at 0 s, 1 s, ... 9 s
   EXPECT_EQ(end.elapsed, 10s);
 }
 
 TEST(EngineTest, FirstOfCyclesAndDurationWins) {
-  VirtualClock clock;
-  Lines lines;
-  lines.clock = &clock;
-  lines.dial_time = 1s;
+  VirtualRun run;
+  run.lines.dial_time = 1s;
   EngineConfig c = Config(1, 3);
   c.duration = 1h;
-  Engine engine(c, lines.Factory(), clock);
-  RecordingObserver obs;
-  engine.AddObserver(obs);
-  EXPECT_EQ(engine.Run(RunInfo{}).reason, StopReason::Completed);
-  EXPECT_EQ(obs.cycles.size(), 3u);
+  EXPECT_EQ(run.Run(c).reason, StopReason::Completed);
+  EXPECT_EQ(run.obs.cycles.size(), 3u);
 }
 
 TEST(EngineTest, LatencyCountsFromWhenTheCycleWasDueNotWhenTheWorkerGotToIt) {
-  VirtualClock clock;
-  clock.late = 3ms;  // every wait overshoots, as on a loaded machine
-  Lines lines;
-  lines.clock = &clock;
-  lines.dial_time = 5ms;
-  lines.hangup_time = 2ms;
+  VirtualRun run;
+  run.clock.late = 3ms;  // every wait overshoots, as on a loaded machine
+  run.lines.dial_time = 5ms;
+  run.lines.hangup_time = 2ms;
   EngineConfig c = Config(1, 3);
   c.think = 10ms;
-  Engine engine(c, lines.Factory(), clock);
-  RecordingObserver obs;
-  engine.AddObserver(obs);
-  engine.Run(RunInfo{});
-  ASSERT_EQ(obs.cycles.size(), 3u);
-  EXPECT_EQ(obs.cycles[0].dial_latency, 5ms);  // due at the start, no wait
-  EXPECT_EQ(obs.cycles[1].dial_latency, 8ms);  // 3 ms late + 5 ms dialing
-  EXPECT_EQ(obs.cycles[2].dial_latency, 8ms);
+  run.Run(c);
+  const std::vector<CycleRecord>& cycles = run.obs.cycles;
+  ASSERT_EQ(cycles.size(), 3u);
+  EXPECT_EQ(cycles[0].dial_latency, 5ms);  // due at the start, no wait
+  EXPECT_EQ(cycles[1].dial_latency, 8ms);  // 3 ms late + 5 ms dialing
+  EXPECT_EQ(cycles[2].dial_latency, 8ms);
   // Each cycle is due think after the previous hang-up ended.
-  EXPECT_EQ(obs.cycles[1].due - obs.cycles[0].due, 5ms + 2ms + 10ms);
-  EXPECT_EQ(obs.cycles[0].hangup_latency, 2ms);
+  EXPECT_EQ(cycles[1].due - cycles[0].due, 5ms + 2ms + 10ms);
+  EXPECT_EQ(cycles[0].hangup_latency, 2ms);
   // The lateness itself, apart: how long after its due time each dial began.
-  EXPECT_EQ(obs.cycles[0].start_lag, 0ms);
-  EXPECT_EQ(obs.cycles[1].start_lag, 3ms);
-  EXPECT_EQ(obs.cycles[0].held, 0ms);  // no hold asked
+  EXPECT_EQ(cycles[0].start_lag, 0ms);
+  EXPECT_EQ(cycles[1].start_lag, 3ms);
+  EXPECT_EQ(cycles[0].held, 0ms);  // no hold asked
 }
 
 TEST(EngineTest, HoldKeepsTheCallUpBeforeTheHangup) {
-  VirtualClock clock;
-  Lines lines;
-  lines.clock = &clock;
+  VirtualRun run;
   EngineConfig c = Config(1, 2);
   c.hold = 90s;
-  Engine engine(c, lines.Factory(), clock);
-  RecordingObserver obs;
-  engine.AddObserver(obs);
-  engine.Run(RunInfo{});
-  ASSERT_EQ(lines.made.size(), 1u);
-  ASSERT_EQ(lines.made[0]->hangup_started.size(), 2u);
-  ASSERT_EQ(obs.cycles.size(), 2u);
+  run.Run(c);
+  const std::vector<CycleRecord>& cycles = run.obs.cycles;
+  ASSERT_EQ(run.lines.made.size(), 1u);
+  const ScriptedLine& line = *run.lines.made[0];
+  ASSERT_EQ(line.hangup_started.size(), 2u);
+  ASSERT_EQ(cycles.size(), 2u);
   // Hang-up started hold after the dial's result: due + dial latency + hold.
-  EXPECT_EQ(lines.made[0]->hangup_started[0], obs.cycles[0].due + obs.cycles[0].dial_latency + 90s);
-  EXPECT_EQ(obs.cycles[0].held, 90s);
+  EXPECT_EQ(line.hangup_started[0], cycles[0].due + cycles[0].dial_latency + 90s);
+  EXPECT_EQ(cycles[0].held, 90s);
 }
 
 TEST(EngineTest, FailedDialIsRecordedWithoutAHangup) {
-  VirtualClock clock;
-  Lines lines;
-  lines.clock = &clock;
-  lines.result = CallResult::Busy;
-  Engine engine(Config(1, 4), lines.Factory(), clock);
-  RecordingObserver obs;
-  engine.AddObserver(obs);
-  engine.Run(RunInfo{});
-  ASSERT_EQ(obs.cycles.size(), 4u);
-  for (auto& r : obs.cycles) {
+  VirtualRun run;
+  run.lines.result = CallResult::Busy;
+  run.Run(Config(1, 4));
+  ASSERT_EQ(run.obs.cycles.size(), 4u);
+  for (auto& r : run.obs.cycles) {
     EXPECT_EQ(r.result, CallResult::Busy);
     EXPECT_FALSE(r.hung_up);
     EXPECT_EQ(r.detail, "BUSY");

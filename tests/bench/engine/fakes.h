@@ -1,5 +1,6 @@
 // Fakes for engine logic tests: a virtual clock that never sleeps, a scripted line that
-// takes virtual time, a probe that counts, and an observer that records everything.
+// takes virtual time, a line that lends the engine one the test keeps, a probe that counts,
+// and an observer that records everything.
 #pragma once
 
 #include <algorithm>
@@ -70,6 +71,18 @@ class ScriptedLine final : public Line {
   CallResult result_;
   std::chrono::nanoseconds dial_time_, hangup_time_;
   bool connected_ = false;
+};
+
+// Hands the engine a line that forwards to one the test keeps, so the test can inspect it
+// after the engine closed its lines.
+class BorrowedLine final : public Line {
+ public:
+  explicit BorrowedLine(Line& line) : line_(line) {}
+  DialOutcome dial(std::string_view number, Deadline d) override { return line_.dial(number, d); }
+  HangupOutcome hangup(Deadline d) override { return line_.hangup(d); }
+
+ private:
+  Line& line_;
 };
 
 class CountingProbe final : public probes::ProcessProbe {

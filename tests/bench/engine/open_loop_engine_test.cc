@@ -17,6 +17,7 @@ namespace dialsoak::engine {
 namespace {
 
 using namespace std::chrono_literals;
+using testing_fakes::BorrowedLine;
 using testing_fakes::CountingProbe;
 
 // Discrete-event virtual time for many threads: the clock moves to the earliest waiter's
@@ -97,16 +98,6 @@ class EventLine final : public Line {
   std::atomic<bool> connected_{false};
 };
 
-class ForwardingLine final : public Line {
- public:
-  explicit ForwardingLine(Line& line) : line_(line) {}
-  DialOutcome dial(std::string_view n, Deadline d) override { return line_.dial(n, d); }
-  HangupOutcome hangup(Deadline d) override { return line_.hangup(d); }
-
- private:
-  Line& line_;
-};
-
 // Records everything, as fakes.h's RecordingObserver, plus drops and the order of events.
 class Recorder final : public RunObserver {
  public:
@@ -169,7 +160,7 @@ struct Rig {
       auto line = std::make_unique<EventLine>(clock, result, dial_time, hangup_time);
       std::lock_guard<std::mutex> lock(mu);
       lines.push_back(std::move(line));
-      return std::unique_ptr<Line>(std::make_unique<ForwardingLine>(*lines.back()));
+      return std::unique_ptr<Line>(std::make_unique<BorrowedLine>(*lines.back()));
     };
   }
   std::unique_ptr<OpenLoopEngine> Engine(int n, ArrivalSchedule schedule,

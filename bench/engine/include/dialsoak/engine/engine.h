@@ -69,10 +69,8 @@ class Engine {
 
  private:
   struct Worker;
-  void WorkerMain(Worker& w, int index);
   void RunCycles(Worker& w, int index);
   void Drain();
-  void SampleAll(SampleKind kind);
   void CycleDone();
 
   EngineConfig config_;

@@ -92,12 +92,12 @@ class OpenLoopEngine {
     Clock::time_point due;
     std::chrono::nanoseconds hold{0};
   };
-  void WorkerMain(Worker& w, int index);
   void RunCall(Worker& w, int index, const Call& call);
   void Dispatch();
   void Drain();
-  void SampleAll(SampleKind kind);
   OfferedLoad OfferedNow(Clock::time_point now) const;
+  // Lets the workers exit (quit_) and joins them and the dispatcher.
+  void QuitAndJoin();
 
   OpenLoopConfig config_;
   ArrivalSchedule schedule_;
