@@ -25,6 +25,7 @@
 #include "exit_codes.h"
 #include "exit_reason.h"
 #include "line_setup.h"
+#include "run_journal.h"
 #include "settings_json.h"
 #include "signal_watch.h"
 #include "telemetry.h"
@@ -227,6 +228,15 @@ int RunCapacity(const RunSettings& settings) {
   engine::OpenLoopEngine engine(config, ScheduleOf(s, plan), backend->LineFactory(), clock);
   engine.AddProbe(probes::MakeSelfProbe());
 
+  // The run directory, as dialsoak run's: the journal holds the calls counted each second
+  // (and each call with --journal cycles), the report.json and the chart go next to it.
+  const std::string run_id = NewRunId();
+  RunJournal journal = OpenRunJournal(s, run_id, "capacity", SettingsToJson(s));
+  if (journal.refused) {
+    spdlog::error("--out: {}", journal.error);
+    return kUsage;
+  }
+  if (journal.writer) engine.AddObserver(*journal.writer);
   report::RunSummary summary;
   engine.AddObserver(summary);
   engine.AddObserver(far_end);  // before the sweep: it feeds it
@@ -247,7 +257,7 @@ int RunCapacity(const RunSettings& settings) {
   }
 
   RunInfo info;
-  info.run_id = NewRunId();
+  info.run_id = run_id;
   info.version = DIALSOAK_VERSION;
   info.backend = s.backend;
   info.lines = lines;
@@ -259,6 +269,9 @@ int RunCapacity(const RunSettings& settings) {
 
   StopOnSignal signals("stopping the sweep", [&engine](int signo) { engine.RequestStop(signo); });
   const RunEnd end = engine.Run(info);
+  std::optional<nlohmann::json> simulator;
+  if (backend->bank) simulator = SimulatorToJson(backend->bank->stats());
+  journal.Close(simulator);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
     return kSetupFailed;
@@ -279,7 +292,9 @@ int RunCapacity(const RunSettings& settings) {
       r.steps, far.ports, s.capacity.target_blocking, s.capacity.plan_load,
       s.capacity.p99_limit ? std::optional<double>(Seconds(*s.capacity.p99_limit)) : std::nullopt,
       s.capacity.confidence);
-  r.chart = DrawChart(s, r);
+  RunSettings outputs = s;  // the chart goes next to the report, in the run directory by default
+  outputs.report_path = journal.ReportPath(s);
+  r.chart = DrawChart(outputs, r);
 
   // A stop keeps the verdict: the steps measured before it are judged as a finished
   // sweep's are, and only a sweep that found nothing wrong exits with the signal's code.
@@ -292,21 +307,23 @@ int RunCapacity(const RunSettings& settings) {
         "more steps disagreed with Erlang B than chance explains (--expect-erlang-b): {} of {} "
         "complete steps agreed, chance of as many disagreeing {:.2g}",
         r.answers.steps_agreeing, r.answers.steps_complete, r.answers.chance_of_disagreements);
+  } else if (journal.failed()) {
+    code = kJournalFailed;
+    meaning = journal.Note();
   } else if (stop_signal != 0) {
     code = StopSignalExitCode(stop_signal);
     meaning = fmt::format("stopped by {}, no check failed", StopSignalName(stop_signal));
   }
   std::fputs(report::RenderCapacity(r, code, meaning).c_str(), stdout);
+  if (!journal.failed()) std::fprintf(stdout, "%s\n", journal.Note().c_str());
   std::fflush(stdout);
-  if (!s.report_path.empty()) {
-    nlohmann::json json = report::CapacityToJson(r, code);
-    json["calls"] = report::SummaryToJson(summary.summary(), nullptr, code);
-    json["calls"].erase("config");
-    if (backend->bank) json["simulator"] = SimulatorToJson(backend->bank->stats());
-    json["config"] = SettingsToJson(s);
-    auto written = report::WriteJsonReport(s.report_path, json);
-    if (!written) spdlog::error("--report: {}", written.error().message);
-  }
+  nlohmann::json json = report::CapacityToJson(r, code);
+  json["calls"] = report::SummaryToJson(summary.summary(), nullptr, code);
+  json["calls"].erase("config");
+  if (simulator) json["simulator"] = *simulator;
+  json["config"] = SettingsToJson(s);
+  if (journal.dir) json["run_dir"] = journal.dir->path;
+  journal.WriteReports(s, json);
   telemetry->Finish();
   // The last scrape should see the final values; a signal ends the wait.
   if (telemetry->endpoint && s.linger.count() > 0) signals.WaitFor(s.linger);

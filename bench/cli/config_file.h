@@ -10,65 +10,10 @@
 // Nested keys are written as paths: 'defaults.hangup', 'modems[1].device', 'init[0]'
 // (list indexes count from 0).
 //
-// Schema (every key is optional; only the keys present change the settings):
-//
-//   backend: sim              # sim | serial
-//   lines: 16                 # sim backend: lines dialing at once, 1..4096
-//   cycles: 1000              # per line, >= 1, or 'unlimited' (then duration stops the run)
-//   duration: 8h              # stop after this long (the first of cycles/duration wins)
-//   hold: 2s                  # time connected before hanging up
-//   think: 500ms              # time between hang-up and the next dial
-//   number: "5551234"         # number to dial (quote it, so YAML keeps leading zeros)
-//   seed: 7                   # seed of the simulator's random draws, >= 0
-//   sample_interval: 1s       # probe sampling period, > 0
-//   answer_delay: exp:500ms   # sim backend: fixed:D, uniform:MIN,MAX, exp:MEAN,
-//                             #   lognormal:MEDIAN,SIGMA
-//   inject_leak: 1:eventfd    # sim backend: leak one descriptor on every EVERY-th dial,
-//                             #   EVERY[:KIND], KIND eventfd (default) | pipe | socket | file
-//   watch_pid: [1234]         # processes to probe: a list or a single integer
-//   watch_name: [pppd]        # processes to probe by name: a list or a single string
-//   report: run.json          # JSON report file
-//   quiet: true               # true | false (also yes/no, on/off)
-//   max_failures: 0.5         # percent of failed calls tolerated before exit code 1, 0..100
-//   listen: 127.0.0.1:9779    # serve /metrics: PORT, ADDR:PORT or [V6ADDR]:PORT
-//   linger: 30s               # keep /metrics up this long after the run
-//   per_line_metrics: false   # also dialsoak_line_dial_attempts_total{line,result}
-//   allow_leaks: false        # report a leak without failing the run (exit code 5)
-//   allow_restarts: false     # report a watched process's restart without failing (exit code 9)
-//   settle: 1s                # wait after the last hang-up before the end sample
-//   leak_window: 5m           # > 0: span of the live leak estimate
-//   leak_confidence: 0.99     # 0.5..0.9999: level of the leak slope's interval
-//   charts: svg               # svg | png | none: charts next to the report
-//   thresholds:               # checks at the end, exit code 6 when one is breached
-//     - success_ratio>=0.99   #   (a list or a single string)
-//     - dial_p99<=30s
-//   junit: soak.xml           # JUnit XML of the checks
-//   rate: 2.5                 # open loop: calls arriving per second (not with stages)
-//   stages: [5m:10, 1h:10, 5m:0]  # open loop: DURATION:RATE ramps (not with rate/duration)
-//   arrivals: poisson         # poisson | uniform
-//   hold_dist: exp:90s        # open loop: hold time distribution (default: fixed hold)
-//   push:                     # push the metrics to a Pushgateway
-//     url: http://127.0.0.1:9091
-//     job: dialsoak           # default dialsoak
-//     interval: 15s           # > 0, default 15s
-//     labels: {instance: bank1, site: lab}   # grouping labels (default instance=<host>)
-//   defaults:                 # line settings for every line
-//     init: [ATZ, "ATE0 V1 Q0 &C1 &D2"]   # a list or a single string, each sent as AT...
-//     hangup: auto            # auto | dtr | escape
-//     dial_mode: tone         # tone | pulse
-//     dial_timeout: 60s       # > 0
-//     hangup_timeout: 10s     # > 0
-//     command_timeout: 5s     # > 0, per init command
-//     guard_time: 1s          # S12 guard time around +++
-//     speed: 115200           # 300 1200 2400 4800 9600 19200 38400 57600 115200 230400
-//                             #   460800 921600
-//     framing: 8N1            # data bits 5-8, parity N/E/O, stop bits 1-2
-//     rtscts: false           # hardware flow control
-//   modems:                   # per line, in order; each entry takes the keys of defaults plus:
-//     - device: /dev/ttyS0    # serial backend: the tty; each entry with a device is one line
-//       number: "5551234"     # this line's number
-//       hangup: escape
-//     - /dev/ttyS1            # shorthand for '- device: /dev/ttyS1'
+// The keys, their sections and values are those of the settings registry
+// (settings_table.cc; the reference is docs/configuration.md, `dialsoak settings`).
+// Sections: `push:`, `capacity:`, `defaults:` (line settings for every line) and `modems:`
+// (a list, one entry per line: the line settings and `device`, or just a device path).
 //
 // Durations: 250ms, 2s, 1.5s, 5m, 8h, 500us (a bare number is seconds), at most 1e6 s.
 // How the result maps onto RunSettings:
@@ -87,9 +32,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <tl/expected.hpp>
 
 #include "run_settings.h"
+#include "settings_registry.h"
 
 namespace dialsoak::cli {
 
@@ -101,13 +48,16 @@ struct ConfigError {
 // the caller exits with the usage exit code. A missing or unreadable file, a YAML syntax
 // error, an unknown key (with the closest allowed key when it looks like a typo), a value
 // of the wrong type and a bad value are each an error naming file, line and key.
-tl::expected<void, ConfigError> LoadConfigFile(const std::string& path, RunSettings& settings);
+// With `given`, each setting read is appended to it with its file:line (settings_scope.h).
+tl::expected<void, ConfigError> LoadConfigFile(const std::string& path, RunSettings& settings,
+                                               std::vector<GivenSetting>* given = nullptr);
 
 // The same for YAML text already read (LoadConfigFile reads the file, then calls this);
 // `path` is not opened, only named in messages and set as config_path. Fuzzed by
 // tests/fuzz/config_fuzz.cc.
 tl::expected<void, ConfigError> LoadConfigText(const std::string& text, const std::string& path,
-                                               RunSettings& settings);
+                                               RunSettings& settings,
+                                               std::vector<GivenSetting>* given = nullptr);
 
 // Checks settings after the flags were applied: backend sim|serial; lines 1..4096;
 // cycles >= 1 when set; durations >= 0 (timeouts and sample_interval > 0); the numbers

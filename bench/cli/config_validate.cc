@@ -13,6 +13,7 @@
 #include "config_file.h"
 #include "config_values.h"
 #include "exec_settings.h"
+#include "settings_registry.h"
 #include "dialsoak/engine/arrivals.h"
 #include "dialsoak/prometheus/pushgateway.h"
 #include "dialsoak/sim/bank.h"
@@ -38,12 +39,15 @@ std::string Where(const RunSettings& s, const LineSettings& line, std::string_vi
   return fmt::format("line setting '{}' ({})", key, section);
 }
 
-// "--hold (config key 'hold')": a top-level value the file had right comes from a flag.
-// The flag is the key with '-' for '_'; a nested config key is given as config_key.
+// "--hold (config key 'hold')": the names of a setting whose value, settled from the file
+// and the flags, is wrong; config_key picks the key's section ("push.interval").
 std::string Setting(std::string_view key, std::string_view config_key = {}) {
-  std::string flag(key);
-  std::replace(flag.begin(), flag.end(), '_', '-');
-  return fmt::format("--{} (config key '{}')", flag, config_key.empty() ? key : config_key);
+  Section section = Section::Top;
+  if (config_key.starts_with("push.")) section = Section::Push;
+  if (config_key.starts_with("capacity.")) section = Section::Capacity;
+  if (!config_key.empty()) key = config_key.substr(config_key.find('.') + 1);
+  if (const cli::Setting* setting = FindKey(section, key)) return setting->BothNames();
+  return fmt::format("config key '{}'", config_key.empty() ? key : config_key);
 }
 
 // The open-loop settings: one of --rate and --stage, each stage and the arrivals parse,

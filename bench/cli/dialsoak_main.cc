@@ -1,4 +1,5 @@
 // dialsoak: stress and soak benchmarks for dial-up connections.
+#include <cstdio>
 #include <exception>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,7 @@
 #include "report_command.h"
 #include "run_command.h"
 #include "run_options.h"
+#include "settings_registry.h"
 #include "signal_watch.h"
 
 int main(int argc, char** argv) {
@@ -49,6 +51,9 @@ int main(int argc, char** argv) {
                  "its interval and a verdict; exit 10 when a --fail-on gate fails");
   CompareOptions compare_options;
   AddCompareOptions(*compare, compare_options);
+  CLI::App* settings_help = app.add_subcommand(
+      "settings", "Print every setting of run and capacity (flag, config key, value, default, "
+                  "where it applies) as the Markdown tables of docs/configuration.md");
 
   try {
     app.parse(argc, argv);
@@ -69,6 +74,10 @@ int main(int argc, char** argv) {
       return RunSoak(*settings);
     }
     if (*report) return RebuildReport(report_options);
+    if (*settings_help) {
+      std::fputs(SettingsReferenceMarkdown().c_str(), stdout);
+      return kOk;
+    }
     if (*compare) return RunCompare(compare_options);
     if (*capacity) {
       auto settings = capacity_options.Resolve();

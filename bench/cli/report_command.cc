@@ -77,9 +77,11 @@ io::Result<ReplayedRun> ReplayRunJournal(const std::string& path, const ReportOp
   auto header = journal::ReadJournalHeader(out.dir.journal());
   if (!header) return io::Fail(header.error());
   if (header->command != "run") {
-    return io::Fail(io::Error{0, fmt::format("{}: the journal is of `dialsoak {}`; only runs' "
-                                             "journals are replayed",
-                                             out.dir.journal(), header->command)});
+    return io::Fail(io::Error{
+        0, fmt::format("{}: the journal is of `dialsoak {}`; only runs' journals are replayed "
+                       "(a sweep's answers are in {}, written at its end; `dialsoak compare` "
+                       "reads it)",
+                       out.dir.journal(), header->command, out.dir.report())});
   }
   out.header = *header;
   out.settings = VerdictSettingsOf(header->config, out.dir, options);

@@ -43,18 +43,6 @@ engine::EngineConfig MakeEngineConfig(const RunSettings& s, const std::vector<Li
   return c;
 }
 
-// The JSON report into the run directory, and to --report when given.
-void WriteReports(const RunSettings& s, const RunJournal& journal, const nlohmann::json& json) {
-  if (journal.dir) {
-    auto written = report::WriteJsonReport(journal.dir->report(), json);
-    if (!written) spdlog::error("report in the run directory: {}", written.error().message);
-  }
-  if (!s.report_path.empty()) {
-    auto written = report::WriteJsonReport(s.report_path, json);
-    if (!written) spdlog::error("--report: {}", written.error().message);
-  }
-}
-
 }  // namespace
 
 // A --watch-name that several processes answer to would watch one of them (the newest)
@@ -145,13 +133,7 @@ int RunSoak(const RunSettings& s) {
   const RunEnd end = engine.Run(info);
   std::optional<nlohmann::json> simulator;
   if (backend->bank) simulator = SimulatorToJson(backend->bank->stats());
-  if (simulator) {
-    nlohmann::json record = *simulator;
-    record["t"] = "simulator";
-    journal.Close(record);
-  } else {
-    journal.Close();
-  }
+  journal.Close(simulator);
   if (end.reason == StopReason::Failed) {
     spdlog::error("{}", end.message);
     WriteJUnitFile(s, summary.summary(), kSetupFailed);  // a CI shows the run as failed
@@ -183,7 +165,7 @@ int RunSoak(const RunSettings& s) {
   AddExitToJson(json, reason, exit.stop_signal);
   if (simulator) json["simulator"] = *simulator;
   if (journal.dir) json["run_dir"] = journal.dir->path;
-  WriteReports(s, journal, json);
+  journal.WriteReports(s, json);
   WriteJUnitFile(s, result, code, reason);
   telemetry->Finish();
   // The last scrape should see the final values; a signal ends the wait.

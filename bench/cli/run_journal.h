@@ -20,13 +20,18 @@ struct RunJournal {
   std::optional<RunDir> dir;
   std::unique_ptr<journal::JournalWriter> writer;  // null when it could not be opened
   std::string error;                               // why not
+  std::string command;                             // run | capacity: what wrote it
   // The directory holds another run's journal: nothing may be written there, and the run
   // should not start (a usage error; it would otherwise lose nothing but its journal).
   bool refused = false;
 
   bool failed() const { return !error.empty() || (writer && writer->failed()); }
-  // Appends a record of the program's own (the simulator's counts) and closes the file.
-  void Close(const std::optional<nlohmann::json>& extra = std::nullopt);
+  // Appends the simulator's counts (a record "t":"simulator"), when there are some, and
+  // closes the file.
+  void Close(const std::optional<nlohmann::json>& simulator = std::nullopt);
+  // The JSON report into the run directory, and to --report when given; a file that
+  // cannot be written is an error on stderr.
+  void WriteReports(const RunSettings& s, const nlohmann::json& json) const;
   // One line for the summary: where the journal is and how many records it holds, or
   // what went wrong with it.
   std::string Note() const;

@@ -11,7 +11,14 @@
 #   set-up: --backend serial --device of a pty that nobody answers (socat reads what is
 #     sent and never replies): exit 3 after the init command's 1 s timeout, the message
 #     names the device and the init command, and ATZ did reach the pty.
-# None of them prints a summary on stdout.
+#   where a setting applies (each setting of the registry names its commands and
+#     backends): --lines and --answer-delay with --backend serial, a modems entry's device
+#     on the sim backend, more modems entries than lines, a run flag given to dialsoak
+#     capacity and a capacity flag given to dialsoak run are refused (exit 2, naming the
+#     setting); a capacity section read by dialsoak run and a serial file checked with
+#     --backend sim are only warned about (the run goes on); dialsoak capacity --out
+#     writes its run directory (journal with a capacity header, report.json).
+# None of the refused ones prints a summary on stdout.
 # Usage: dialsoak_config_errors_test.sh <path to dialsoak>
 # shellcheck source=dialsoak_lib.sh
 source "$(dirname "$0")/dialsoak_lib.sh"
@@ -74,6 +81,43 @@ expect_usage sim_over_1 'busy' --sim-busy 0.7 --sim-no-answer 0.7
 assert_grep "sim_over_1: the message does not name the no-answer probability" sim_over_1.err \
   'no.answer'
 expect_usage unknown_flag '--bogus-flag' --bogus-flag
+
+# --- where a setting applies ---
+# /dev/null is a character device: the serial backend's device check passes, so what is
+# refused is the setting that does not apply.
+expect_usage lines_on_serial '--lines: for the sim and exec backends only, not --backend serial' \
+  --backend serial --device /dev/null --lines 4
+expect_usage delay_on_serial '--answer-delay: for the sim backend only, not --backend serial' \
+  --backend serial --device /dev/null --answer-delay exp:1s
+printf 'lines: 2\nmodems:\n  - device: /dev/ttyS0\n' >sim_device.yaml
+expect_usage device_on_sim "sim_device\.yaml:3: key 'modems\[0\]\.device': for the serial and exec backends only" \
+  --config sim_device.yaml
+printf 'lines: 2\nmodems:\n  - {number: "1"}\n  - {number: "2"}\n  - {number: "3"}\n' >extra.yaml
+expect_usage entries_beyond_lines "extra\.yaml:5: key 'modems\[2\]': 3 modems entries for 2 line" \
+  --config extra.yaml
+dialsoak_run capacity_cycles 10 capacity --quiet --cycles 5
+assert_exit capacity_cycles 2 "capacity --cycles 5"
+assert_grep "capacity_cycles: no clear refusal" capacity_cycles.err '--cycles: for dialsoak run only, not dialsoak capacity'
+expect_usage run_load '--load: for dialsoak capacity only, not dialsoak run' --load 5
+# Warned, not refused: one file for both commands; a serial file checked on the simulator.
+printf 'cycles: 2\nlines: 1\ncapacity:\n  loads: [5]\n' >both.yaml
+dialsoak_run both 30 run --quiet --config both.yaml
+assert_exit both 0 "run --config both.yaml"
+assert_grep "both: no warning that run leaves the capacity section" both.err \
+  "both\.yaml:4: key 'capacity\.loads': for dialsoak capacity only; dialsoak run leaves it"
+printf 'backend: serial\nmodems:\n  - /dev/ttyS0\n  - /dev/ttyS1\n' >serial.yaml
+dialsoak_run checked_on_sim 30 run --quiet --config serial.yaml --backend sim --cycles 1 --lines 2
+assert_exit checked_on_sim 0 "run --config serial.yaml --backend sim"
+assert_grep "checked_on_sim: no warning about the devices" checked_on_sim.err \
+  "serial\.yaml:3: key 'modems\[0\]': for the serial and exec backends only; --backend sim"
+# dialsoak capacity writes a run directory as dialsoak run does.
+dialsoak_run capacity_out 60 capacity --quiet --out capdir --load 5 --step-calls 50 --ports 8
+assert_exit capacity_out 0 "capacity --out capdir"
+[ "$(head -1 capdir/journal.jsonl | jq -r .command)" = capacity ] ||
+  fail "capacity --out: the journal's header is not a capacity sweep's"
+jq -e '.steps | length == 1' capdir/report.json >/dev/null ||
+  fail "capacity --out: capdir/report.json has no step"
+e2e_log "capacity --out: $(wc -l <capdir/journal.jsonl) journal records, report.json with 1 step"
 
 # --- set-up: a pty that nobody answers ---
 # socat -u copies what dialsoak sends into heard.txt and writes nothing back; wait-slave

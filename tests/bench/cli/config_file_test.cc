@@ -185,14 +185,14 @@ TEST_F(ConfigFileTest, FullFileIsValidOnTheSimBackend) {
   EXPECT_TRUE(valid) << valid.error().message;
 }
 
-// The example in the README's "Config file" section loads, and sets what it says.
-TEST_F(ConfigFileTest, ReadmeExampleLoads) {
-  std::ifstream readme(std::string(DIALSOAK_SOURCE_DIR) + "/README.md");
-  ASSERT_TRUE(readme) << "README.md not found";
+// The example in docs/configuration.md's "A config file" section loads, and sets what it says.
+TEST_F(ConfigFileTest, DocsExampleLoads) {
+  std::ifstream readme(std::string(DIALSOAK_SOURCE_DIR) + "/docs/configuration.md");
+  ASSERT_TRUE(readme) << "docs/configuration.md not found";
   std::string line, yaml;
   bool in_section = false, in_block = false;
   while (std::getline(readme, line)) {
-    if (line.starts_with("## ")) in_section = line == "## Config file";
+    if (line.starts_with("## ")) in_section = line == "## A config file";
     if (!in_section) continue;
     if (line == "```yaml") {
       in_block = true;
@@ -202,10 +202,10 @@ TEST_F(ConfigFileTest, ReadmeExampleLoads) {
       yaml += line + "\n";
     }
   }
-  ASSERT_FALSE(yaml.empty()) << "no yaml block in the README's Config file section";
+  ASSERT_FALSE(yaml.empty()) << "no yaml block in docs/configuration.md's config file section";
   ASSERT_EQ(Load(yaml), "");
   EXPECT_EQ(settings_.backend, "serial");
-  EXPECT_EQ(settings_.lines, 16);
+  EXPECT_EQ(settings_.cycles, std::optional<std::int64_t>(1000));
   EXPECT_EQ(settings_.duration, 8h);
   EXPECT_EQ(settings_.line_defaults.hangup, "auto");
   EXPECT_FALSE(settings_.allow_restarts);
@@ -361,9 +361,11 @@ const BadCase kBadCases[] = {
      "(did you mean 'sample_interval'?)"},
     {"UnknownKeyListsAllowedKeys", "\n\ncolour: red\n", 3, "colour",
      "unknown key; allowed at the top level: backend, lines, cycles, duration, hold, think, "
-     "number, seed, sample_interval, answer_delay, inject_leak, watch_pid, watch_name, report, "
-     "quiet, "
-     "max_failures, listen, linger, per_line_metrics, push, defaults, modems"},
+     "number, seed, sample_interval, watch_pid, watch_name, max_failures, quiet, answer_delay, "
+     "inject_leak, sim_busy, sim_no_answer, sim_no_dialtone, sim_no_carrier, ports, pools, "
+     "sim_faults, rate, stages, arrivals, hold_dist, out, journal, journal_cycles_limit_mib, "
+     "report, charts, thresholds, junit, settle, leak_window, leak_confidence, allow_leaks, "
+     "allow_restarts, listen, linger, per_line_metrics, push, capacity, defaults, modems"},
     {"CapacityTypo", "capacity:\n  lods: [10]\n", 2, "capacity.lods",
      "unknown key (did you mean 'loads'?); allowed in capacity: loads, precision"},
     {"CapacityBadLoad", "capacity: {loads: [10, ten]}\n", 1, "capacity.loads[1]",
