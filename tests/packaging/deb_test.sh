@@ -11,14 +11,16 @@
 #      executable control scripts.
 #   3. Its files (dpkg-deb -c): the three programs in /usr/bin, every dashboard and
 #      provisioning file of the source's grafana/ in /usr/share/dialsoak/grafana, the
-#      unit in /usr/lib/systemd/system, the examples in /usr/share/doc/dialsoak/examples;
-#      nothing outside /usr.
-#   4. Unpacked (dpkg-deb -x): the unit starts /usr/bin/dialsoak, and the packaged
-#      (stripped) dialsoak says its version.
-# Usage: deb_test.sh BUILD_DIR SOURCE_DIR VERSION
+#      unit in /usr/lib/systemd/system, the examples and README.md in
+#      /usr/share/doc/dialsoak, every *.md and *.png of the source's docs/ in
+#      /usr/share/doc/dialsoak/docs; with MAN_PAGES 1 the six man pages, and only they, as
+#      /usr/share/man/man1/PAGE.1.gz (none with 0); nothing outside /usr.
+#   4. Unpacked (dpkg-deb -x): the unit starts /usr/bin/dialsoak, the packaged
+#      (stripped) dialsoak says its version, and the man pages are the build's.
+# Usage: deb_test.sh BUILD_DIR SOURCE_DIR VERSION [MAN_PAGES (1 or 0; default 1)]
 # shellcheck source=packaging_lib.sh
 source "$(dirname "$0")/packaging_lib.sh"
-build=$1 src=$2 version=$3
+build=$1 src=$2 version=$3 with_man=${4:-1}
 need_cmd cpack cmake
 need_cmd dpkg-deb dpkg
 need_cmd dpkg-shlibdeps dpkg-dev
@@ -76,7 +78,11 @@ dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$PKG_TMP/files.txt"
 want=(/usr/bin/dialsoak /usr/bin/modemsim /usr/bin/dialsoak_bench
   '/usr/lib/systemd/system/dialsoak@.service'
   /usr/share/doc/dialsoak/examples/bank.yaml /usr/share/doc/dialsoak/examples/prometheus-fleet.yml
-  '/usr/share/doc/dialsoak/examples/dialsoak@.service')
+  '/usr/share/doc/dialsoak/examples/dialsoak@.service' /usr/share/doc/dialsoak/README.md)
+while IFS= read -r f; do
+  want+=("/usr/share/doc/dialsoak/docs/$f")
+done < <(cd "$src/docs" && find . -type f \( -name '*.md' -o -name '*.png' \) | sed 's|^\./||')
+grep -q '^/usr/share/doc/dialsoak/docs/.*\.md$' "$PKG_TMP/files.txt" || fail "no docs/*.md in the package"
 if [ -d "$src/grafana" ]; then
   while IFS= read -r f; do
     want+=("/usr/share/dialsoak/grafana/$f")
@@ -90,6 +96,17 @@ done
 outside=$(grep -v '^/usr/' "$PKG_TMP/files.txt" | grep -vx '/' || true)
 [ -z "$outside" ] || fail "files outside /usr in the package: $outside"
 pass "${#want[@]} expected files in the package, nothing outside /usr"
+# The man pages, compressed (Debian policy 12.1), and no other file under /usr/share/man.
+man_files=$(grep '^/usr/share/man/.*[^/]$' "$PKG_TMP/files.txt" | sort || true)
+want_man=
+if [ "$with_man" = 1 ]; then
+  want_man=$(for p in dialsoak dialsoak-run dialsoak-capacity dialsoak-report dialsoak-compare modemsim; do
+    echo "/usr/share/man/man1/$p.1.gz"
+  done | sort)
+fi
+[ "$man_files" = "$want_man" ] ||
+  fail "the package's man pages are not the expected ones: ${man_files:-none}; expected: ${want_man:-none}"
+pass "man pages in the package: $(tr '\n' ' ' <<<"${man_files:-none}")"
 
 # 4. Unpacked.
 dpkg-deb -x "$deb" "$PKG_TMP/root"
@@ -99,3 +116,8 @@ grep -q '^ExecStart=/usr/bin/dialsoak run --config /etc/dialsoak/%i.yaml' \
 out=$("$PKG_TMP/root/usr/bin/dialsoak" --version) || fail "the packaged dialsoak does not run"
 [ "$out" = "dialsoak $version" ] || fail "packaged dialsoak --version said '$out'"
 pass "packaged unit starts /usr/bin/dialsoak; packaged dialsoak runs"
+# The packaged man pages are the build's (man_test.sh renders those).
+for f in $man_files; do
+  cmp "$build/man/$(basename "$f")" "$PKG_TMP/root$f" || fail "the packaged $f is not the build's"
+done
+[ -z "$man_files" ] || pass "packaged man pages are the build's man/*.1.gz"

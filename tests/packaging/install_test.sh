@@ -4,6 +4,9 @@
 #   1. bin/dialsoak, bin/modemsim, bin/dialsoak_bench are executables;
 #      share/dialsoak/grafana is the source's grafana/ (same files, same bytes);
 #      share/doc/dialsoak/examples holds the three examples, unchanged, and README.md;
+#      share/doc/dialsoak/docs is the source's docs/ (its *.md and *.png, whatever they
+#      are: same files, same bytes); share/man/man1 holds the six man pages as the
+#      build's .1.gz (with MAN_PAGES 1; none with 0);
 #      lib/systemd/system/dialsoak@.service is the example with ExecStart pointing at
 #      the installed dialsoak; nothing else (no headers, no static libraries).
 #   2. No installed program has a RUNPATH into the build tree.
@@ -11,10 +14,10 @@
 #      /metrics served (exit 0, JSON report with 2 cycles); modemsim and dialsoak_bench
 #      start; systemd-analyze verify accepts the installed unit (when systemd-analyze is
 #      there: it checks that ExecStart names an executable).
-# Usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION
+# Usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION [MAN_PAGES (1 or 0; default 1)]
 # shellcheck source=packaging_lib.sh
 source "$(dirname "$0")/packaging_lib.sh"
-build=$1 src=$2 version=$3
+build=$1 src=$2 version=$3 with_man=${4:-1}
 need_cmd jq jq
 need_cmd readelf binutils
 
@@ -45,6 +48,30 @@ done
 cmp "$src/README.md" "$prefix/share/doc/dialsoak/README.md" || fail "README.md not in share/doc/dialsoak"
 pass "examples and README in share/doc/dialsoak"
 
+# docs/: every *.md and *.png of the source, and nothing else.
+docs=$prefix/share/doc/dialsoak/docs
+(cd "$src/docs" && find . -type f \( -name '*.md' -o -name '*.png' \) | sed 's|^\./||' | sort) \
+  >"$PKG_TMP/docs.src"
+[ -s "$PKG_TMP/docs.src" ] || fail "no *.md in $src/docs"
+(cd "$docs" 2>/dev/null && find . -type f | sed 's|^\./||' | sort) >"$PKG_TMP/docs.installed" || true
+diff "$PKG_TMP/docs.src" "$PKG_TMP/docs.installed" ||
+  fail "share/doc/dialsoak/docs does not hold the source's docs/*.md and *.png (< source, > installed)"
+while IFS= read -r f; do
+  cmp "$src/docs/$f" "$docs/$f" || fail "share/doc/dialsoak/docs/$f differs from the source's docs/$f"
+done <"$PKG_TMP/docs.src"
+pass "docs/ in share/doc/dialsoak/docs ($(wc -l <"$PKG_TMP/docs.src") files)"
+
+# Man pages: the build's .1.gz, as man_test.sh checks them.
+if [ "$with_man" = 1 ]; then
+  for p in dialsoak dialsoak-run dialsoak-capacity dialsoak-report dialsoak-compare modemsim; do
+    cmp "$build/man/$p.1.gz" "$prefix/share/man/man1/$p.1.gz" ||
+      fail "share/man/man1/$p.1.gz missing or not the build's man/$p.1.gz"
+  done
+  pass "6 man pages in share/man/man1 (.1.gz)"
+else
+  [ ! -e "$prefix/share/man" ] || fail "share/man installed with DIALSOAK_MAN_PAGES off"
+fi
+
 unit=$prefix/lib/systemd/system/dialsoak@.service
 [ -f "$unit" ] || fail "lib/systemd/system/dialsoak@.service not installed"
 grep -qx "ExecStart=$prefix/bin/dialsoak run --config /etc/dialsoak/%i.yaml \\\\" "$unit" ||
@@ -54,7 +81,9 @@ diff <(sed "s|^ExecStart=$prefix/bin/|ExecStart=/usr/bin/|" "$unit") "$src/examp
 pass "unit in lib/systemd/system, ExecStart=$prefix/bin/dialsoak"
 
 unexpected=$(cd "$PKG_TMP" && find usr -type f | grep -Ev \
-  '^usr/bin/(dialsoak|modemsim|dialsoak_bench)$|^usr/share/dialsoak/grafana/|^usr/share/doc/dialsoak/(README\.md|examples/[^/]+)$|^usr/lib/systemd/system/dialsoak@\.service$' || true)
+  -e '^usr/bin/(dialsoak|modemsim|dialsoak_bench)$|^usr/share/dialsoak/grafana/|^usr/lib/systemd/system/dialsoak@\.service$' \
+  -e '^usr/share/doc/dialsoak/(README\.md|examples/[^/]+|docs/.+\.(md|png))$' \
+  -e '^usr/share/man/man1/(dialsoak|dialsoak-(run|capacity|report|compare)|modemsim)\.1\.gz$' || true)
 [ -z "$unexpected" ] || fail "unexpected files installed: $unexpected"
 pass "nothing else installed (no headers, no static libraries)"
 
