@@ -158,6 +158,7 @@ int RunSoak(const RunSettings& s) {
   exit.stop_signal = StopSignalOf(end);
   const int code = FinalExitCode(VerdictExitCode(s, result), exit);
   const std::string reason = ExitReason(code, result, exit);
+  if (!s.note.empty()) result.notes.push_back("note: " + s.note);
   result.notes.push_back(journal.Note());
   std::fputs(report::RenderSummary(result, code, reason).c_str(), stdout);
   std::fflush(stdout);

@@ -137,6 +137,7 @@ struct RunSettings {
   std::vector<std::string> thresholds;       // --threshold expressions, checked at the end
   std::string junit_path;                    // --junit FILE (JUnit XML)
   std::string scenario;                      // --scenario NAME applied under the flags
+  std::string note;                          // --note TEXT: the user's own word on the run
   CapacitySettings capacity;                 // `dialsoak capacity` only
   LineSettings line_defaults;                // applies to every line
   std::vector<LineSettings> line_overrides;  // per line, in order (serial: one per device)

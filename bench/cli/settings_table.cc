@@ -251,6 +251,11 @@ std::vector<Setting> MakeTable() {
        .help = "Percent of failed calls tolerated before exit code 1",
        .json = "max_failures_percent", .commands = kRun,
        .rule = Percent(&RunSettings::max_failures_percent)},
+      {.flag = "--note", .key = "note", .type = "TEXT",
+       .help = "A line of your own about the run, e.g. 'bank1, firmware 2.3': shown in the "
+               "summary, kept in the report and the journal (dialsoak compare names it when "
+               "two runs' notes differ)",
+       .json = "note", .rule = Text(&RunSettings::note, "a line of text")},
       {.flag = "--quiet,-q", .key = "quiet",
        .help = "No live status line",
        .capacity_help = "No plan line and no progress line per step",

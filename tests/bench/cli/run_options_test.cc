@@ -155,5 +155,14 @@ TEST(LinesUsedTest, AreTheLinesOfTheBackendInUse) {
   EXPECT_EQ(LinesUsed(exec_tty), 2);
 }
 
+// A setting declared once in the registry is a flag and a config key at once.
+TEST(RunOptionsTest, NoteIsAFlagAndAConfigKey) {
+  EXPECT_EQ(Parsed({"--note", "bank1, firmware 2.3"}).note, "bank1, firmware 2.3");
+  testutil::TempDir dir;
+  const std::string path = dir.Write("run.yaml", "note: from the file\n");
+  EXPECT_EQ(Parsed({"--config", path}).note, "from the file");
+  EXPECT_EQ(Parsed({"--config", path, "--note", "flag wins"}).note, "flag wins");
+}
+
 }  // namespace
 }  // namespace dialsoak::cli

@@ -100,7 +100,7 @@ TEST(SettingsRegistryTest, TheReportsConfigKeepsItsShape) {
                                 "cycles", "devices", "duration_seconds", "hold_seconds",
                                 "inject_leak", "journal", "journal_cycles_limit_mib", "junit",
                                 "leak", "line_defaults", "lines", "linger_seconds", "listen",
-                                "max_failures_percent", "modems", "number", "out",
+                                "max_failures_percent", "modems", "note", "number", "out",
                                 "per_line_metrics", "pools", "ports", "report",
                                 "sample_interval_seconds", "scenario", "seed", "sim_failures",
                                 "sim_faults", "think_seconds", "thresholds", "watch_names",
