@@ -220,4 +220,21 @@ ValueRule Texts(T Owner::*field, std::string expected, TextCheck check = nullptr
 // A command of the exec backend: one string, or (YAML) a list of its words.
 ValueRule CommandRule(std::optional<CommandSetting> LineSettings::*field);
 
+// Checks for Text and Texts: a non-empty text, a simulator fault, an open-loop stage.
+std::optional<std::string> NonEmpty(std::string_view text);
+std::optional<std::string> FaultProblem(std::string_view text);
+std::optional<std::string> StageProblem(std::string_view text);
+
+// The settings whose values are read their own way.
+ValueRule LinesRule();           // --lines: also marks lines_set; echoes the lines dialed
+ValueRule CyclesRule();          // --cycles: N or 'unlimited'
+ValueRule SeedRule();            // --seed: any unsigned 64-bit number
+ValueRule WatchPidRule();        // --watch-pid: process ids
+ValueRule PushLabelsRule();      // --push-label: NAME=VALUE
+ValueRule LoadsRule();           // --load: Erlangs and FROM:TO:STEP ranges
+ValueRule TargetBlockingRule();  // --target-blocking: 1% or 0.01
+ValueRule SpeedRule();           // speed: a termios rate
+ValueRule ExitResultsRule();     // --exit-result: CODE=RESULT
+ValueRule ScenarioRule();        // --scenario: applies the scenario's settings
+
 }  // namespace dialsoak::cli::rules
