@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/compare_detector.sh: how good `dialsoak compare` is, measured on this machine (the
-# README's "How good the comparison is" comes from it). Every run is a simulator soak of
+# "How good the comparison is" of docs/running.md comes from it). Every run is a simulator soak of
 # --lines lines for --duration, answer delay fixed:20ms, BUSY share 1 %, one seed each:
 #   null     pairs of runs with the same settings and different seeds: a pair that
 #            compare calls a regression (exit 10) is a false alarm. At the default 99 %

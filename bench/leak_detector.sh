@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/leak_detector.sh: how good the leak verdict of `dialsoak run` is, measured on this
-# machine (the README's "How good the leak detector is" comes from it):
+# machine (docs/leak-verdict.md's "How good the leak detector is" comes from it):
 #   clean   no leak injected: 1 line x 2,000 cycles at seeds 1..N, and 4 lines x 500
 #           cycles (--think 8ms --sample-interval 20ms); a run where any check says
 #           "leak" is a false alarm, and there must be none. Prints the largest lower

@@ -5,7 +5,7 @@
 # at once), and prints a Markdown table: the start lag (from a call's scheduled arrival to
 # the moment its line began to dial) p50, p99, p99.9 and max, the dial latency p50 and p99
 # (from the arrival to CONNECT, start lag included), calls carried, calls dropped at origin,
-# and dialsoak's peak resident memory. The README's "Measured performance" quotes it.
+# and dialsoak's peak resident memory. docs/performance.md quotes it.
 # Usage: bench/open_loop_lag.sh [SECONDS per load, default 20] [BUILD_DIR, default build]
 # (DIALSOAK=path overrides the binary). Needs jq. Takes 3 x SECONDS plus the holds' tail.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the engine against the raw pty floor, on this machine, in one go, and prints a
-# Markdown table (the README's "Measured performance" comes from it):
+# Markdown table (docs/performance.md, "Measured performance", comes from it):
 #   - cycles/s of `dialsoak run` on the zero-delay simulator at 1, 16 and 1,000 lines, each
 #     next to ../shared/tools/ptyfloor.c at the same number of pairs, run just before it;
 #   - the timing error (dial latency minus the configured answer delay) with a fixed 20 ms

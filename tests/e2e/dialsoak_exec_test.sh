@@ -2,7 +2,7 @@
 # e2e: `dialsoak run --backend exec`, an external dialer as a line: ppp's real chat run as
 # the dial command with its stdin and stdout on modemsim's ports (the way pppd runs a
 # connect script), and other dialers made of sh, sleep and test.
-#   1. 25 lines x 80 cycles of chat (the README's chat-lines.yaml: the command as a list) against
+#   1. 25 lines x 80 cycles of chat (docs/exec.md's chat-lines.yaml: the command as a list) against
 #      modemsim: exit 0, 2,000 cycles, every one CONNECT and hung up by a DTR drop;
 #      modemsim watched with --watch-name (a daemon of the dialer): its handles flat.
 #   2. modemsim answering BUSY: chat (ABORT BUSY first) exits 4, mapped by --exit-result
@@ -20,7 +20,7 @@ source "$(dirname "$0")/dialsoak_lib.sh"
 MODEMSIM_NAME=ms$$
 MODEMSIM=${2:?usage: $0 <dialsoak> <modemsim>}
 require_cmd chat pgrep
-readme=$(realpath "$(dirname "$0")/../../README.md")
+exec_doc=$(realpath "$(dirname "$0")/../../docs/exec.md")
 cd "$E2E_TMP" || fail "cannot cd to $E2E_TMP"
 
 results() { jq_get "$1" '[.outcomes | to_entries[] | "\(.key)=\(.value)"] | join(" ")'; }
@@ -30,11 +30,12 @@ lines=25
 modemsim_start --ports "$lines"
 devices=()
 for ((i = 0; i < lines; i++)); do devices+=(--device "$E2E_TMP/links/modem$i"); done
-# The README's worked example (chat-lines.yaml), with these ports for its devices.
-awk '/^## The exec backend/ { section = 1; next } /^## / { section = 0 }
-     section && /^```yaml$/ { block = 1; next } block && /^```$/ { exit } block' \
-  "$readme" >chat.yaml
-grep -q '^backend: exec$' chat.yaml || fail "no chat-lines.yaml example in the README's exec section"
+# docs/exec.md's worked example (the yaml block that opens with "# chat-lines.yaml"), with
+# these ports for its devices.
+awk '/^```yaml$/ { block = 1; first = 1; next } block && /^```$/ { if (found) exit; block = 0; next }
+     block && first { first = 0; if ($0 ~ /^# chat-lines\.yaml/) found = 1 }
+     block && found' "$exec_doc" >chat.yaml
+grep -q '^backend: exec$' chat.yaml || fail "no chat-lines.yaml example in $exec_doc"
 # --allow-leaks: under ASan (scripts/test --sanitize) modemsim's resident memory grows with
 # the allocator's quarantine; the handles and threads are what this test judges.
 dialsoak_run chat 120 run --config chat.yaml "${devices[@]}" --watch-name "$MODEMSIM_NAME" \

@@ -1,4 +1,4 @@
-// dialsoak-ras's YAML settings: the README's example keys, durations, unknown keys and
+// dialsoak-ras's YAML settings: docs/windows.md's example keys, durations, unknown keys and
 // values of the wrong type named with the file.
 #include "ras_soak_config.h"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# A one-minute bench/endurance.sh at 64 lines, full speed (CI's version of the hour in the
-# README): the script itself fails on a self verdict that is not ok, a memory slope above
-# 1 byte a cycle, or a journal over 50 MB an hour (+1 MB of first-minute bursts); here its
-# exit code, its table and its closing lines are checked.
+# A one-minute bench/endurance.sh at 64 lines, full speed (CI's version of the hour in
+# docs/performance.md): the script itself fails on a self verdict that is not ok, a memory
+# slope above 1 byte a cycle, or a journal over 50 MB an hour (+1 MB of first-minute
+# bursts); here its exit code, its table and its closing lines are checked.
 # Usage: endurance_smoke_test.sh <path to dialsoak>
 # shellcheck source-path=SCRIPTDIR source=../../e2e/lib.sh
 source "$(dirname "$0")/../../e2e/lib.sh"  # checks that $1 is an executable
