@@ -282,6 +282,19 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   const bool steady = v.spans.rises >= kRisesForALeak;
   const bool rising = est.lower > v.threshold_per_cycle;
   const std::string slope_text = SlopeText(est);
+  // A step and steady growth are told apart by the quarters' medians; with a quarter that
+  // has no sample (a run of milliseconds, sampled a few times) they cannot be, and a count
+  // that grew and stayed is not called ok on that.
+  if (rising && !steady && !returned && v.spans.medians.size() < static_cast<std::size_t>(kSpans)) {
+    v.verdict = Verdict::Inconclusive;
+    v.reason = fmt::format(
+        "inconclusive: {} not returned after the settle ({} -> {}), {}, but only {} of the "
+        "run's {} quarters were sampled: too few samples to tell steady growth from a step "
+        "(run longer, or sample more often with --sample-interval)",
+        GrowthText(in.resource, v.growth), in.baseline, in.end, slope_text,
+        v.spans.medians.size(), kSpans);
+    return v;
+  }
   if (rising && !steady) {
     v.verdict = Verdict::Ok;
     v.reason = fmt::format(

@@ -89,6 +89,20 @@ TEST(LeakVerdictTest, ReturnToleranceCountsAsBackAtBaseline) {
   EXPECT_EQ(JudgeLeak(in).verdict, Verdict::Ok);
 }
 
+// A run of a few milliseconds (200 cycles against modemsim leaking a pipe every 5th dial)
+// is sampled at its start and its end only: two quarters of four. Its count grew by 40 and
+// stayed; with no sample between, steady growth and a step look alike, and "ok" (the step
+// rule) was the verdict. It is inconclusive: the user is told to run longer.
+TEST(LeakVerdictTest, GrowthSampledOnlyAtTheEndsIsInconclusiveNotOk) {
+  std::vector<Sample> s;
+  for (int c = 0; c < 4; ++c) s.push_back({c, 8});
+  for (int c = 20; c < 30; ++c) s.push_back({c, 8 + c / 5});
+  for (int c = 190; c <= 200; ++c) s.push_back({c, 8 + c / 5});
+  const auto v = JudgeLeak(Input(Resource::Handles, s, 8, 48));
+  EXPECT_EQ(v.verdict, Verdict::Inconclusive) << v.reason;
+  EXPECT_NE(v.reason.find("quarters were sampled"), std::string::npos) << v.reason;
+}
+
 TEST(LeakVerdictTest, WarmupStepCoveredByTheSkipIsOk) {
   // A thread pool grows by 5 in the first 20 cycles, then stays.
   const auto s = Samples(1000, [](int c) { return c < 20 ? 3 + c / 4 : 8; });
