@@ -62,7 +62,8 @@ std::vector<Setting> MakeTable() {
        .json = "devices", .backends = kSerial | kExec,
        .rule = Texts(&RunSettings::devices, "a device path such as /dev/ttyS0", NonEmpty)},
       {.flag = "--seed", .key = "seed", .type = "N", .fallback = "1",
-       .help = "Seed of the random draws (the simulator's, the open loop's arrivals and holds)",
+       .help = "Seed of the random draws (the simulator's, the open loop's arrivals and holds): "
+               "the same seed gives the same run",
        .json = "seed", .rule = SeedRule()},
       {.flag = "--sample-interval", .key = "sample_interval", .type = "DURATION",
        .fallback = "1s", .help = "Probe sampling period",
@@ -79,7 +80,9 @@ std::vector<Setting> MakeTable() {
        .json = "watch_names", .commands = kRun,
        .rule = Texts(&RunSettings::watch_names, "a process name", NonEmpty)},
       {.flag = "--max-failures", .key = "max_failures", .type = "PERCENT", .fallback = "0",
-       .help = "Percent of failed calls tolerated before exit code 1",
+       .help = "Percent of failed calls tolerated before exit code 1: any outcome but "
+               "CONNECT, a call dropped during its hold, a failed hang-up, or in open loop a call "
+               "dropped at origin, of all calls (dials and calls dropped at origin)",
        .json = "max_failures_percent", .commands = kRun,
        .rule = Percent(&RunSettings::max_failures_percent)},
       {.flag = "--note", .key = "note", .type = "TEXT",
@@ -101,9 +104,11 @@ std::vector<Setting> MakeTable() {
        .rule = Text(&RunSettings::answer_delay, "a distribution such as exp:500ms",
                     config::CheckAnswerDelay, false)},
       {.flag = "--inject-leak", .key = "inject_leak", .type = "EVERY[:KIND]",
-       .help = "Sim backend: leak one descriptor of KIND (eventfd (default), pipe, socket, "
-               "file) in this process on every EVERY-th dial, as RasDial leaked a handle per "
-               "call",
+       .help = "Sim backend: leak one descriptor of KIND (eventfd (default), pipe (one end), "
+               "socket (AF_UNIX datagram), file (/dev/null)) in this process on every EVERY-th "
+               "dial, counted across lines, as RasDial leaked a token handle per call (KB "
+               "Q197517); the report's simulator.leaked_descriptors counts them. With real lines "
+               "run modemsim --inject-leak and watch it with --watch-name modemsim",
        .json = "inject_leak", .commands = kRun, .backends = kSimOnly,
        .rule = [] {
          ValueRule r = Text(&RunSettings::inject_leak, "EVERY[:KIND] such as 1:eventfd",
@@ -131,7 +136,8 @@ std::vector<Setting> MakeTable() {
       // `dialsoak capacity` on real lines needs --ports (Erlang B's C).
       {.flag = "--ports", .key = "ports", .type = "C", .fallback = "unlimited",
        .help = "Sim backend: the far end has C answering ports (a concentrator); a call while "
-               "all C are in use gets BUSY at once",
+               "all C are in use gets BUSY at once, and a port is freed at hang-up (not with "
+               "--pool)",
        .capacity_help = "The far end's answering ports C: on the sim backend the simulated "
                         "concentrator (default 24); on real lines the ports of the "
                         "concentrator dialed, for Erlang B (required)",
@@ -183,8 +189,9 @@ std::vector<Setting> MakeTable() {
       // --- the run directory and the reports -----------------------------------------
       {.flag = "--out", .key = "out", .type = "DIR", .fallback = "dialsoak-runs/<run id>",
        .help = "Run directory for the journal (every record as it happens, fsynced every "
-               "second), the report and the charts; `dialsoak report DIR` rebuilds the reports "
-               "from it; a directory that holds a run already is refused",
+               "second), the report and the charts; `dialsoak report DIR` rebuilds a run's "
+               "reports from it; a directory that holds a run already is refused; "
+               "$DIALSOAK_RUNS_DIR replaces dialsoak-runs",
        .json = "out",
        .rule = Text(&RunSettings::out_dir, "a directory such as runs/bank1")},
       {.flag = "--journal", .key = "journal", .type = "WHAT", .fallback = "ticks",
@@ -228,7 +235,7 @@ std::vector<Setting> MakeTable() {
       // --- the leak verdict --------------------------------------------------------------
       {.flag = "--settle", .key = "settle", .type = "DURATION", .fallback = "1s",
        .help = "Wait after the last hang-up before the end sample the leak check compares "
-               "with the baseline",
+               "with the baseline (a signal cuts it short)",
        .json = "leak.settle_seconds", .commands = kRun,
        .rule = Duration(&RunSettings::settle, false)},
       {.flag = "--leak-window", .key = "leak_window", .type = "DURATION", .fallback = "5m",
@@ -251,11 +258,13 @@ std::vector<Setting> MakeTable() {
       // --- Prometheus --------------------------------------------------------------------
       {.flag = "--listen", .key = "listen", .type = "ADDR:PORT",
        .help = "Serve live metrics for Prometheus on http://ADDR:PORT/metrics; without a value "
-               "127.0.0.1:9779; PORT alone binds 127.0.0.1; port 0 picks a free one",
+               "127.0.0.1:9779; PORT alone binds 127.0.0.1; port 0 picks a free one; the URL is "
+               "printed on stderr",
        .json = "listen", .implicit = "127.0.0.1:9779",
        .rule = Text(&RunSettings::listen, "an address such as 127.0.0.1:9779")},
       {.flag = "--linger", .key = "linger", .type = "DURATION", .fallback = "0",
-       .help = "Keep /metrics up this long after the run ends",
+       .help = "Keep /metrics up this long after the run ends, so that the last scrape sees "
+               "the final values (a signal ends it)",
        .json = "linger_seconds", .rule = Duration(&RunSettings::linger, false)},
       {.flag = "--per-line-metrics", .key = "per_line_metrics",
        .help = "Also export dialsoak_line_dial_attempts_total{line,result} (8 series per line)",
@@ -300,7 +309,8 @@ std::vector<Setting> MakeTable() {
        .json = "capacity.step_duration_seconds", .commands = kCapacity,
        .rule = Duration(&CapacitySettings::step_duration, true)},
       {.flag = "--max-step", .key = "max_step", .section = Section::Capacity,
-       .type = "DURATION", .fallback = "10m", .help = "Longest measurement of a step",
+       .type = "DURATION", .fallback = "10m",
+       .help = "Longest measurement of a step (the plan line says when one was cut)",
        .json = "capacity.max_step_seconds", .commands = kCapacity,
        .rule = Duration(&CapacitySettings::max_step, true)},
       {.flag = "--warmup", .key = "warmup", .section = Section::Capacity, .type = "DURATION",
@@ -331,7 +341,8 @@ std::vector<Setting> MakeTable() {
        .rule = Number(&CapacitySettings::plan_load, 0, 1e5)},
       {.flag = "--expect-erlang-b", .key = "expect_erlang_b", .section = Section::Capacity,
        .help = "Exit 6 when more steps' intervals miss Erlang B for the far end's ports than "
-               "chance explains (in fewer than 1 sweep in 100)",
+               "chance explains (in fewer than 1 sweep in 100); use a high --confidence (0.999) "
+               "for a strict check",
        .json = "capacity.expect_erlang_b", .commands = kCapacity,
        .rule = Switch(&CapacitySettings::expect_erlang_b)},
 
