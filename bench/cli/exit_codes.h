@@ -1,4 +1,5 @@
-// Exit codes of `dialsoak`, as listed in the README. Scripts, CI and on-call read them.
+// Exit codes of `dialsoak`, as listed in docs/running.md#exit-codes and the man pages
+// (man/*.h2m). Scripts, CI and on-call read them.
 //
 // Order of precedence, when a finished run has more than one thing to say (the summary,
 // the report and the JUnit file list every check either way):

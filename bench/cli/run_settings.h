@@ -64,7 +64,7 @@ struct CapacitySettings {
 };
 
 // The sim backend's default far end and hold time for `dialsoak capacity` (a T1's 24
-// channels; holds short enough for a sweep in about a minute, see the README).
+// channels; holds short enough for a sweep in about a minute, see docs/capacity.md).
 inline constexpr int kCapacityDefaultPorts = 24;
 
 // Cycles per line of a run given neither --cycles nor --duration: a short run.

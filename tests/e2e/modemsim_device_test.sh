@@ -50,8 +50,8 @@ run_dialer busy1 "$E2E_TMP/a1" 10 "${init[@]}" ATDT5551234 CONNECT ''
   "the pool's one port is held by the call on device0)"
 assert_grep "chat on a1 did not fail on BUSY" "$E2E_TMP/busy1.txt" '^Failed \(BUSY\)$'
 
-# \p: a tenth of a second, more than the 40 ms guard time (S12=2) around +++.
-run_dialer hangup0 "$E2E_TMP/a0" 10 -s -v -t 3 '' '\p+++\p\c' OK ATH0 OK
+# \d: one second (chat's \p is 0.01 s, under the 40 ms guard time (S12=2) around +++).
+run_dialer hangup0 "$E2E_TMP/a0" 10 -s -v -t 3 '' '\d+++\d\c' OK ATH0 OK
 ((EXIT_STATUS == 0)) || fail "chat's +++ / ATH on a0 exited with $EXIT_STATUS, expected 0"
 wait_for "modemsim to log device0's call hung up by ATH" 5 \
   e2e_file_has "$E2E_TMP/modemsim.err" 'call device0 number=5551234 result="CONNECT.* hangup=ath'
