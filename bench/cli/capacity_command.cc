@@ -314,8 +314,8 @@ int RunCapacity(const RunSettings& settings) {
     code = StopSignalExitCode(stop_signal);
     meaning = fmt::format("stopped by {}, no check failed", StopSignalName(stop_signal));
   }
+  r.run_dir = journal.Note();
   std::fputs(report::RenderCapacity(r, code, meaning).c_str(), stdout);
-  if (!journal.failed()) std::fprintf(stdout, "%s\n", journal.Note().c_str());
   std::fflush(stdout);
   nlohmann::json json = report::CapacityToJson(r, code);
   json["calls"] = report::SummaryToJson(summary.summary(), nullptr, code);

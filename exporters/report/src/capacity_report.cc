@@ -277,6 +277,7 @@ std::string RenderCapacity(const CapacityReport& r, int exit_code, std::string_v
   out += IntervalNote(r.steps);
   out += "\n" + Answers(r);
   if (!r.chart.empty()) out += "chart: " + r.chart + "\n";
+  if (!r.run_dir.empty()) out += r.run_dir + "\n";
   out += fmt::format("\nexit code {}: {}\n", exit_code, meaning);
   return out;
 }

@@ -61,6 +61,7 @@ struct CapacityReport {
   std::vector<CapacityStep> steps;
   CapacityAnswers answers;
   std::string chart;  // written next to the JSON report, if any
+  std::string run_dir;  // "run directory: DIR (journal ...)", a line before the exit code
 };
 
 // One line for a finished step: "step 3/7  15.30 E  765.0 calls/s  6085 dialed  blocking
