@@ -52,7 +52,8 @@ tl::expected<void, std::string> RunOptions::Apply(const Flag& f, RunSettings& s)
   Target target{s, s.line_defaults};
   auto fail = [&](const SetResult& r) -> tl::expected<void, std::string> {
     if (r) return {};
-    return tl::unexpected(fmt::format("{}: {}", setting.Name(), r.error()));
+    // As ValidateSettings names a value: "--hold (config key 'hold'): ...".
+    return tl::unexpected(fmt::format("{}: {}", setting.BothNames(), r.error()));
   };
   switch (setting.rule.shape) {
     case Shape::Switch:
