@@ -427,7 +427,8 @@ std::vector<Setting> MakeTable() {
                "others: error)",
        .json = "exit_results", .backends = kExec, .rule = ExitResultsRule()},
       {.flag = "--shell", .key = "shell", .section = Section::Line, .fallback = "false",
-       .help = "Exec backend: run the commands with /bin/sh -c (off: no shell runs)",
+       .help = "Exec backend: run the commands with /bin/sh -c, each {placeholder} value "
+               "quoted for sh (off: no shell runs)",
        .json = "shell", .backends = kExec, .rule = Switch(&LineSettings::shell)},
   };
 }

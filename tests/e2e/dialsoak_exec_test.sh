@@ -11,8 +11,10 @@
 #      is in the verdict (exit 5, modemsim's handles, about 1 per cycle).
 #   4. a dial command that hangs (sleep) is killed at --dial-timeout: TIMEOUT, no sleep
 #      of ours left behind; a missing program is exit 2 with its name.
-#   5. no shell runs: '$HOME;' reaches echo as it is, unless --shell; a check command
-#      (connected while a file exists) with a hang-up command that removes it.
+#   5. no shell runs: '$HOME;' reaches echo as it is, unless --shell; with --shell the
+#      placeholders' values are quoted for sh (a number with spaces and parentheses, which
+#      the dial-string check allows, arrives as one word); a check command (connected
+#      while a file exists) with a hang-up command that removes it.
 # Usage: dialsoak_exec_test.sh <dialsoak> <modemsim>
 # shellcheck source=dialsoak_lib.sh
 source "$(dirname "$0")/dialsoak_lib.sh"
@@ -98,6 +100,12 @@ assert_jq "3 connects" noshell.json '.outcomes.connect == 3'
 dialsoak_run shell 30 run --backend exec --shell --dial-cmd "echo \$HOME; exit 1" \
   --cycles 1 --quiet --charts none --max-failures 100 --report shell.json
 assert_jq "with --shell, sh ran it: exit 1 is an error" shell.json '.outcomes.error == 1'
+dialsoak_run quoted 30 run --backend exec --shell \
+  --dial-cmd "printf '%s|\\n' {number} >>$E2E_TMP/dialed.txt" --number '1 (800) 555-1234' \
+  --cycles 2 --quiet --charts none --report quoted.json
+assert_exit quoted 0 "--shell with a number holding spaces and parentheses"
+[ "$(cat "$E2E_TMP/dialed.txt")" = "$(printf '1 (800) 555-1234|\n1 (800) 555-1234|')" ] ||
+  fail "--shell: the number did not reach the command as one word: $(cat "$E2E_TMP/dialed.txt")"
 dialsoak_run check 30 run --backend exec --dial-cmd "touch $E2E_TMP/ppp0" \
   --check-cmd "test -e $E2E_TMP/ppp0" --hangup-cmd "rm -f $E2E_TMP/ppp0" --lines 1 \
   --cycles 20 --quiet --charts none --report check.json

@@ -22,17 +22,17 @@ bool NeedsQuotes(const std::string& w) {
 
 }  // namespace
 
+std::string ShellQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string Command::ToString() const {
   std::string out;
   for (const std::string& w : argv) {
     if (!out.empty()) out += ' ';
-    if (!NeedsQuotes(w)) {
-      out += w;
-      continue;
-    }
-    out += '\'';
-    for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += '\'';
+    out += NeedsQuotes(w) ? ShellQuote(w) : w;
   }
   return out;
 }
@@ -80,11 +80,16 @@ tl::expected<Command, std::string> SplitWords(std::string_view text) {
   return c;
 }
 
-Command ShellCommand(std::string text) { return Command{{"/bin/sh", "-c", std::move(text)}}; }
+Command ShellCommand(std::string text) {
+  return Command{{"/bin/sh", "-c", std::move(text)}, true};
+}
 
 Command Expand(const Command& c, const std::map<std::string, std::string>& vars) {
   Command out;
-  for (const std::string& w : c.argv) {
+  out.shell = c.shell;
+  for (std::size_t word = 0; word < c.argv.size(); ++word) {
+    const std::string& w = c.argv[word];
+    const bool script = c.shell && word == 2;  // /bin/sh -c TEXT
     std::string e;
     for (std::size_t i = 0; i < w.size(); ++i) {
       if ((w[i] == '{' || w[i] == '}') && i + 1 < w.size() && w[i + 1] == w[i]) {
@@ -95,7 +100,7 @@ Command Expand(const Command& c, const std::map<std::string, std::string>& vars)
         const auto close = w.find('}', i);
         if (close != std::string::npos) {
           if (auto it = vars.find(w.substr(i + 1, close - i - 1)); it != vars.end()) {
-            e += it->second;
+            e += script ? ShellQuote(it->second) : it->second;
             i = close;
             continue;
           }

@@ -2,6 +2,16 @@
 #include "dialsoak/exec/command.h"
 
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
 
 namespace dialsoak::exec {
 namespace {
@@ -41,6 +51,52 @@ TEST(ExpandTest, FillsPlaceholdersAndLeavesOthers) {
   Command e = Expand(c, {{"number", "5551234"}, {"line", "3"}, {"device", "/dev/ttyS1"}});
   EXPECT_EQ(e.argv, (std::vector<std::string>{"chat", "ATDT5551234", "3:/dev/ttyS1", "{other}",
                                               "{number}", "{"}));
+}
+
+// With --shell the values are quoted for sh: a number with spaces and parentheses (which
+// the dial-string check allows) is one word, not a syntax error.
+TEST(ExpandTest, AShellCommandsValuesAreQuotedForSh) {
+  const Command c = ShellCommand("echo dialing {number} on {device} {{number}}");
+  const Command e = Expand(c, {{"number", "1 (800) 555-1234"}, {"device", "/dev/it's"}});
+  ASSERT_EQ(e.argv.size(), 3u);
+  EXPECT_TRUE(e.shell);
+  EXPECT_EQ(e.argv[2], R"(echo dialing '1 (800) 555-1234' on '/dev/it'\''s' {number})");
+  // Without a shell a value stays inside its one word, as it is.
+  EXPECT_EQ(Expand(Command{{"chat", "ATDT{number}"}}, {{"number", "1 (800)"}}).argv[1],
+            "ATDT1 (800)");
+}
+
+// The shell really runs each expanded command: the value arrives as one argument, exactly,
+// and nothing written in it (a command substitution, a ';', backticks) runs.
+TEST(ExpandTest, HostileValuesRunNothingInARealShell) {
+  char tmpl[] = "/tmp/dialsoak-exec-test.XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir(tmpl);
+  const std::string out = (dir / "out").string();
+  const std::string marker = (dir / "PWNED").string();
+  const std::string values[] = {
+      "1 (800) 555-1234", "it's", "\"q\" 'q'", "$(touch " + marker + ")", "x; touch " + marker,
+      "`touch " + marker + "`", "a\\b $HOME *", "|| touch " + marker + " &"};
+  for (const std::string& value : values) {
+    SCOPED_TRACE(value);
+    const Command e =
+        Expand(ShellCommand("printf '%s|%s' {number} {device} >" + ShellQuote(out)),
+               {{"number", value}, {"device", value}});
+    std::vector<char*> argv;
+    for (const std::string& a : e.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, argv.data(), environ), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << e.ToString();
+    std::ifstream in(out);
+    std::stringstream got;
+    got << in.rdbuf();
+    EXPECT_EQ(got.str(), value + "|" + value);
+    EXPECT_FALSE(std::filesystem::exists(marker)) << "the value ran: " << e.argv[2];
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CommandTest, ToStringQuotesWhatNeedsIt) {

@@ -16,6 +16,8 @@ namespace dialsoak::exec {
 
 struct Command {
   std::vector<std::string> argv;  // argv[0] is the program (looked up in PATH)
+  // /bin/sh -c TEXT (ShellCommand): Expand quotes what it fills into TEXT for sh.
+  bool shell = false;
 
   bool empty() const { return argv.empty(); }
   // The command as a person would type it, for messages ("chat -v -f 'my script'").
@@ -30,8 +32,15 @@ tl::expected<Command, std::string> SplitWords(std::string_view text);
 // /bin/sh -c TEXT: only where the config says `shell: true`.
 Command ShellCommand(std::string text);
 
+// The text in single quotes for sh: abc -> 'abc', it's -> 'it'\''s'.
+std::string ShellQuote(std::string_view text);
+
 // Each {name} in each word replaced by vars.at(name); an unknown {name} stays as it is,
-// "{{" and "}}" give a literal brace.
+// "{{" and "}}" give a literal brace. In a shell command's text each value is put in
+// single quotes for sh (a quote inside as '\''), so that a number such as
+// "1 (800) 555-1234" or a path holding "$(...)", ";" or backticks is one word to the
+// shell and nothing in it runs; write {number}, not '{number}'. Without a shell a value
+// is part of its word as it is (no shell ever reads it).
 Command Expand(const Command& c, const std::map<std::string, std::string>& vars);
 
 // The placeholders a command may use, for the docs and messages: {number} {line} {device}.
