@@ -125,10 +125,11 @@ std::string ChartPath(const std::string& report_path, chart::ChartFormat format)
       .string();
 }
 
-// The chart next to the report; a chart that cannot be drawn is a warning.
-std::string DrawChart(const RunSettings& s, const report::CapacityReport& r) {
+// The chart next to the report at report_path; a chart that cannot be drawn is a warning.
+std::string DrawChart(const RunSettings& s, const std::string& report_path,
+                      const report::CapacityReport& r) {
   const auto format = chart::ParseChartFormat(s.charts);
-  if (!format || s.report_path.empty()) return "";
+  if (!format || report_path.empty()) return "";
   chart::CapacityChartInput in;
   in.title = fmt::format("capacity: far end of {}, hold {}", r.far_end, r.hold);
   in.subtitle = fmt::format("{} of {} steps agree with Erlang B ({:g}% intervals); {} ports carry "
@@ -154,7 +155,7 @@ std::string DrawChart(const RunSettings& s, const report::CapacityReport& r) {
     const double e = bottom + (top - bottom) * i / kCurvePoints;
     in.curve.emplace_back(e, analysis::ErlangB(e, r.ports));
   }
-  const std::string path = ChartPath(s.report_path, *format);
+  const std::string path = ChartPath(report_path, *format);
   if (auto written = chart::WriteCapacityChart(path, *format, in); !written) {
     spdlog::warn("capacity chart: {}", written.error().message);
     return "";
@@ -292,9 +293,7 @@ int RunCapacity(const RunSettings& settings) {
       r.steps, far.ports, s.capacity.target_blocking, s.capacity.plan_load,
       s.capacity.p99_limit ? std::optional<double>(Seconds(*s.capacity.p99_limit)) : std::nullopt,
       s.capacity.confidence);
-  RunSettings outputs = s;  // the chart goes next to the report, in the run directory by default
-  outputs.report_path = journal.ReportPath(s);
-  r.chart = DrawChart(outputs, r);
+  r.chart = DrawChart(s, journal.ReportPath(s), r);  // in the run directory by default
 
   // A stop keeps the verdict: the steps measured before it are judged as a finished
   // sweep's are, and only a sweep that found nothing wrong exits with the signal's code.

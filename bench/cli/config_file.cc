@@ -8,10 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -23,7 +21,6 @@
 namespace dialsoak::cli {
 namespace {
 
-using config::CheckChoice;
 using config::ClosestMatch;
 
 // The top-level keys that are sections of settings rather than settings.

@@ -39,15 +39,11 @@ std::string Where(const RunSettings& s, const LineSettings& line, std::string_vi
   return fmt::format("line setting '{}' ({})", key, section);
 }
 
-// "--hold (config key 'hold')": the names of a setting whose value, settled from the file
-// and the flags, is wrong; config_key picks the key's section ("push.interval").
-std::string Setting(std::string_view key, std::string_view config_key = {}) {
-  Section section = Section::Top;
-  if (config_key.starts_with("push.")) section = Section::Push;
-  if (config_key.starts_with("capacity.")) section = Section::Capacity;
-  if (!config_key.empty()) key = config_key.substr(config_key.find('.') + 1);
-  if (const cli::Setting* setting = FindKey(section, key)) return setting->BothNames();
-  return fmt::format("config key '{}'", config_key.empty() ? key : config_key);
+// "--hold (config key 'hold')": the names of a setting, by its config key path
+// ("hold", "push.interval"), whose value, settled from the file and the flags, is wrong.
+std::string Setting(std::string_view key_path) {
+  if (const cli::Setting* setting = FindKeyPath(key_path)) return setting->BothNames();
+  return fmt::format("config key '{}'", key_path);
 }
 
 // The open-loop settings: one of --rate and --stage, each stage and the arrivals parse,
@@ -61,7 +57,7 @@ std::optional<std::string> CheckOpenLoop(const RunSettings& s) {
   }
   for (const std::string& text : s.stages) {
     if (auto stage = engine::ParseStage(text); !stage) {
-      return fmt::format("{}: {}", Setting("stage", "stages"), stage.error());
+      return fmt::format("{}: {}", Setting("stages"), stage.error());
     }
   }
   if (auto kind = engine::ParseArrivals(s.arrivals); !kind) {
@@ -107,23 +103,23 @@ std::optional<std::string> CheckFarEnd(const RunSettings& s) {
                        config::kMaxLines, *s.ports);
   }
   for (const std::string& pool : s.pools) {
-    if (auto p = config::CheckPool(pool)) return fmt::format("{}: {}", Setting("pool", "pools"), *p);
+    if (auto p = config::CheckPool(pool)) return fmt::format("{}: {}", Setting("pools"), *p);
   }
   // A capacity sweep on real lines needs --ports: the ports of the concentrator it dials.
   const bool ports_for_erlang_b = s.command == "capacity" && s.pools.empty();
   for (const std::string& text : s.sim_faults) {
     if (auto f = sim::ParseFault(text); !f) {
-      return fmt::format("{}: {}", Setting("sim_fault", "sim_faults"), f.error());
+      return fmt::format("{}: {}", Setting("sim_faults"), f.error());
     }
   }
   if (!s.sim_faults.empty() && s.backend != "sim") {
     return fmt::format("{}: the sim backend only; with real lines use modemsim --fault",
-                       Setting("sim_fault", "sim_faults"));
+                       Setting("sim_faults"));
   }
   if ((s.ports || !s.pools.empty()) && s.backend != "sim" && !ports_for_erlang_b) {
     return fmt::format("{}: the sim backend only (the embedded bank's far end); real lines "
                        "reach whatever ports the exchange has",
-                       Setting(s.ports ? "ports" : "pool", s.ports ? "ports" : "pools"));
+                       Setting(s.ports ? "ports" : "pools"));
   }
   return std::nullopt;
 }
@@ -192,21 +188,21 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
         fmt::format("{}: expected a whole number >= 1, got {}", Setting("cycles"), *s.cycles));
   }
   const struct {
-    std::string_view key, config_key;
+    std::string_view key_path;
     std::optional<nanoseconds> value;
     bool positive;
-  } durations[] = {{"duration", {}, s.duration, false},
-                   {"hold", {}, s.hold, false},
-                   {"think", {}, s.think, false},
-                   {"sample_interval", {}, s.sample_interval, true},
-                   {"linger", {}, s.linger, false},
-                   {"settle", {}, s.settle, false},
-                   {"leak_window", {}, s.leak_window, true},
-                   {"push_interval", "push.interval", s.push_interval, true}};
+  } durations[] = {{"duration", s.duration, false},
+                   {"hold", s.hold, false},
+                   {"think", s.think, false},
+                   {"sample_interval", s.sample_interval, true},
+                   {"linger", s.linger, false},
+                   {"settle", s.settle, false},
+                   {"leak_window", s.leak_window, true},
+                   {"push.interval", s.push_interval, true}};
   for (const auto& d : durations) {
     if (!d.value) continue;
     if (auto p = config::CheckDuration(*d.value, d.positive)) {
-      return Error(fmt::format("{}: {}", Setting(d.key, d.config_key), *p));
+      return Error(fmt::format("{}: {}", Setting(d.key_path), *p));
     }
   }
   if (auto p = config::CheckDialNumber(s.number)) {
@@ -230,7 +226,7 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
   if (auto p = CheckFarEnd(s)) return Error(*p);
   if (auto p = CheckCapacity(s)) return Error(*p);
   for (const std::string& t : s.thresholds) {
-    if (auto p = config::CheckThreshold(t)) return Error(fmt::format("{}: {}", Setting("threshold", "thresholds"), *p));
+    if (auto p = config::CheckThreshold(t)) return Error(fmt::format("{}: {}", Setting("thresholds"), *p));
   }
   if (!(s.leak_confidence >= 0.5 && s.leak_confidence <= 0.9999)) {
     return Error(fmt::format("{}: expected a number from 0.5 to 0.9999, got {}",

@@ -29,7 +29,10 @@ RunOptions::RunOptions(CLI::App& app, Command command)
         f.option = app.add_option(name, f.value, help);
         break;
     }
-    if (setting.flag == "--config") f.option->check(CLI::ExistingFile);
+    if (setting.flag == "--config") {  // the check before the type name, which it extends
+      f.option->check(CLI::ExistingFile);
+      config_ = &f;
+    }
     if (!setting.type.empty()) f.option->type_name(std::string(setting.type));
     if (!setting.implicit.empty()) {
       f.option->expected(0, 1)->default_str(std::string(setting.implicit));
@@ -37,7 +40,6 @@ RunOptions::RunOptions(CLI::App& app, Command command)
     // The other command's flags are known (so that a use of one gets a clear message
     // rather than CLI11's "arguments were not expected"), but not listed.
     if (!setting.For(command_bit_)) f.option->group("");
-    if (setting.flag == "--config") config_ = &f;
     if (setting.flag == "--scenario") scenario_ = &f;
   }
 }

@@ -188,6 +188,15 @@ ValueRule Text(T Owner::*field, std::string expected, TextCheck check = nullptr,
           .echo = EchoOf(field)};
 }
 
+// Text whose empty value means "not set": echoed as null.
+template <class Owner>
+ValueRule NullableText(std::string Owner::*field, std::string expected, TextCheck check = nullptr,
+                       bool non_empty = true) {
+  ValueRule r = Text(field, std::move(expected), check, non_empty);
+  r.echo = NullIfEmpty(field);
+  return r;
+}
+
 // A list of texts, each checked by `check` (a list given replaces the default).
 template <class Owner, class T>
 ValueRule Texts(T Owner::*field, std::string expected, TextCheck check = nullptr) {

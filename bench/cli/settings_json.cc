@@ -47,7 +47,7 @@ nlohmann::json LineToJson(const RunSettings& s, const LineSettings& line) {
   for (const Setting& setting : AllSettings()) {
     if (!IsLineSetting(setting) || setting.json.empty()) continue;
     nlohmann::json value = setting.rule.echo(s, line);
-    if (value.is_null() || (setting.key == "device" && value == "")) continue;
+    if (value.is_null()) continue;
     j[std::string(setting.json)] = std::move(value);
   }
   return j;

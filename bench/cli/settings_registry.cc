@@ -68,6 +68,13 @@ const Setting* FindKey(Section section, std::string_view key) {
   return nullptr;
 }
 
+const Setting* FindKeyPath(std::string_view path) {
+  for (const Setting& s : AllSettings()) {
+    if (!s.key.empty() && s.KeyPath() == path) return &s;
+  }
+  return nullptr;
+}
+
 const Setting* FindFlag(std::string_view flag) {
   for (const Setting& s : AllSettings()) {
     if (!s.flag.empty() && FirstFlagName(s.flag) == flag) return &s;

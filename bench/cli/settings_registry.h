@@ -110,6 +110,9 @@ std::span<const Setting> AllSettings();
 
 // The setting of a YAML key in a section, or null.
 const Setting* FindKey(Section section, std::string_view key);
+// The setting of a key path as KeyPath() writes it ("settle", "push.interval",
+// "capacity.loads"), or null.
+const Setting* FindKeyPath(std::string_view path);
 // The setting of a flag ("--settle"), or null.
 const Setting* FindFlag(std::string_view flag);
 // The keys allowed in a section, in table order (a `modems:` entry: Line and Entry).

@@ -110,12 +110,8 @@ std::vector<Setting> MakeTable() {
                "Q197517); the report's simulator.leaked_descriptors counts them. With real lines "
                "run modemsim --inject-leak and watch it with --watch-name modemsim",
        .json = "inject_leak", .commands = kRun, .backends = kSimOnly,
-       .rule = [] {
-         ValueRule r = Text(&RunSettings::inject_leak, "EVERY[:KIND] such as 1:eventfd",
-                            config::CheckInjectLeak, false);
-         r.echo = NullIfEmpty(&RunSettings::inject_leak);
-         return r;
-       }()},
+       .rule = NullableText(&RunSettings::inject_leak, "EVERY[:KIND] such as 1:eventfd",
+                            config::CheckInjectLeak, false)},
       {.flag = "--sim-busy", .key = "sim_busy", .type = "P", .fallback = "0",
        .help = "Sim backend: probability of BUSY per call",
        .json = "sim_failures.busy", .backends = kSimOnly,
@@ -179,12 +175,8 @@ std::vector<Setting> MakeTable() {
        .capacity_help = "Each call's hold time, fixed:D, uniform:MIN,MAX, exp:MEAN, "
                         "lognormal:MEDIAN,SIGMA (sim default exp:20ms; required on real lines)",
        .json = "open_loop.hold_dist capacity.hold_dist",
-       .rule = [] {
-         ValueRule r = Text(&RunSettings::hold_dist, "a distribution such as exp:90s",
-                            config::CheckAnswerDelay, false);
-         r.echo = NullIfEmpty(&RunSettings::hold_dist);
-         return r;
-       }()},
+       .rule = NullableText(&RunSettings::hold_dist, "a distribution such as exp:90s",
+                            config::CheckAnswerDelay, false)},
 
       // --- the run directory and the reports -----------------------------------------
       {.flag = "--out", .key = "out", .type = "DIR", .fallback = "dialsoak-runs/<run id>",
@@ -352,7 +344,7 @@ std::vector<Setting> MakeTable() {
                "backend: the tty of its commands. An entry may be just the path: "
                "'- /dev/ttyS1'",
        .json = "device", .backends = kSerial | kExec,
-       .rule = Text(&LineSettings::device, "a device path such as /dev/ttyS0")},
+       .rule = NullableText(&LineSettings::device, "a device path such as /dev/ttyS0")},
       {.key = "init", .section = Section::Line, .type = "AT...", .fallback = "ATZ",
        .help = "Init strings sent before each dial, each a whole AT command: a list or a single "
                "string, e.g. [ATZ, \"ATE0 V1 Q0 &C1 &D2\"]",

@@ -258,6 +258,11 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   const SlopeEstimate est = Fit(in, in.samples, v, after_warmup);
   const std::int64_t tolerance = ReturnToleranceOf(in.thresholds, in.resource);
   const bool returned = in.end <= in.baseline + tolerance;
+  // The start of an inconclusive verdict's reason: what grew and stayed.
+  auto not_returned = [&] {
+    return fmt::format("inconclusive: {} not returned after the settle ({} -> {})",
+                       GrowthText(in.resource, v.growth), in.baseline, in.end);
+  };
   if (!est.valid || std::isinf(est.lower)) {
     const std::string few =
         !est.valid
@@ -271,10 +276,7 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
       return v;  // InsufficientData
     }
     v.verdict = Verdict::Inconclusive;
-    v.reason = fmt::format(
-        "inconclusive: {} not returned after the settle ({} -> {}); too few samples to bound "
-        "the slope ({})",
-        GrowthText(in.resource, v.growth), in.baseline, in.end, few);
+    v.reason = fmt::format("{}; too few samples to bound the slope ({})", not_returned(), few);
     return v;
   }
 
@@ -288,11 +290,9 @@ LeakVerdict JudgeLeak(const LeakInput& in) {
   if (rising && !steady && !returned && v.spans.medians.size() < static_cast<std::size_t>(kSpans)) {
     v.verdict = Verdict::Inconclusive;
     v.reason = fmt::format(
-        "inconclusive: {} not returned after the settle ({} -> {}), {}, but only {} of the "
-        "run's {} quarters were sampled: too few samples to tell steady growth from a step "
-        "(run longer, or sample more often with --sample-interval)",
-        GrowthText(in.resource, v.growth), in.baseline, in.end, slope_text,
-        v.spans.medians.size(), kSpans);
+        "{}, {}, but only {} of the run's {} quarters were sampled: too few samples to tell "
+        "steady growth from a step (run longer, or sample more often with --sample-interval)",
+        not_returned(), slope_text, v.spans.medians.size(), kSpans);
     return v;
   }
   if (rising && !steady) {
