@@ -12,15 +12,13 @@
 #include <fmt/format.h>
 
 #include "child_process.h"
+#include "dialsoak/serial/dtr_hangup.h"
 
 namespace dialsoak::exec {
 namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-
-// How long a DTR drop waits for the modem's NO CARRIER (or OK) before raising DTR again.
-constexpr auto kDtrReplyWait = std::chrono::seconds(2);
 
 std::string Seconds(std::chrono::nanoseconds d) {
   return fmt::format("{:.1f}s", std::chrono::duration<double>(d).count());
@@ -186,10 +184,12 @@ class ExecLine::Impl {
         add("dial command ended (" + call_->DescribeEnd() + ")");
       }
       if (tty_) {  // the modem itself is told too, as pppd drops DTR when it ends a call
+        // Done only when the modem confirms: NO CARRIER, or OK to AT after a silent drop.
         method = HangupMethod::Dtr;
-        auto r = DropDtr(deadline);
-        ok = r.has_value();
-        add(r ? "DTR drop, " + *r : r.error().message);
+        serial::DtrHangup r = serial::HangupByDtr(tty_.get(), config_.tty_options, config_.tty,
+                                                  config_.dtr_confirm_within, deadline);
+        ok = r.ok;
+        add(std::move(r.detail));
       }
       if (method == HangupMethod::None) {
         add("nothing to hang up (no hang-up command, the dial command has ended)");
@@ -283,36 +283,6 @@ class ExecLine::Impl {
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) return std::string();
     if (got <= 0) return io::Fail(io::ErrnoError("read " + config_.tty, got == 0 ? EIO : errno));
     return std::string(buf, static_cast<std::size_t>(got));
-  }
-
-  // DTR held low until the modem answers NO CARRIER (or OK), as the serial line does.
-  io::Result<std::string> DropDtr(Deadline deadline) {
-    if (auto down = serial::SetDtr(tty_.get(), false, config_.tty_options, config_.tty); !down) {
-      return io::Fail(down.error());
-    }
-    std::string said;
-    const Deadline reply = deadline.Within(kDtrReplyWait);
-    std::string heard = "no reply";
-    while (!reply.Expired()) {
-      auto got = ReadTty(reply);
-      if (!got) {
-        (void)serial::SetDtr(tty_.get(), true, config_.tty_options, config_.tty);
-        return io::Fail(got.error());
-      }
-      said += *got;
-      if (said.find("NO CARRIER") != std::string::npos) {
-        heard = "NO CARRIER";
-        break;
-      }
-      if (said.find("OK") != std::string::npos) {
-        heard = "OK";
-        break;
-      }
-    }
-    if (auto up = serial::SetDtr(tty_.get(), true, config_.tty_options, config_.tty); !up) {
-      return io::Fail(up.error());
-    }
-    return heard;
   }
 
   ExecLineConfig config_;

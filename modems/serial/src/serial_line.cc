@@ -8,6 +8,7 @@
 
 #include "call_result.h"
 #include "dialsoak/io/fd_io.h"
+#include "dialsoak/serial/dtr_hangup.h"
 
 namespace dialsoak::serial {
 namespace {
@@ -175,33 +176,12 @@ HangupOutcome SerialLine::hangup(Deadline deadline) {
 }
 
 HangupOutcome SerialLine::HangupByDtr(Deadline deadline) {
-  const auto start = Clock::now();
-  auto fail = [&](std::string why) {
-    return HangupOutcome{false, Clock::now() - start, std::move(why), HangupMethod::Dtr};
-  };
-  if (auto down = SetDtr(fd_.get(), false, config_.tty, config_.device); !down) {
-    return fail(down.error().message);
-  }
-  // Hold DTR low until the modem says it hung up: a drop undone too soon may go unseen.
-  // After a dial with no result the modem may have no call to end: a second will do.
-  at::ResponseReader reader;
-  const auto wait = unsure_ ? std::min<std::chrono::nanoseconds>(config_.command_timeout, std::chrono::seconds(1))
-                            : config_.command_timeout;
-  Exchange ex = Await(reader, deadline.Within(wait));
-  auto up = SetDtr(fd_.get(), true, config_.tty, config_.device);
-  if (!ex.error.empty()) return fail(ex.error);
-  if (!up) return fail(up.error().message);
-  if (ex.timed_out) {
-    // Some modems hang up on DTR silently: confirm that one answers in command mode.
-    Exchange confirm = Send(at::FormatCommand(""), deadline);
-    if (!confirm.error.empty()) return fail(confirm.error);
-    if (confirm.timed_out || confirm.response.final->code != at::ResultCode::Ok) {
-      return fail("no NO CARRIER after DTR drop and no OK to AT");
-    }
-    return HangupOutcome{true, Clock::now() - start, "DTR drop, AT OK", HangupMethod::Dtr};
-  }
-  return HangupOutcome{true, Clock::now() - start, "DTR drop, " + ex.response.final->text,
-                       HangupMethod::Dtr};
+  // Confirmed by NO CARRIER, or by OK to AT from a modem that hung up without a word, asked
+  // after a short wait, up to the command timeout (dtr_hangup.h); timed to the confirmation.
+  DtrHangup h = serial::HangupByDtr(fd_.get(), config_.tty, config_.device,
+                                    config_.command_timeout, deadline);
+  if (h.io_error) Lost(h.detail);
+  return HangupOutcome{h.ok, h.elapsed, std::move(h.detail), HangupMethod::Dtr};
 }
 
 HangupOutcome SerialLine::HangupByEscape(Deadline deadline) {

@@ -5,7 +5,8 @@
 // `pppd nodetach` or wvdial do), or a check command that succeeds (`test -e
 // /sys/class/net/ppp0`), polled while the dial command runs or after it exits 0. hangup()
 // runs the hang-up command, or, without one, ends the dial command's process group (SIGTERM,
-// then SIGKILL) or drops DTR on the tty; with a check command it waits until the check fails.
+// then SIGKILL) and drops DTR on the tty, done once the modem confirms it as on the serial
+// line (serial/dtr_hangup.h); with a check command it waits until the check fails.
 // A deadline kills the whole process group. Optionally the commands' stdin and stdout are a
 // tty (a modem), the way pppd runs a connect script, so that chat can dial it.
 // Commands are argument lists; no shell runs unless the config asks for one.
@@ -42,6 +43,9 @@ struct ExecLineConfig {
   std::chrono::nanoseconds check_interval = std::chrono::milliseconds(100);
   // Between SIGTERM and SIGKILL when a command is stopped.
   std::chrono::nanoseconds kill_grace = std::chrono::milliseconds(500);
+  // A DTR drop on the tty is a hang-up only once the modem confirms it (NO CARRIER, or OK
+  // to AT): within this long, as the serial line's default command timeout.
+  std::chrono::nanoseconds dtr_confirm_within = std::chrono::seconds(5);
 };
 
 // Parses a result name as the metrics label it is ("busy", "no_carrier", ...).

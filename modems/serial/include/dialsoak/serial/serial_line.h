@@ -8,9 +8,12 @@
 // opened again at the next dial, retried with a backoff (100 ms doubling to 2 s) until the
 // dial's deadline, then initialised; the dial says so (DialOutcome::reopened) or fails
 // with IoError naming the last error. After a dial with no result (a modem that went
-// silent or reset), the hang-up waits at most a second for NO CARRIER before asking AT,
-// and the next dial first sends the init strings again (a reset modem is back at its
-// power-up profile).
+// silent or reset), the next dial first sends the init strings again (a reset modem is back
+// at its power-up profile).
+//
+// A DTR hang-up counts only when the modem confirms it: NO CARRIER, or, from a modem silent
+// for kDtrQuietWait after the drop, OK to AT, asked up to the command timeout; its elapsed
+// time is to the confirmation (dtr_hangup.h).
 //
 // One thread at a time. dial()/hangup()/watch() return outcomes and never block past their
 // deadline; Open returns an error naming the device, or the init string that failed.
