@@ -1,7 +1,9 @@
 // dialsoak-ras: closed-loop RasDial/RasHangUp cycles over RAS phonebook entries (one line
 // per entry), with this process's handles, threads and working set sampled (before and
 // after every cycle on one line, KB Q197517's check), the summary at the end and, with
-// --listen, live /metrics for Prometheus. Ctrl-C stops new cycles and hangs up.
+// --listen, live /metrics for Prometheus. Ctrl-C stops new cycles and hangs up; closing
+// the console, logging off or shutting down hangs up every open connection before
+// Windows ends the process (console_control.h).
 // Exit codes: 0 ok, 1 failed calls over --max-failures, 2 usage or configuration error,
 // 3 a line or /metrics could not be set up, 130 stopped by Ctrl-C with nothing failed (a
 // stop keeps the verdict: failed calls over the limit exit 1 all the same).
@@ -12,6 +14,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include "dialsoak/engine/engine.h"
 #include "dialsoak/probes/process_probe.h"
@@ -21,6 +24,7 @@
 #include "dialsoak/report/summary.h"
 #include "dialsoak/report/summary_table.h"
 #include "dialsoak/sim/distribution.h"
+#include "console_control.h"
 #include "ras_soak_config.h"
 
 namespace dialsoak::windows {
@@ -28,12 +32,38 @@ namespace {
 
 constexpr int kOk = 0, kCallsFailed = 1, kUsage = 2, kSetupFailed = 3, kInterrupted = 130;
 
-std::atomic<engine::Engine*> g_engine{nullptr};  // for the console control handler only
+// For the console control handler only, which Windows runs on a thread of its own: the
+// run's engine and open connections while the handler is registered. g_handler_mu is
+// held by the handler while it uses them and by Run() while it takes them away, so that
+// they outlive a handler still at work when the run ends.
+std::atomic<engine::Engine*> g_engine{nullptr};
+std::atomic<ras::RasConnections*> g_connections{nullptr};
+std::mutex g_handler_mu;
+std::atomic<bool> g_summary_printed{false};
+// After the hang-ups on a close, how long the handler waits for the summary to be
+// printed before it returns and Windows ends the process (all within its ~5 s).
+constexpr auto kSummaryWait = std::chrono::milliseconds(1500);
+
+void LogLine(const std::string& line) {
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
 
 BOOL WINAPI OnConsoleControl(DWORD type) {
-  if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
-  if (engine::Engine* e = g_engine.load()) e->RequestStop();
-  return TRUE;
+  BOOL handled = FALSE;
+  {
+    std::lock_guard lock(g_handler_mu);
+    ConsoleControlTargets targets;
+    if (engine::Engine* e = g_engine.load()) targets.stop = [e] { e->RequestStop(); };
+    targets.connections = g_connections.load();
+    targets.log = LogLine;
+    handled = HandleConsoleControl(type, targets);
+  }
+  if (handled && EndsTheProcess(type)) {
+    const auto until = std::chrono::steady_clock::now() + kSummaryWait;
+    while (!g_summary_printed.load() && std::chrono::steady_clock::now() < until) Sleep(10);
+  }
+  return handled;
 }
 
 std::string_view Meaning(int code) {
@@ -137,12 +167,17 @@ int Run(int argc, char** argv) {
   const std::vector<std::string> line_entries = EntriesOf(s);
   engine::SteadyEngineClock clock;
   engine::EngineConfig config = EngineConfigOf(s);
+  ras::RasConnections connections;  // every line's open connections, for a console close
   engine::Engine engine(
       config,
       [&](int index) -> io::Result<std::unique_ptr<Line>> {
         ras::RasLineConfig c = s.ras;
         c.entry = line_entries[static_cast<std::size_t>(index)];
-        return std::unique_ptr<Line>(std::make_unique<ras::RasLine>(std::move(c)));
+        auto line = std::make_unique<ras::RasLine>(std::move(c), ras::SystemRasApi(), &connections);
+        // Which credentials the line dials with (never the password).
+        LogLine(fmt::format("dialsoak-ras: line {}: entry {}, dialing with the {}", index,
+                            line->entry(), line->DescribeCredentials()));
+        return std::unique_ptr<Line>(std::move(line));
       },
       clock);
   if (config.per_cycle_probes) engine.SetPerCycleProbe([] { return probes::MakeSelfProbe(); });
@@ -180,12 +215,18 @@ int Run(int argc, char** argv) {
   info.duration = s.duration;
   info.started = std::chrono::system_clock::now();
   g_engine = &engine;
+  g_connections = &connections;
   SetConsoleCtrlHandler(OnConsoleControl, TRUE);
   const RunEnd end = engine.Run(info);
   SetConsoleCtrlHandler(OnConsoleControl, FALSE);
-  g_engine = nullptr;
+  {
+    std::lock_guard lock(g_handler_mu);  // a handler still at work finishes first
+    g_engine = nullptr;
+    g_connections = nullptr;
+  }
   if (end.reason == StopReason::Failed) {
     std::fprintf(stderr, "dialsoak-ras: %s\n", end.message.c_str());
+    g_summary_printed = true;
     return kSetupFailed;
   }
   const report::Summary result = summary.summary();
@@ -198,6 +239,8 @@ int Run(int argc, char** argv) {
     code = kInterrupted;
   }
   std::fputs(report::RenderSummary(result, code, Meaning(code)).c_str(), stdout);
+  std::fflush(stdout);
+  g_summary_printed = true;  // a close handler waiting for it may return now
   return code;
 }
 

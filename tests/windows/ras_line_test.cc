@@ -1,6 +1,7 @@
 // RasLine against wine's rasapi32 (whose RasDialA is a stub that fails) and against a
-// stand-in RAS (RasApi) for the paths wine cannot show: a handle returned by a failed
-// dial, RAS notifications, a handle that goes away after some polls.
+// stand-in RAS (FakeRas behind the RasApi seam) for the paths wine cannot show: a handle
+// returned by a failed dial, RAS notifications, a handle that goes away after some polls,
+// the entry's saved credentials from RasGetEntryDialParams.
 #include "dialsoak/ras/ras_line.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "fake_ras.h"
 
 namespace dialsoak::ras {
 namespace {
@@ -34,69 +37,6 @@ void ExpectNoCredentials(const std::string& detail) {
   EXPECT_EQ(detail.find(kPassword), std::string::npos) << detail;
   EXPECT_EQ(detail.find(kUser), std::string::npos) << detail;
 }
-
-HRASCONN FakeHandle(std::uintptr_t n) { return reinterpret_cast<HRASCONN>(n); }
-
-// A RAS stand-in: RasDial returns dial_rc and handle; the notifier is called from a thread
-// of its own with notify_state/notify_error (unless notify is false); the handle goes
-// away (ERROR_INVALID_HANDLE) after polls_until_gone status polls once hung up.
-struct FakeRas {
-  DWORD dial_rc = 0;
-  HRASCONN handle = FakeHandle(0x42);
-  bool notify = true;
-  RASCONNSTATE notify_state = RASCS_Connected;
-  DWORD notify_error = 0;
-  int polls_until_gone = 2;
-
-  std::vector<HRASCONN> hung_up;
-  std::atomic<int> polls{0};
-  std::string seen_password;
-  std::vector<std::thread> notifiers;
-
-  ~FakeRas() {
-    for (auto& t : notifiers) t.join();
-  }
-
-  RasApi Api() {
-    RasApi api;
-    api.dial = [this](LPCSTR, RASDIALPARAMSA* p, RasNotifier notifier, HRASCONN* conn) {
-      seen_password = p->szPassword;
-      *conn = handle;
-      if (dial_rc == 0 && notify) {
-        const ULONG_PTR id = p->dwCallbackId;
-        notifiers.emplace_back([=, this] {
-          std::this_thread::sleep_for(milliseconds(20));
-          notifier(id, 0, handle, 0, RASCS_OpenPort, 0, 0);
-          notifier(id, 0, handle, 0, notify_state, notify_error, 0);
-        });
-      }
-      return dial_rc;
-    };
-    api.hang_up = [this](HRASCONN conn) {
-      hung_up.push_back(conn);
-      return DWORD{0};
-    };
-    api.get_connect_status = [this](HRASCONN, RASCONNSTATUSA* s) {
-      EXPECT_EQ(s->dwSize, sizeof(RASCONNSTATUSA));
-      const int n = ++polls;
-      if (!hung_up.empty() && n > polls_until_gone) return DWORD{ERROR_INVALID_HANDLE};
-      s->rasconnstate = RASCS_Connected;
-      return DWORD{0};
-    };
-    api.get_error_string = [](UINT code, LPSTR text, DWORD size) {
-      if (code == ERROR_LINE_BUSY) {
-        lstrcpynA(text, "The line is busy.", static_cast<int>(size));
-        return DWORD{0};
-      }
-      if (code == ERROR_AUTHENTICATION_FAILURE) {
-        lstrcpynA(text, "Access was denied.", static_cast<int>(size));
-        return DWORD{0};
-      }
-      return DWORD{ERROR_INVALID_PARAMETER};
-    };
-    return api;
-  }
-};
 
 // Wine's RasDialA is a stub returning 1 with no handle (a real Windows without the entry
 // returns 623, ERROR_CANNOT_FIND_PHONEBOOK_ENTRY): an Error, with the code and a text.
@@ -125,15 +65,18 @@ TEST(RasLineTest, HangsUpTheHandleOfAFailedDial) {
   RasLine line(Config(), ras.Api());
   DialOutcome d = line.dial("", Deadline::After(std::chrono::seconds(2)));
   EXPECT_EQ(d.result, CallResult::Error);
-  EXPECT_EQ(d.detail, "RAS error 691: Access was denied");
-  EXPECT_EQ(ras.seen_password, kPassword);
+  EXPECT_EQ(d.detail,
+            "RAS error 691 (authentication failed): Access was denied; dialed with the given "
+            "user soak-user-7");
+  ASSERT_EQ(ras.Dials().size(), 1u);
+  EXPECT_EQ(ras.Dials()[0].password, kPassword);
   EXPECT_EQ(line.open_handles(), 1u);
 
   HangupOutcome h = line.hangup(Deadline::After(std::chrono::seconds(2)));
   EXPECT_TRUE(h.ok) << h.detail;
   EXPECT_EQ(h.method, HangupMethod::Api);
-  ASSERT_EQ(ras.hung_up.size(), 1u);
-  EXPECT_EQ(ras.hung_up[0], FakeHandle(0x42));
+  ASSERT_EQ(ras.HungUp().size(), 1u);
+  EXPECT_EQ(ras.HungUp()[0], FakeHandle(0x42));
   EXPECT_EQ(ras.polls.load(), 3);  // connected, connected, invalid handle
   EXPECT_EQ(h.detail, "RasHangUp; handle gone after 3 polls");
   EXPECT_EQ(line.open_handles(), 0u);
@@ -159,7 +102,7 @@ TEST(RasLineTest, ConnectsThenHangsUp) {
   HangupOutcome h = line.hangup(Deadline::After(std::chrono::seconds(2)));
   EXPECT_TRUE(h.ok) << h.detail;
   EXPECT_GT(h.elapsed, std::chrono::nanoseconds::zero());
-  ASSERT_EQ(ras.hung_up.size(), 1u);
+  ASSERT_EQ(ras.HungUp().size(), 1u);
 }
 
 TEST(RasLineTest, NoResultByTheDeadlineIsATimeout) {
@@ -171,7 +114,7 @@ TEST(RasLineTest, NoResultByTheDeadlineIsATimeout) {
   EXPECT_EQ(d.result, CallResult::Timeout);
   EXPECT_LT(Clock::now() - start, milliseconds(1000));
   EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
-  EXPECT_EQ(ras.hung_up.size(), 1u);
+  EXPECT_EQ(ras.HungUp().size(), 1u);
 }
 
 TEST(RasLineTest, TooLongAFieldIsRefusedBeforeRasDial) {
@@ -182,7 +125,7 @@ TEST(RasLineTest, TooLongAFieldIsRefusedBeforeRasDial) {
   DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(1)));
   EXPECT_EQ(d.result, CallResult::Error);
   EXPECT_NE(d.detail.find("entry name is longer"), std::string::npos);
-  EXPECT_TRUE(ras.seen_password.empty());  // RasDial never called
+  EXPECT_TRUE(ras.Dials().empty());  // RasDial never called
 }
 
 // Wine's RasHangUpA and RasGetConnectStatusA are stubs answering 0 for any handle, so
@@ -208,6 +151,187 @@ TEST(RasLineWineTest, HangupEndsByItsDeadlineWhenTheHandleNeverGoes) {
     EXPECT_NE(h.detail.find("at the deadline"), std::string::npos) << h.detail;
     EXPECT_EQ(line.open_handles(), 1u);  // tried again by the next hang-up
   }
+}
+
+// Empty user and password: the entry's saved credentials, the way rasdial.exe dials.
+RasLineConfig SavedConfig() {
+  RasLineConfig c = Config();
+  c.user.clear();
+  c.password.clear();
+  c.phonebook = "C:\\soak\\soak.pbk";
+  return c;
+}
+
+void ExpectNoSavedPassword(const FakeRas& ras, const std::string& text) {
+  EXPECT_EQ(text.find(ras.saved_password), std::string::npos) << text;
+  EXPECT_EQ(text.find("saved-password-handle"), std::string::npos) << text;
+}
+
+TEST(RasLineSavedCredentialsTest, EmptyCredentialsDialWithWhatRasGetEntryDialParamsReturned) {
+  FakeRas ras;
+  RasLine line(SavedConfig(), ras.Api());
+  EXPECT_TRUE(line.uses_saved_credentials());
+  DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(2)));
+  EXPECT_EQ(d.result, CallResult::Connect) << d.detail;
+
+  const auto lookups = ras.Lookups();
+  ASSERT_EQ(lookups.size(), 1u);
+  EXPECT_EQ(lookups[0].entry, "dialsoak-test-entry");
+  EXPECT_EQ(lookups[0].phonebook, "C:\\soak\\soak.pbk");
+  EXPECT_EQ(lookups[0].size, sizeof(RASDIALPARAMSA));
+  // RasDial got the saved parameters as they came: the user, the handle standing for
+  // the saved password, the domain, the sub-entry; the number given; our callback id.
+  const auto dials = ras.Dials();
+  ASSERT_EQ(dials.size(), 1u);
+  EXPECT_EQ(dials[0].entry, "dialsoak-test-entry");
+  EXPECT_EQ(dials[0].phonebook, "C:\\soak\\soak.pbk");
+  EXPECT_EQ(dials[0].user, "saved-user");
+  EXPECT_EQ(dials[0].password, ras.saved_password);
+  EXPECT_EQ(dials[0].domain, "SAVEDDOM");
+  EXPECT_EQ(dials[0].sub_entry, 2u);
+  EXPECT_EQ(dials[0].number, "5551234");
+  EXPECT_EQ(dials[0].size, sizeof(RASDIALPARAMSA));
+  EXPECT_NE(dials[0].callback_id, 0u);
+  ExpectNoSavedPassword(ras, d.detail);
+
+  EXPECT_EQ(line.DescribeCredentials(),
+            "saved credentials of entry dialsoak-test-entry (user saved-user, domain SAVEDDOM)");
+  EXPECT_EQ(ras.Lookups().size(), 2u);  // DescribeCredentials asks RAS again
+  EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+}
+
+TEST(RasLineSavedCredentialsTest, AnEmptyNumberLeavesTheEntrysOwnAndAGivenDomainWins) {
+  FakeRas ras;
+  RasLineConfig c = SavedConfig();
+  c.domain = "OTHERDOM";
+  RasLine line(c, ras.Api());
+  EXPECT_TRUE(line.uses_saved_credentials());
+  EXPECT_EQ(line.dial("", Deadline::After(std::chrono::seconds(2))).result, CallResult::Connect);
+  const auto dials = ras.Dials();
+  ASSERT_EQ(dials.size(), 1u);
+  EXPECT_EQ(dials[0].number, "");  // RasDial then dials the entry's own number
+  EXPECT_EQ(dials[0].domain, "OTHERDOM");
+  EXPECT_EQ(dials[0].password, ras.saved_password);
+  EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+}
+
+TEST(RasLineSavedCredentialsTest, GivenCredentialsNeverAskForTheSavedOnes) {
+  FakeRas ras;
+  RasLine line(Config(), ras.Api());
+  EXPECT_FALSE(line.uses_saved_credentials());
+  EXPECT_EQ(line.dial("5551234", Deadline::After(std::chrono::seconds(2))).result,
+            CallResult::Connect);
+  EXPECT_TRUE(ras.Lookups().empty());
+  const auto dials = ras.Dials();
+  ASSERT_EQ(dials.size(), 1u);
+  EXPECT_EQ(dials[0].user, kUser);
+  EXPECT_EQ(dials[0].password, kPassword);
+  EXPECT_EQ(dials[0].sub_entry, 0u);
+  EXPECT_EQ(line.DescribeCredentials(), "given user soak-user-7");
+  EXPECT_TRUE(ras.Lookups().empty());
+  EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+
+  // A user alone (the password empty) is given credentials too.
+  FakeRas ras2;
+  RasLineConfig c = Config();
+  c.password.clear();
+  RasLine user_only(c, ras2.Api());
+  EXPECT_FALSE(user_only.uses_saved_credentials());
+  EXPECT_EQ(user_only.dial("5551234", Deadline::After(std::chrono::seconds(2))).result,
+            CallResult::Connect);
+  EXPECT_TRUE(ras2.Lookups().empty());
+  EXPECT_TRUE(user_only.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+}
+
+TEST(RasLineSavedCredentialsTest, NoSavedPasswordIsSaid) {
+  FakeRas ras;
+  ras.saved_has_password = FALSE;
+  ras.saved_password = "";
+  ras.saved_domain = "";
+  RasLine line(SavedConfig(), ras.Api());
+  EXPECT_EQ(line.DescribeCredentials(),
+            "saved credentials of entry dialsoak-test-entry (user saved-user; no saved password)");
+}
+
+TEST(RasLineSavedCredentialsTest, UnreadableSavedCredentialsAreAnErrorAndNoDial) {
+  FakeRas ras;
+  ras.saved_rc = ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+  RasLine line(SavedConfig(), ras.Api());
+  DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(2)));
+  EXPECT_EQ(d.result, CallResult::Error);
+  EXPECT_EQ(d.detail,
+            "the saved credentials of entry dialsoak-test-entry could not be read "
+            "(RasGetEntryDialParams): RAS error 623: The system could not find the phone book "
+            "entry for this connection");
+  EXPECT_TRUE(ras.Dials().empty());
+  EXPECT_EQ(line.open_handles(), 0u);
+  EXPECT_NE(line.DescribeCredentials().find("RasGetEntryDialParams failed: RAS error 623"),
+            std::string::npos);
+}
+
+// An authentication error says which credentials were refused, never the password.
+TEST(RasLineSavedCredentialsTest, AuthenticationErrorNamesTheCredentialsUsed) {
+  FakeRas ras;
+  ras.notify_state = RASCS_Authenticate;
+  ras.notify_error = ERROR_AUTHENTICATION_FAILURE;
+  RasLine line(SavedConfig(), ras.Api());
+  DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(2)));
+  EXPECT_EQ(d.result, CallResult::Error);
+  EXPECT_EQ(d.detail,
+            "RAS error 691 (authentication failed): Access was denied; dialed with the saved "
+            "credentials of entry dialsoak-test-entry (user saved-user, domain SAVEDDOM)");
+  ExpectNoSavedPassword(ras, d.detail);
+  EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+}
+
+// The RAS codes of a refused login, notified during the dial, are Error outcomes with
+// their class in the text (RasGetErrorString's text, or the documented meaning when RAS
+// has none: the stand-in has none for these).
+TEST(RasLineSavedCredentialsTest, AuthenticationCodesMapToTheirOutcomeText) {
+  struct Case {
+    DWORD code;
+    const char* start;
+  };
+  for (const Case& c : {Case{649, "RAS error 649 (authentication failed): "},
+                        Case{648, "RAS error 648 (authentication failed): "},
+                        Case{718, "RAS error 718 (PPP ended before it was complete"},
+                        Case{734, "RAS error 734 (PPP ended before it was complete"}}) {
+    FakeRas ras;
+    ras.notify_state = RASCS_Authenticate;
+    ras.notify_error = c.code;
+    RasLine line(Config(), ras.Api());
+    DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(2)));
+    EXPECT_EQ(d.result, CallResult::Error) << c.code;
+    EXPECT_EQ(d.detail.rfind(c.start, 0), 0u) << d.detail;
+    EXPECT_NE(d.detail.find("; dialed with the given user soak-user-7"), std::string::npos)
+        << d.detail;
+    EXPECT_EQ(d.detail.find(kPassword), std::string::npos) << d.detail;
+    std::printf("%lu: %s\n", static_cast<unsigned long>(c.code), d.detail.c_str());
+    EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+  }
+  // Not an authentication error: no credentials in the detail.
+  FakeRas ras;
+  ras.notify_error = ERROR_LINE_BUSY;
+  RasLine line(Config(), ras.Api());
+  EXPECT_EQ(line.dial("5551234", Deadline::After(std::chrono::seconds(2))).detail,
+            "RAS error 676: The line is busy");
+  EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
+}
+
+// Wine's own rasapi32: RasGetEntryDialParamsA is a stub there; the saved-credentials
+// path runs through it and RasDialA's failure is still an Error with its code.
+TEST(RasLineWineTest, SavedCredentialsThroughWinesRasapi32) {
+  RasLineConfig c = SavedConfig();
+  c.phonebook.clear();
+  RasLine line(c);
+  const std::string described = line.DescribeCredentials();
+  std::printf("wine RasGetEntryDialParamsA: %s\n", described.c_str());
+  EXPECT_EQ(described.rfind("saved credentials of entry dialsoak-test-entry", 0), 0u)
+      << described;
+  DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(5)));
+  std::printf("wine RasDialA with the saved parameters: %s\n", d.detail.c_str());
+  EXPECT_EQ(d.result, CallResult::Error) << d.detail;
+  EXPECT_TRUE(line.hangup(Deadline::After(std::chrono::seconds(2))).ok);
 }
 
 }  // namespace

@@ -14,6 +14,9 @@ RasApi SystemRasApi() {
   api.get_error_string = [](UINT code, LPSTR text, DWORD size) {
     return RasGetErrorStringA(code, text, size);
   };
+  api.get_entry_dial_params = [](LPCSTR phonebook, RASDIALPARAMSA* params, BOOL* password_saved) {
+    return RasGetEntryDialParamsA(phonebook, params, password_saved);
+  };
   return api;
 }
 

@@ -1,4 +1,4 @@
-// RasApi: the four rasapi32 calls a RasLine makes, as a table, so that a test can stand in
+// RasApi: the five rasapi32 calls a RasLine makes, as a table, so that a test can stand in
 // for RAS (a handle that never goes away, a dial that fails after returning a handle)
 // where no real RAS server is to be had. SystemRasApi() is rasapi32's own functions.
 // Windows only. The table is a value; the functions must be callable from any thread.
@@ -24,10 +24,14 @@ struct RasApi {
   std::function<DWORD(HRASCONN conn)> hang_up;
   std::function<DWORD(HRASCONN conn, RASCONNSTATUSA* status)> get_connect_status;
   std::function<DWORD(UINT code, LPSTR text, DWORD size)> get_error_string;
+  // The entry's saved dial parameters (params->dwSize and szEntryName set on input);
+  // *password_saved tells whether a saved password (a handle to it) came back.
+  std::function<DWORD(LPCSTR phonebook, RASDIALPARAMSA* params, BOOL* password_saved)>
+      get_entry_dial_params;
 };
 
 // RasDialA (asynchronous, with the notifier), RasHangUpA, RasGetConnectStatusA,
-// RasGetErrorStringA.
+// RasGetErrorStringA, RasGetEntryDialParamsA.
 RasApi SystemRasApi();
 
 }  // namespace dialsoak::ras
