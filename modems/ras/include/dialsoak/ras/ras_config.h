@@ -1,8 +1,11 @@
 // RasLineConfig: which phonebook entry a RAS line dials, and with which credentials.
 // The credentials come from the configuration or, where it leaves them empty, from the
 // environment (DIALSOAK_RAS_USER, DIALSOAK_RAS_PASSWORD, DIALSOAK_RAS_DOMAIN), so that a
-// password need not be on a command line. They are never logged, never in an outcome's
-// detail, never in a report. Pure code (no Windows headers); thread-compatible.
+// password need not be on a command line. The password is never logged, never in an
+// outcome's detail, never in a report; the user name is said where it helps (which
+// credentials a line dials with, which were refused). With user and password both empty
+// (after the environment), a RasLine dials with the entry's saved credentials. Pure code
+// (no Windows headers); thread-compatible.
 #pragma once
 
 #include <chrono>
@@ -14,7 +17,7 @@ namespace dialsoak::ras {
 struct RasLineConfig {
   std::string entry;      // phonebook entry name (required)
   std::string phonebook;  // path of a .pbk file; empty: the system's default phonebook
-  std::string user;       // empty: the entry's saved credentials (or the environment's)
+  std::string user;       // this and password empty: the entry's saved credentials
   std::string password;
   std::string domain;
   // How often the hang-up asks RasGetConnectStatus whether the connection is gone.
