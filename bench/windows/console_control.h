@@ -27,8 +27,8 @@ namespace dialsoak::windows {
 inline constexpr std::chrono::milliseconds kCloseHangupBudget{3000};
 
 struct ConsoleControlTargets {
-  std::function<void()> stop;                  // the engine's RequestStop
-  ras::RasConnections* connections = nullptr;  // the run's open connections
+  std::function<void()> stop;                   // the engine's RequestStop
+  ras::RasConnections* connections = nullptr;   // the run's open connections
   std::function<void(const std::string&)> log;  // one line, e.g. to stderr
 };
 

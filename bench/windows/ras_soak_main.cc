@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 
+#include "console_control.h"
 #include "dialsoak/engine/engine.h"
 #include "dialsoak/probes/process_probe.h"
 #include "dialsoak/prometheus/metrics_endpoint.h"
@@ -24,7 +25,6 @@
 #include "dialsoak/report/summary.h"
 #include "dialsoak/report/summary_table.h"
 #include "dialsoak/sim/distribution.h"
-#include "console_control.h"
 #include "ras_soak_config.h"
 
 namespace dialsoak::windows {

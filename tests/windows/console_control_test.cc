@@ -73,10 +73,8 @@ TEST_P(CloseEventTest, HangsUpEveryOpenConnection) {
   RasConnections connections;
   RasLine a(Config("line-a"), ras.Api(), &connections);
   RasLine b(Config("line-b"), ras.Api(), &connections);
-  ASSERT_EQ(a.dial("5551", Deadline::After(std::chrono::seconds(2))).result,
-            CallResult::Connect);
-  ASSERT_EQ(b.dial("5552", Deadline::After(std::chrono::seconds(2))).result,
-            CallResult::Connect);
+  ASSERT_EQ(a.dial("5551", Deadline::After(std::chrono::seconds(2))).result, CallResult::Connect);
+  ASSERT_EQ(b.dial("5552", Deadline::After(std::chrono::seconds(2))).result, CallResult::Connect);
   // A third connection: a failed dial that still returned its handle.
   FakeRas failing;
   failing.dial_rc = ERROR_AUTHENTICATION_FAILURE;
@@ -121,7 +119,8 @@ TEST(ConsoleControlTest, HangsUpAConnectionWhileItsLineIsStillDialing) {
   std::thread worker(
       [&] { outcome = line.dial("5551234", Deadline::After(std::chrono::seconds(2))); });
   const auto until = Clock::now() + std::chrono::seconds(2);
-  while (connections.size() == 0 && Clock::now() < until) std::this_thread::sleep_for(milliseconds(1));
+  while (connections.size() == 0 && Clock::now() < until)
+    std::this_thread::sleep_for(milliseconds(1));
   ASSERT_EQ(connections.size(), 1u);
 
   Recorder rec;

@@ -84,12 +84,11 @@ struct FakeRas {
 
   RasApi Api() {
     RasApi api;
-    api.dial = [this](LPCSTR phonebook, RASDIALPARAMSA* p, RasNotifier notifier,
-                      HRASCONN* conn) {
+    api.dial = [this](LPCSTR phonebook, RASDIALPARAMSA* p, RasNotifier notifier, HRASCONN* conn) {
       std::lock_guard lock(mu);
       dials.push_back(Dialed{phonebook ? phonebook : "", p->szEntryName, p->szPhoneNumber,
-                             p->szUserName, p->szPassword, p->szDomain, p->dwSize,
-                             p->dwSubEntry, p->dwCallbackId});
+                             p->szUserName, p->szPassword, p->szDomain, p->dwSize, p->dwSubEntry,
+                             p->dwCallbackId});
       const HRASCONN handle = return_handle ? FakeHandle(next_handle++) : nullptr;
       *conn = handle;
       if (dial_rc == 0 && notify && handle != nullptr) {

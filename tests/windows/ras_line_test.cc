@@ -326,8 +326,7 @@ TEST(RasLineWineTest, SavedCredentialsThroughWinesRasapi32) {
   RasLine line(c);
   const std::string described = line.DescribeCredentials();
   std::printf("wine RasGetEntryDialParamsA: %s\n", described.c_str());
-  EXPECT_EQ(described.rfind("saved credentials of entry dialsoak-test-entry", 0), 0u)
-      << described;
+  EXPECT_EQ(described.rfind("saved credentials of entry dialsoak-test-entry", 0), 0u) << described;
   DialOutcome d = line.dial("5551234", Deadline::After(std::chrono::seconds(5)));
   std::printf("wine RasDialA with the saved parameters: %s\n", d.detail.c_str());
   EXPECT_EQ(d.result, CallResult::Error) << d.detail;

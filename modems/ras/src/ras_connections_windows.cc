@@ -1,10 +1,10 @@
 // RasConnections. See ras_connections.h for the contract.
-#include "dialsoak/ras/ras_connections.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <thread>
+
+#include "dialsoak/ras/ras_connections.h"
 
 namespace dialsoak::ras {
 
@@ -15,8 +15,7 @@ bool RasConnections::BeginDial() {
   return true;
 }
 
-std::uint64_t RasConnections::EndDial(HRASCONN conn, const std::string& entry,
-                                      const RasApi& api) {
+std::uint64_t RasConnections::EndDial(HRASCONN conn, const std::string& entry, const RasApi& api) {
   std::lock_guard lock(mu_);
   --dialing_;
   std::uint64_t id = 0;

@@ -81,8 +81,8 @@ std::string RasErrorDetail(std::uint32_t code, std::string_view text) {
   const std::string_view cls = ClassText(ClassOfRasError(code));
   if (!text.empty()) return fmt::format("RAS error {}{}: {}", code, cls, text);
   if (const std::string_view meaning = RasErrorMeaning(code); !meaning.empty()) {
-    return fmt::format("RAS error {}{}: {} (no text from RAS; the documented meaning)", code,
-                       cls, meaning);
+    return fmt::format("RAS error {}{}: {} (no text from RAS; the documented meaning)", code, cls,
+                       meaning);
   }
   return fmt::format("RAS error {} (no error text)", code);
 }

@@ -156,11 +156,10 @@ DialOutcome RasLine::dial(std::string_view number, Deadline deadline) {
     // As rasdial.exe: the entry's saved parameters as they come (user, domain, the
     // handle standing for the saved password, sub-entry, callback number).
     if (const DWORD rc = LoadSavedParams(params, credentials_); rc != 0) {
-      return DialOutcome{
-          CallResult::Error, elapsed(),
-          fmt::format("the saved credentials of entry {} could not be read "
-                      "(RasGetEntryDialParams): {}",
-                      config_.entry, ErrorText(rc))};
+      return DialOutcome{CallResult::Error, elapsed(),
+                         fmt::format("the saved credentials of entry {} could not be read "
+                                     "(RasGetEntryDialParams): {}",
+                                     config_.entry, ErrorText(rc))};
     }
     if (!config_.domain.empty()) Put(params.szDomain, config_.domain);
   } else {
@@ -192,7 +191,8 @@ DialOutcome RasLine::dial(std::string_view number, Deadline deadline) {
   }
   auto failed = [&](DWORD code) {
     std::string detail = ErrorText(code);
-    if (ClassOfRasError(code) != RasErrorClass::Other) detail += "; dialed with the " + credentials_;
+    if (ClassOfRasError(code) != RasErrorClass::Other)
+      detail += "; dialed with the " + credentials_;
     return DialOutcome{RasErrorResult(code), elapsed(), std::move(detail)};
   };
   if (rc != 0) return failed(rc);
