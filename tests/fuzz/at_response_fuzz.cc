@@ -7,9 +7,11 @@
 //     prefix), whatever the chunking;
 //   - ResponseReader gives the same response and consumes the same bytes chunked or not;
 //     its final code is a known, final ResultCode that ParseResult gives again; no
-//     information line is a result code;
+//     information line is a result code; an unrecognised line is neither a result code
+//     nor an intermediate report (+MCR:, CARRIER...) and is among the information lines;
 //   - ParseResult on the whole input: a known code, the line kept as given, a rate only
 //     on CONNECT, the same code in upper case; FormatResult of each code parses back.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -28,6 +30,7 @@ namespace {
 using dialsoak::at::FormatResult;
 using dialsoak::at::Frame;
 using dialsoak::at::IsFinal;
+using dialsoak::at::IsIntermediate;
 using dialsoak::at::LineFramer;
 using dialsoak::at::ParseResult;
 using dialsoak::at::Response;
@@ -174,6 +177,15 @@ void CheckResponse(std::string_view command, std::size_t max_line, std::string_v
   for (const std::string& line : b.info) {
     FUZZ_CHECK(!ParseResult(line), "information line '" + line + "' is a result code");
     for (char c : line) FUZZ_CHECK(IsPrintable(c), "information line with a control byte");
+  }
+  FUZZ_CHECK(a.unrecognised == b.unrecognised, "unrecognised line depends on chunking");
+  if (b.unrecognised) {
+    const std::string& u = *b.unrecognised;
+    FUZZ_CHECK(!ParseResult(u), "unrecognised line '" + u + "' is a result code");
+    FUZZ_CHECK(!IsIntermediate(u), "unrecognised line '" + u + "' is an intermediate report");
+    FUZZ_CHECK(std::find(b.info.begin(), b.info.end(), u) != b.info.end() ||
+                   b.info.size() == ResponseReader::kMaxInfoLines,
+               "unrecognised line '" + u + "' not among the information lines");
   }
   if (!b.final) {
     FUZZ_CHECK(chunked.consumed == bytes.size(), "no final code, yet bytes were left");

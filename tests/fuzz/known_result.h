@@ -17,6 +17,8 @@ inline bool IsKnown(at::ResultCode c) {
     case at::ResultCode::NoDialtone:
     case at::ResultCode::Busy:
     case at::ResultCode::NoAnswer:
+    case at::ResultCode::Delayed:
+    case at::ResultCode::Blacklisted:
       return true;
   }
   return false;

@@ -13,7 +13,11 @@ constexpr char kS4 = '\n';
 
 bool IsNumericForm(std::string_view text) {
   text = internal::Trim(text);
-  return text.size() == 1 && internal::IsDigit(text[0]);
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!internal::IsDigit(c)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -72,6 +76,7 @@ void ResponseReader::Take(const Frame& f) {
     }
     return;
   }
+  if (!IsIntermediate(f.text)) response_.unrecognised = f.text;
   // Further lines are dropped: a chatty or broken modem must not grow memory without end.
   if (response_.info.size() < kMaxInfoLines) response_.info.push_back(f.text);
 }

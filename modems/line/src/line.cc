@@ -12,6 +12,9 @@ std::string_view ToString(CallResult r) {
     case CallResult::Error: return "error";
     case CallResult::Timeout: return "timeout";
     case CallResult::IoError: return "io_error";
+    case CallResult::Blacklisted: return "blacklisted";
+    case CallResult::Delayed: return "delayed";
+    case CallResult::Unrecognised: return "unrecognised";
   }
   return "unknown";
 }

@@ -19,6 +19,10 @@ inline CallResult ToCallResult(at::ResultCode code) {
       return CallResult::NoDialtone;
     case at::ResultCode::NoAnswer:
       return CallResult::NoAnswer;
+    case at::ResultCode::Blacklisted:
+      return CallResult::Blacklisted;
+    case at::ResultCode::Delayed:
+      return CallResult::Delayed;
     default:
       return CallResult::Error;  // ERROR, or OK to a dial (a voice dial)
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <utility>
 
 #include "call_result.h"
@@ -25,6 +26,8 @@ struct Exchange {
   at::Response response;
   std::string error;  // non-empty on an I/O failure
   bool timed_out = false;
+  // Set when the wait ended on an unrecognised final-looking line followed by quiet.
+  std::optional<std::string> unrecognised;
 };
 
 }  // namespace
@@ -48,11 +51,18 @@ struct ComLine::Port {
     return {};
   }
 
-  // Reads until reader has its final result code or the deadline.
-  Exchange Await(at::ResponseReader& reader, Deadline deadline) {
+  // Reads until reader has its final result code or the deadline. With quiet, an
+  // unrecognised final-looking line followed by that long without a byte ends it too.
+  Exchange Await(at::ResponseReader& reader, Deadline deadline,
+                 std::optional<std::chrono::nanoseconds> quiet = std::nullopt) {
     Exchange ex;
     char buf[256];
+    auto last_byte = Clock::now();
     while (!reader.done()) {
+      if (quiet && reader.response().unrecognised && Clock::now() - last_byte >= *quiet) {
+        ex.unrecognised = reader.response().unrecognised;
+        break;
+      }
       if (deadline.Expired()) {
         ex.timed_out = true;
         break;
@@ -62,16 +72,20 @@ struct ComLine::Port {
         ex.error = WinError("read " + name).message;
         break;
       }
-      if (n > 0) reader.Feed(std::string_view(buf, n));
+      if (n > 0) {
+        last_byte = Clock::now();
+        reader.Feed(std::string_view(buf, n));
+      }
     }
     ex.response = reader.response();
     return ex;
   }
 
-  Exchange Send(std::string_view command, Deadline deadline) {
-    if (auto w = Write(command); !w) return Exchange{{}, w.error().message, false};
+  Exchange Send(std::string_view command, Deadline deadline,
+                std::optional<std::chrono::nanoseconds> quiet = std::nullopt) {
+    if (auto w = Write(command); !w) return Exchange{{}, w.error().message, false, {}};
     at::ResponseReader reader(command);
-    return Await(reader, deadline);
+    return Await(reader, deadline, quiet);
   }
 
   bool SetDtr(bool up) { return EscapeCommFunction(h, up ? SETDTR : CLRDTR) != 0; }
@@ -139,14 +153,19 @@ DialOutcome ComLine::dial(std::string_view number, Deadline deadline) {
   auto command = at::FormatDial(number, config_.dial_mode);
   if (!command) return DialOutcome{CallResult::Error, elapsed(), command.error()};
   off_hook_ = true;
-  Exchange ex = port_->Send(*command, deadline);
+  Exchange ex = port_->Send(*command, deadline, config_.unrecognised_quiet);
   if (!ex.error.empty()) return DialOutcome{CallResult::IoError, elapsed(), ex.error};
+  if (ex.unrecognised) {
+    off_hook_ = false;
+    return DialOutcome{CallResult::Unrecognised, elapsed(),
+                       "unrecognised result: " + *ex.unrecognised};
+  }
   if (ex.timed_out) {
     return DialOutcome{CallResult::Timeout, elapsed(), "no result code before the deadline"};
   }
   const CallResult result = ToCallResult(ex.response.final->code);
   if (result != CallResult::Connect) off_hook_ = false;
-  return DialOutcome{result, elapsed(), ex.response.final->text};
+  return DialOutcome{result, elapsed(), at::Describe(*ex.response.final)};
 }
 
 HangupOutcome ComLine::hangup(Deadline deadline) {

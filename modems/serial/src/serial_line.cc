@@ -81,22 +81,31 @@ void SerialLine::Lost(const std::string& why) {
   off_hook_ = false;  // whatever call there was went with the device
 }
 
-SerialLine::Exchange SerialLine::Send(std::string_view command, Deadline deadline) {
+SerialLine::Exchange SerialLine::Send(std::string_view command, Deadline deadline,
+                                      std::optional<std::chrono::nanoseconds> quiet) {
   if (auto w = io::WriteAll(fd_.get(), command, deadline, config_.device); !w) {
     Lost(w.error().message);
-    return Exchange{{}, w.error().message, false, {}};
+    return Exchange{{}, w.error().message, false, {}, {}};
   }
   at::ResponseReader reader(command);
-  return Await(reader, deadline);
+  return Await(reader, deadline, quiet);
 }
 
-SerialLine::Exchange SerialLine::Await(at::ResponseReader& reader, Deadline deadline) {
+SerialLine::Exchange SerialLine::Await(at::ResponseReader& reader, Deadline deadline,
+                                       std::optional<std::chrono::nanoseconds> quiet) {
   Exchange ex;
   while (!reader.done()) {
-    auto bytes = io::ReadSome(fd_.get(), deadline, config_.device);
+    // After an unrecognised final-looking line, a quiet spell is the modem's answer.
+    const bool suspect = quiet && reader.response().unrecognised.has_value();
+    const Deadline wait = suspect ? deadline.Within(*quiet) : deadline;
+    auto bytes = io::ReadSome(fd_.get(), wait, config_.device);
     if (!bytes) {
       ex.error = bytes.error().message;
       Lost(ex.error);
+      break;
+    }
+    if (bytes->empty() && suspect && wait.at() < deadline.at()) {
+      ex.unrecognised = reader.response().unrecognised;
       break;
     }
     if (bytes->empty()) {
@@ -132,8 +141,18 @@ DialOutcome SerialLine::dial(std::string_view number, Deadline deadline) {
   }
 
   off_hook_ = true;
-  Exchange ex = Send(*command, deadline);
+  Exchange ex = Send(*command, deadline, config_.unrecognised_quiet);
   if (!ex.error.empty()) return DialOutcome{CallResult::IoError, elapsed(), ex.error + recovered, reopening};
+  if (ex.unrecognised) {
+    // The modem said something final-looking and no more: back on hook as far as we can
+    // tell, yet unknown text is no proof, so initialise it again before the next dial.
+    off_hook_ = false;
+    unsure_ = true;
+    std::string detail = "unrecognised result: " + *ex.unrecognised;
+    AppendNoise(detail, ex.response);
+    return DialOutcome{CallResult::Unrecognised, elapsed(), detail + recovered, reopening,
+                       static_cast<std::int64_t>(ex.response.noise_bytes)};
+  }
   if (ex.timed_out) {
     unsure_ = true;  // silent, reset, or a result cut short: ask again before the next dial
     std::string detail = "no result code before the deadline";
@@ -145,7 +164,7 @@ DialOutcome SerialLine::dial(std::string_view number, Deadline deadline) {
   }
   CallResult result = ToCallResult(ex.response.final->code);
   if (result != CallResult::Connect) off_hook_ = false;  // the modem is back on hook
-  std::string detail = ex.response.final->text;
+  std::string detail = at::Describe(*ex.response.final);
   AppendNoise(detail, ex.response);
   return DialOutcome{result, elapsed(), detail + recovered, reopening,
                      static_cast<std::int64_t>(ex.response.noise_bytes)};

@@ -256,3 +256,82 @@ TEST(AtResponseTest, GarbageFloodKeepsPendingBoundedUntilTheFinalCode) {
 
 }  // namespace
 }  // namespace dialsoak::at
+
+namespace dialsoak::at {
+namespace {
+
+// What a modem with the extended reports on (AT+MR=2 +ER=1 +DR=1, Rockwell W2/S95) says
+// between ATD and CONNECT: reports, not the answer.
+TEST(AtResponseDialectTest, IntermediateReportsBeforeConnectGoToInfo) {
+  ResponseReader reader("ATDT5551234\r");
+  const std::string bytes =
+      "ATDT5551234\r\r\n+MCR: V34\r\n\r\n+MRR: 33600,33600\r\n\r\n+ER: LAPM\r\n"
+      "\r\n+DR: V42B\r\n\r\nCARRIER 33600\r\n\r\nPROTOCOL: LAPM\r\n"
+      "\r\nCOMPRESSION: V42BIS\r\n\r\nCONNECT 33600\r\nDATA";
+  EXPECT_EQ(reader.Feed(bytes), bytes.size() - 4);
+  ASSERT_TRUE(reader.done());
+  EXPECT_EQ(reader.response().final->code, ResultCode::Connect);
+  EXPECT_EQ(reader.response().final->rate, 33600u);
+  EXPECT_EQ(reader.response().info,
+            (Lines{"+MCR: V34", "+MRR: 33600,33600", "+ER: LAPM", "+DR: V42B", "CARRIER 33600",
+                   "PROTOCOL: LAPM", "COMPRESSION: V42BIS"}));
+  EXPECT_FALSE(reader.response().unrecognised.has_value());
+}
+
+TEST(AtResponseDialectTest, NumericSpeedCodeEndsTheDialWithItsRate) {
+  ResponseReader reader("ATDT1\r");
+  // ATV0: intermediate CARRIER 2400 (47) and PROTOCOL: LAPM (77), then CONNECT 2400 (10);
+  // a numeric code ends at its S3, so the LF after it is data.
+  const std::string bytes = "47\r77\r10\r\nX";
+  EXPECT_EQ(reader.Feed(bytes), 9u);
+  ASSERT_TRUE(reader.done());
+  EXPECT_EQ(reader.response().final->code, ResultCode::Connect);
+  EXPECT_EQ(reader.response().final->rate, 2400u);
+  EXPECT_EQ(reader.response().info, (Lines{"47", "77"}));
+  EXPECT_FALSE(reader.response().unrecognised.has_value());
+}
+
+TEST(AtResponseDialectTest, BlacklistedAndDelayedAreFinal) {
+  for (const char* bytes : {"\r\nBLACKLISTED\r\n", "32\r"}) {
+    ResponseReader reader("ATDT1\r");
+    reader.Feed(bytes);
+    ASSERT_TRUE(reader.done()) << bytes;
+    EXPECT_EQ(reader.response().final->code, ResultCode::Blacklisted);
+  }
+  for (const char* bytes : {"\r\nDELAYED\r\n", "24\r"}) {
+    ResponseReader reader("ATDT1\r");
+    reader.Feed(bytes);
+    ASSERT_TRUE(reader.done()) << bytes;
+    EXPECT_EQ(reader.response().final->code, ResultCode::Delayed);
+  }
+}
+
+TEST(AtResponseDialectTest, UnknownFinalLookingLineIsKeptAsUnrecognised) {
+  ResponseReader reader("ATDT1\r");
+  reader.Feed("ATDT1\r\r\n+MCR: V34\r\n\r\nLINE IN USE\r\n");
+  EXPECT_FALSE(reader.done());
+  ASSERT_TRUE(reader.response().unrecognised.has_value());
+  EXPECT_EQ(*reader.response().unrecognised, "LINE IN USE");
+  EXPECT_EQ(reader.response().info, (Lines{"+MCR: V34", "LINE IN USE"}));
+  // A known final code after it is the answer.
+  reader.Feed("\r\nNO CARRIER\r\n");
+  ASSERT_TRUE(reader.done());
+  EXPECT_EQ(reader.response().final->code, ResultCode::NoCarrier);
+}
+
+TEST(AtResponseDialectTest, UnknownNumericCodeIsUnrecognised) {
+  ResponseReader reader("ATDT1\r");
+  reader.Feed("33\r");  // FAX in the Rockwell table: no data call
+  EXPECT_FALSE(reader.done());
+  EXPECT_EQ(reader.response().unrecognised, "33");
+}
+
+TEST(AtResponseDialectTest, EchoAndIntermediatesAreNotUnrecognised) {
+  ResponseReader reader("ATDT1\r");
+  reader.Feed("ATDT1\r\r\nRINGING\r\n\r\nCARRIER 28800\r\n");
+  EXPECT_FALSE(reader.done());
+  EXPECT_FALSE(reader.response().unrecognised.has_value());
+}
+
+}  // namespace
+}  // namespace dialsoak::at

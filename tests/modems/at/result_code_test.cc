@@ -14,17 +14,20 @@ const std::vector<std::pair<std::string, ResultCode>> kVerbose = {
     {"RING", ResultCode::Ring},   {"NO CARRIER", ResultCode::NoCarrier},
     {"ERROR", ResultCode::Error}, {"NO DIALTONE", ResultCode::NoDialtone},
     {"BUSY", ResultCode::Busy},   {"NO ANSWER", ResultCode::NoAnswer},
+    {"DELAYED", ResultCode::Delayed}, {"BLACKLISTED", ResultCode::Blacklisted},
 };
 
 const std::vector<std::pair<std::string, ResultCode>> kNumeric = {
     {"0", ResultCode::Ok},        {"1", ResultCode::Connect},  {"2", ResultCode::Ring},
     {"3", ResultCode::NoCarrier}, {"4", ResultCode::Error},    {"6", ResultCode::NoDialtone},
     {"7", ResultCode::Busy},      {"8", ResultCode::NoAnswer},
+    {"24", ResultCode::Delayed},  {"32", ResultCode::Blacklisted},
 };
 
 const std::vector<ResultCode> kAllCodes = {
     ResultCode::Ok,    ResultCode::Connect,    ResultCode::Ring, ResultCode::NoCarrier,
     ResultCode::Error, ResultCode::NoDialtone, ResultCode::Busy, ResultCode::NoAnswer,
+    ResultCode::Delayed, ResultCode::Blacklisted,
 };
 
 TEST(AtResultCodeTest, ParsesVerboseResultCodes) {
@@ -57,8 +60,44 @@ TEST(AtResultCodeTest, NumericCodesMatchV250Values) {
 }
 
 TEST(AtResultCodeTest, RejectsNumbersThatAreNotResultCodes) {
-  for (const char* line : {"5", "9", "10", "00", "01", "-1", "0x", "1 1"}) {
+  // 21, 25: gaps in the table; 33 FAX, 35 DATA: no data call; 33600: ATI's answer.
+  for (const char* line : {"00", "01", "05", "-1", "0x", "1 1", "21", "25", "33", "35", "100",
+                           "999", "1000", "33600"}) {
     EXPECT_FALSE(ParseResult(line).has_value()) << line;
+  }
+}
+
+// The Rockwell/Conexant speed codes give CONNECT with the table's rate.
+TEST(AtResultCodeTest, ParsesNumericConnectSpeedCodesWithTheirRates) {
+  const std::vector<std::pair<std::string, std::uint32_t>> codes = {
+      {"5", 1200},   {"9", 600},     {"10", 2400},  {"11", 4800},  {"12", 9600},
+      {"13", 7200},  {"14", 12000},  {"15", 14400}, {"16", 19200}, {"17", 38400},
+      {"18", 57600}, {"19", 115200}, {"20", 230400}, {"59", 16800}, {"61", 21600},
+      {"62", 24000}, {"63", 26400},  {"64", 28800}, {"84", 33600}, {"91", 31200},
+  };
+  for (const auto& [line, rate] : codes) {
+    SCOPED_TRACE(line);
+    const std::optional<Result> r = ParseResult(line);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->code, ResultCode::Connect);
+    EXPECT_EQ(r->rate, rate);
+    EXPECT_EQ(r->text, line);
+    EXPECT_EQ(ConnectSpeedCode(rate), std::stoi(line));
+  }
+  EXPECT_FALSE(ConnectSpeedCode(33333).has_value());
+}
+
+TEST(AtResultCodeTest, KnowsIntermediateReports) {
+  for (const char* line : {"+MCR: V34", "+MRR: 33600,33600", "+ER: LAPM", "+DR: V42B",
+                           "+ILRR: 115200", "CARRIER 33600", "carrier 2400", "PROTOCOL: LAPM",
+                           "COMPRESSION: V42BIS", "RINGING", "40", "47", "58", "66", "77",
+                           "78", "79", "81", "95", "99"}) {
+    EXPECT_TRUE(IsIntermediate(line)) << line;
+    EXPECT_FALSE(ParseResult(line).has_value()) << line;
+  }
+  for (const char* line : {"NO CARRIER", "CARRIERS", "CONNECT 33600", "LINE IN USE", "10",
+                           "24", "32", "+GCAP: +MS", "33600"}) {
+    EXPECT_FALSE(IsIntermediate(line)) << line;
   }
 }
 
@@ -199,7 +238,14 @@ TEST(AtResultCodeTest, FormatsVerboseResultsWithS3S4AroundText) {
 
 TEST(AtResultCodeTest, FormatsNumericResultsAsDigitAndS3) {
   EXPECT_EQ(FormatResult(ResultCode::Ok, false), "0\r");
-  EXPECT_EQ(FormatResult(ResultCode::Connect, false, "33600/ARQ"), "1\r");
+  // A CONNECT with a rate of the table gives its speed code; without one, 1.
+  EXPECT_EQ(FormatResult(ResultCode::Connect, false, "33600/ARQ"), "84\r");
+  EXPECT_EQ(FormatResult(ResultCode::Connect, false, "2400"), "10\r");
+  EXPECT_EQ(FormatResult(ResultCode::Connect, false, "1200"), "5\r");
+  EXPECT_EQ(FormatResult(ResultCode::Connect, false, "33333"), "1\r");
+  EXPECT_EQ(FormatResult(ResultCode::Connect, false), "1\r");
+  EXPECT_EQ(FormatResult(ResultCode::Blacklisted, false), "32\r");
+  EXPECT_EQ(FormatResult(ResultCode::Delayed, true), "\r\nDELAYED\r\n");
   EXPECT_EQ(FormatResult(ResultCode::NoDialtone, false), "6\r");
   EXPECT_EQ(FormatResult(ResultCode::NoAnswer, false, {}, '!'), "8!");
 }

@@ -26,7 +26,7 @@ namespace dialsoak {
 
 static_assert(static_cast<int>(HangupMethod::Signal) == kHangupMethodCount - 1,
               "kHangupMethodCount must follow HangupMethod");
-static_assert(static_cast<int>(CallResult::IoError) == kCallResultCount - 1,
+static_assert(static_cast<int>(CallResult::Unrecognised) == kCallResultCount - 1,
               "kCallResultCount must follow CallResult");
 
 // One distinct failure: a dial outcome other than CONNECT ("busy", ...), a call dropped

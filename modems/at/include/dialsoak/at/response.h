@@ -1,9 +1,13 @@
 // ResponseReader: follows the modem's answer to one command until its final result code.
-// Skips the echo of the command (ATE1), collects information text (ATI) before the final
-// code, counts unsolicited RINGs without ending the wait, and tallies line noise.
+// Skips the echo of the command (ATE1), collects information text (ATI) and intermediate
+// reports (+MCR:, CARRIER, PROTOCOL:...) before the final code, counts unsolicited RINGs
+// without ending the wait, and tallies line noise. A line that is none of these and no
+// known code (e.g. "LINE IN USE", an unknown numeric code) is kept as unrecognised: the
+// caller, which has the clock, ends the wait on it after kUnrecognisedQuiet of silence.
 // Pure state machine over bytes: no I/O, no clock. Not thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -21,7 +25,17 @@ struct Response {
   int rings = 0;                   // unsolicited RINGs seen while waiting
   std::size_t noise_bytes = 0;     // bytes reported as line noise
   std::string noise_sample;        // first noise sample, printable
+  // The last line that looked like a final result but is none this library knows (not
+  // the echo, not an intermediate report): "LINE IN USE". It is in info too. A final
+  // code that follows wins over it.
+  std::optional<std::string> unrecognised;
 };
+
+// How long a dial waits for more bytes after an unrecognised final-looking line before it
+// takes that line as the modem's answer. Real modems send their final code within a few
+// milliseconds of the reports before it, so half a second of silence means nothing more
+// is coming; waiting to the dial's deadline would hide the answer behind a timeout.
+inline constexpr std::chrono::milliseconds kUnrecognisedQuiet{500};
 
 class ResponseReader {
  public:

@@ -10,7 +10,9 @@
 
 namespace dialsoak::at {
 
-// Numeric values are the V.250 / Hayes codes (ATV0).
+// Numeric values are the V.250 / Hayes codes (ATV0); DELAYED and BLACKLISTED are the codes
+// of the Rockwell/Conexant extended set (see kNumericTable in result_code.cc), which
+// European modems send under the TBR21 call-attempt restrictions.
 enum class ResultCode : int {
   Ok = 0,
   Connect = 1,
@@ -20,6 +22,8 @@ enum class ResultCode : int {
   NoDialtone = 6,
   Busy = 7,
   NoAnswer = 8,
+  Delayed = 24,      // a retry delay runs for this number: the modem refused to dial
+  Blacklisted = 32,  // too many failed calls to this number: the modem refuses it for now
 };
 
 struct Result {
@@ -30,19 +34,38 @@ struct Result {
 };
 
 // Parses one response line (without its terminator). Accepts the verbose words
-// (case-insensitive; "NO DIAL TONE" too) and the bare numeric codes 0-8 (except 5).
-// Returns nullopt for anything else (information text, echo, noise).
+// (case-insensitive; "NO DIAL TONE" too; DELAYED, BLACKLISTED) and the numeric codes of
+// the Rockwell/Conexant table: 0-4, 6-8, 24 (DELAYED), 32 (BLACKLISTED) and the CONNECT
+// speed codes (5 = CONNECT 1200, 10 = CONNECT 2400, ... 84 = CONNECT 33600), which give
+// CONNECT with the table's rate. Returns nullopt for anything else (information text,
+// intermediate reports, echo, noise, numbers the table does not hold).
 std::optional<Result> ParseResult(std::string_view line);
+
+// An intermediate report a modem sends between ATD and its final result, with the
+// extended reports on (V.250 +MR/+ER/+DR, Rockwell W1/S95): "+MCR: V34", "+MRR: 33600",
+// "+ER: LAPM", "+DR: V42B", "+ILRR: ...", "CARRIER 33600", "PROTOCOL: LAPM",
+// "COMPRESSION: V42BIS", "RINGING", and the numeric forms of the CARRIER, PROTOCOL and
+// COMPRESSION reports in the Rockwell/Conexant table (40, 44-58, 66-81, 95-99).
+bool IsIntermediate(std::string_view line);
+
+// The CONNECT speed code of the Rockwell/Conexant table for a rate (2400 -> 10), or
+// nullopt for a rate the table has no code for.
+std::optional<int> ConnectSpeedCode(std::uint32_t rate);
 
 // Every code except RING ends a command's response.
 constexpr bool IsFinal(ResultCode c) { return c != ResultCode::Ring; }
 
 std::string_view VerboseText(ResultCode c);  // "NO CARRIER"
+
+// The result as a report shows it: its text, and for a numeric code what it means in
+// words: "10 (CONNECT 2400)", "7 (BUSY)"; a verbose code's text as it is.
+std::string Describe(const Result& r);
 constexpr int NumericCode(ResultCode c) { return static_cast<int>(c); }
 
 // The bytes a modem sends for a result: verbose "\r\nCONNECT 33600\r\n" (S3 S4 text S3 S4)
 // or numeric "1\r" (text S3). connect_text is appended after CONNECT (e.g. "33600/ARQ")
-// in verbose form only, as real modems do with extended result codes off in ATV0.
+// in verbose form; in numeric form a CONNECT whose text starts with a rate of the table
+// gives that rate's speed code ("33600/ARQ" -> "84\r"), any other CONNECT "1\r".
 std::string FormatResult(ResultCode c, bool verbose, std::string_view connect_text = {},
                          char s3 = '\r', char s4 = '\n');
 

@@ -14,8 +14,15 @@
 
 namespace dialsoak {
 
-enum class CallResult { Connect, Busy, NoCarrier, NoDialtone, NoAnswer, Error, Timeout, IoError };
-inline constexpr int kCallResultCount = 8;
+// Blacklisted and Delayed: the modem refused to dial the number under the TBR21
+// call-attempt restrictions (BLACKLISTED, DELAYED). Unrecognised: the modem answered the
+// dial with a line that looks final but is no result code known (the detail holds it).
+// New values go at the end: journals and reports name them, old ones keep their index.
+enum class CallResult {
+  Connect, Busy, NoCarrier, NoDialtone, NoAnswer, Error, Timeout, IoError,
+  Blacklisted, Delayed, Unrecognised,
+};
+inline constexpr int kCallResultCount = 11;
 
 // Lower-case, underscore form used as a metric label value: "connect", "no_carrier", ...
 std::string_view ToString(CallResult r);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dialsoak/at/command.h"
+#include "dialsoak/at/response.h"
 #include "dialsoak/io/error.h"
 #include "dialsoak/line/line.h"
 
@@ -30,6 +31,9 @@ struct ComLineConfig {
   std::vector<std::string> init = {"ATZ", "ATE0 V1 Q0 &C1 &D2"};
   at::DialMode dial_mode = at::DialMode::Tone;
   std::chrono::nanoseconds command_timeout = std::chrono::seconds(5);  // per init command
+  // After an unrecognised final-looking answer to a dial, this long with no further byte
+  // ends the dial as CallResult::Unrecognised (as on the serial line).
+  std::chrono::nanoseconds unrecognised_quiet = at::kUnrecognisedQuiet;
 };
 
 class ComLine final : public Line {

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct SerialLineConfig {
   HangupPolicy hangup = HangupPolicy::Auto;
   std::chrono::nanoseconds command_timeout = std::chrono::seconds(5);  // per init command
   std::chrono::nanoseconds guard_time = std::chrono::seconds(1);       // S12 around +++
+  // After an unrecognised final-looking answer to a dial ("LINE IN USE"), this long with
+  // no further byte ends the dial as CallResult::Unrecognised.
+  std::chrono::nanoseconds unrecognised_quiet = at::kUnrecognisedQuiet;
 };
 
 class SerialLine final : public Line {
@@ -67,6 +71,8 @@ class SerialLine final : public Line {
     std::string error;   // non-empty on I/O failure (the device is then taken as lost)
     bool timed_out = false;
     std::string pending;  // a line begun and not ended when it timed out ("CONN")
+    // Set when the wait ended on an unrecognised final-looking line followed by quiet.
+    std::optional<std::string> unrecognised;
   };
 
   SerialLine(SerialLineConfig config, io::UniqueFd fd, HangupMethod method);
@@ -78,9 +84,13 @@ class SerialLine final : public Line {
   io::Result<void> Reinitialise(Deadline deadline);
   void Lost(const std::string& why);
   // Sends command (already terminated) and reads until its final result or the deadline.
-  Exchange Send(std::string_view command, Deadline deadline);
+  // With quiet, an unrecognised final-looking line followed by that long without a byte
+  // ends the wait too (Exchange::unrecognised).
+  Exchange Send(std::string_view command, Deadline deadline,
+                std::optional<std::chrono::nanoseconds> quiet = std::nullopt);
   // Reads until a final result code (no command sent).
-  Exchange Await(at::ResponseReader& reader, Deadline deadline);
+  Exchange Await(at::ResponseReader& reader, Deadline deadline,
+                 std::optional<std::chrono::nanoseconds> quiet = std::nullopt);
   HangupOutcome HangupByDtr(Deadline deadline);
   HangupOutcome HangupByEscape(Deadline deadline);
 
