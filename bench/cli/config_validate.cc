@@ -1,4 +1,5 @@
 // ValidateSettings: the checks of RunSettings once the flags were applied over the file.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -342,7 +343,18 @@ std::optional<std::string> DeviceProblem(const std::string& path) {
       "expected a serial port (/dev/ttyS*, /dev/ttyUSB*, /dev/ttyACM*) or a pty";
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISCHR(st.st_mode)) return std::nullopt;
+    if (S_ISCHR(st.st_mode)) {
+      // /dev/null is a character device too, and would swallow every command unanswered:
+      // a modem's device must be a tty. Opened without waiting for carrier, without
+      // becoming our controlling tty, and closed at once; one that cannot be opened now
+      // (busy, permissions) is left to the line's own open, whose error says why.
+      const int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) return std::nullopt;
+      const bool tty = ::isatty(fd) == 1;
+      ::close(fd);
+      if (tty) return std::nullopt;
+      return fmt::format("device '{}' is a character device but not a tty: {}", path, kWant);
+    }
     const char* kind = S_ISDIR(st.st_mode)   ? "a directory"
                        : S_ISREG(st.st_mode) ? "a regular file"
                                              : "not a device";

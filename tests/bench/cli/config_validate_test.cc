@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config_file.h"
+#include "support/pty_pair.h"
 #include "temp_dir.h"
 
 namespace dialsoak::cli {
@@ -36,6 +37,11 @@ class ConfigValidateTest : public ::testing::Test {
   testutil::TempDir dir_;
   std::string path_;
   RunSettings settings_;
+  // Devices that pass the device check: ttys (pty slaves).
+  testutil::PtyPair pty_{false};
+  testutil::PtyPair pty2_{false};
+  const std::string tty_ = pty_.slave_path();
+  const std::string tty2_ = pty2_.slave_path();
 };
 
 TEST_F(ConfigValidateTest, DefaultSettingsAreValid) { EXPECT_EQ(Problem(RunSettings{}), ""); }
@@ -51,7 +57,7 @@ TEST_F(ConfigValidateTest, InjectLeakIsForTheSimBackendOnly) {
   settings_.inject_leak = "1:eventfd";
   EXPECT_EQ(Problem(settings_), "");
   settings_.backend = "serial";
-  settings_.devices = {"/dev/null"};
+  settings_.devices = {tty_};
   EXPECT_EQ(Problem(settings_),
             "--inject-leak (config key 'inject_leak'): the sim backend only (it leaks from the "
             "embedded modem bank, in this process); with --backend serial run modemsim "
@@ -66,7 +72,7 @@ TEST_F(ConfigValidateTest, PortsOrPoolsButNotBothAndOnlyOnTheSimBackend) {
   settings_.ports.reset();
   EXPECT_EQ(Problem(settings_), "");
   settings_.backend = "serial";
-  settings_.devices = {"/dev/null"};
+  settings_.devices = {tty_};
   EXPECT_EQ(Problem(settings_),
             "--pool (config key 'pools'): the sim backend only (the embedded bank's far end); "
             "real lines reach whatever ports the exchange has");
@@ -76,7 +82,7 @@ TEST_F(ConfigValidateTest, CapacityOnRealLinesNeedsPortsAndAHoldTime) {
   settings_.command = "capacity";
   EXPECT_EQ(Problem(settings_), "");  // the simulator has defaults for both
   settings_.backend = "serial";
-  settings_.devices = {"/dev/null"};
+  settings_.devices = {tty_};
   EXPECT_THAT(Problem(settings_), StartsWith("dialsoak capacity on real lines needs --ports C"));
   settings_.ports = 30;  // not a simulator setting here: the concentrator's size
   EXPECT_THAT(Problem(settings_), StartsWith("dialsoak capacity on real lines needs --hold-dist"));
@@ -101,12 +107,35 @@ TEST_F(ConfigValidateTest, CapacityNeedsAHoldThatOffersLoadAndAPoolForTheNumber)
   EXPECT_THAT(Problem(settings_), HasSubstr("only with --rate or --stage"));
 }
 
-TEST_F(ConfigValidateTest, CharacterDeviceAndSymlinkToOneAreAccepted) {
+TEST_F(ConfigValidateTest, TtyAndSymlinkToOneAreAccepted) {
   const std::string link = dir_.Path("modem0");
-  std::filesystem::create_symlink("/dev/null", link);
+  std::filesystem::create_symlink(tty2_, link);
   settings_.backend = "serial";
-  settings_.devices = {"/dev/null", link};
+  settings_.devices = {tty_, link};
   EXPECT_EQ(Problem(settings_), "");
+  settings_.backend = "exec";
+  settings_.line_defaults.dial_cmd = CommandSetting{"true", {}};
+  EXPECT_EQ(Problem(settings_), "") << "exec";
+}
+
+// Regression: /dev/null passed the device check (a character device) and swallowed every
+// command the line sent, unanswered.
+TEST_F(ConfigValidateTest, ACharacterDeviceThatIsNotATtyIsRefusedNamingTheSetting) {
+  for (const char* backend : {"serial", "exec"}) {
+    SCOPED_TRACE(backend);
+    settings_ = RunSettings{};
+    settings_.backend = backend;
+    if (std::string(backend) == "exec") settings_.line_defaults.dial_cmd = CommandSetting{"true", {}};
+    settings_.devices = {tty_, "/dev/null"};
+    EXPECT_EQ(Problem(settings_),
+              "--device /dev/null: device '/dev/null' is a character device but not a tty: "
+              "expected a serial port (/dev/ttyS*, /dev/ttyUSB*, /dev/ttyACM*) or a pty");
+  }
+  settings_ = RunSettings{};
+  Load("backend: serial\nmodems:\n  - device: " + tty_ + "\n  - device: /dev/zero\n");
+  EXPECT_THAT(Problem(settings_),
+              StartsWith(path_ + ":4: key 'modems[1].device': device '/dev/zero' is a character "
+                                 "device but not a tty"));
 }
 
 TEST_F(ConfigValidateTest, MissingDeviceFromTheFileNamesFileLineAndKey) {
@@ -114,7 +143,7 @@ TEST_F(ConfigValidateTest, MissingDeviceFromTheFileNamesFileLineAndKey) {
   Load(
       "backend: serial\n"        // 1
       "modems:\n"                // 2
-      "  - device: /dev/null\n"  // 3
+      "  - device: " + tty_ + "\n"  // 3
       "  - device: " +
       missing +
       "\n"                   // 4
@@ -128,7 +157,7 @@ TEST_F(ConfigValidateTest, MissingDeviceFromTheFileNamesFileLineAndKey) {
 TEST_F(ConfigValidateTest, MissingDeviceFromAFlagNamesTheFlag) {
   const std::string missing = dir_.Path("ttyUSB7");
   settings_.backend = "serial";
-  settings_.devices = {"/dev/null", missing};
+  settings_.devices = {tty_, missing};
   const std::string problem = Problem(settings_);
   EXPECT_THAT(problem,
               StartsWith("--device " + missing + ": device '" + missing + "' does not exist"));
@@ -136,7 +165,7 @@ TEST_F(ConfigValidateTest, MissingDeviceFromAFlagNamesTheFlag) {
 
 TEST_F(ConfigValidateTest, FlagDevicesReplaceTheFileButKeepItsLineForTheSameDevice) {
   const std::string missing = dir_.Path("ttyS4");
-  Load("backend: serial\nmodems:\n  - device: /dev/null\n\n  - device: " + missing + "\n");
+  Load("backend: serial\nmodems:\n  - device: " + tty_ + "\n\n  - device: " + missing + "\n");
   settings_.devices = {missing};  // as --device would set it
   EXPECT_THAT(Problem(settings_), StartsWith(path_ + ":5: key 'modems[1].device': device '"));
 }
@@ -164,18 +193,17 @@ TEST_F(ConfigValidateTest, DeviceListedTwicePointsAtTheSecondEntry) {
   Load(
       "backend: serial\n"          // 1
       "modems:\n"                  // 2
-      "  - device: /dev/null\n"    // 3
-      "  - device: /dev/zero\n"    // 4
-      "  - device: /dev/null\n");  // 5
-  EXPECT_EQ(Problem(settings_), path_ +
-                                    ":5: key 'modems[2].device': device '/dev/null' is "
-                                    "listed twice; each device is one line");
+      "  - device: " + tty_ + "\n"    // 3
+      "  - device: " + tty2_ + "\n"   // 4
+      "  - device: " + tty_ + "\n");  // 5
+  EXPECT_EQ(Problem(settings_), path_ + ":5: key 'modems[2].device': device '" + tty_ +
+                                    "' is listed twice; each device is one line");
 }
 
 TEST_F(ConfigValidateTest, SerialEntryWithoutDeviceNamesItsLine) {
   Load("modems:\n  - number: \"1\"\n  - number: \"2\"\n");
-  settings_.backend = "serial";  // as --backend serial --device /dev/null would set it
-  settings_.devices = {"/dev/null"};
+  settings_.backend = "serial";  // as --backend serial --device TTY would set it
+  settings_.devices = {tty_};
   EXPECT_THAT(Problem(settings_),
               StartsWith(path_ + ":2: key 'modems[0].device': backend serial: every modems "
                                  "entry is one line and needs a device"));
