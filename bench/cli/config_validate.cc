@@ -238,9 +238,38 @@ tl::expected<void, ConfigError> ValidateRun(const RunSettings& s) {
                              Setting("max_failures"), s.max_failures_percent));
   }
   if (!s.push_url.empty()) {
+    // The credentials of a protected gateway: never in the URL (argv is readable in /proc
+    // by every user, the report echoes the URL); the message does not repeat the URL.
+    if (prometheus_export::UrlHasUserInfo(s.push_url)) {
+      return Error(fmt::format(
+          "{}: a user name or password in the push URL is refused (every user of the machine "
+          "can read a command line); put user:password in a file named by {}, or set the "
+          "environment variables {} and {}",
+          Setting("push.url"), Setting("push.auth_file"), prometheus_export::kPushUserEnv,
+          prometheus_export::kPushPasswordEnv));
+    }
     prometheus_export::PushTarget target{s.push_url, s.push_job, s.push_labels};
     if (auto url = prometheus_export::PushgatewayUrl(target); !url) {
       return Error(fmt::format("--push (config key 'push'): {}", url.error().message));
+    }
+    if (!s.push_ca_file.empty()) {
+      if (!s.push_url.starts_with("https://")) {
+        return Error(fmt::format("{}: the push URL {} is not https://, so there is no "
+                                 "certificate to check",
+                                 Setting("push.ca_file"), s.push_url));
+      }
+      if (auto ok = prometheus_export::CheckCaFile(s.push_ca_file); !ok) {
+        return Error(fmt::format("{}: {}", Setting("push.ca_file"), ok.error().message));
+      }
+    }
+    // Read here so that a file that cannot be read stops the run before it starts; the
+    // credentials themselves are read again (and kept) by StartTelemetry.
+    if (auto credentials = prometheus_export::LoadPushCredentials(s.push_auth_file);
+        !credentials) {
+      return Error(fmt::format("{}: {}",
+                               s.push_auth_file.empty() ? std::string("push basic auth")
+                                                        : Setting("push.auth_file"),
+                               credentials.error().message));
     }
   }
   for (int pid : s.watch_pids) {

@@ -116,6 +116,11 @@ struct RunSettings {
   nanoseconds linger{0};                     // keep /metrics up this long after the run
   bool per_line_metrics = false;             // also dialsoak_line_dial_attempts_total{line}
   std::string push_url;                      // --push URL: a Pushgateway; empty: off
+  // A protected gateway: the CA file its https certificate is checked against (empty: the
+  // system's CAs) and the file with the basic auth `user:password` (empty: the environment's
+  // DIALSOAK_PUSH_USER/_PASSWORD, if set). Only the paths: the password is read at start.
+  std::string push_ca_file;
+  std::string push_auth_file;
   std::string push_job = "dialsoak";
   // Grouping labels after the job; without an `instance` one, instance=<host name>.
   std::vector<std::pair<std::string, std::string>> push_labels;

@@ -262,10 +262,22 @@ std::vector<Setting> MakeTable() {
        .help = "Also export dialsoak_line_dial_attempts_total{line,result} (8 series per line)",
        .json = "per_line_metrics", .rule = Switch(&RunSettings::per_line_metrics)},
       {.flag = "--push", .key = "url", .section = Section::Push, .type = "URL",
-       .help = "Push the metrics to this Prometheus Pushgateway (http://HOST:PORT) every "
-               "--push-interval and once at the end; a gateway that is down is only a warning",
+       .help = "Push the metrics to this Prometheus Pushgateway (http://HOST:PORT or "
+               "https://HOST:PORT) every --push-interval and once at the end; a gateway that "
+               "is down is only a warning; no user or password in the URL (see --push-auth-file)",
        .json = "push.url",
        .rule = Text(&RunSettings::push_url, "a Pushgateway URL such as http://127.0.0.1:9091")},
+      {.flag = "--push-ca-file", .key = "ca_file", .section = Section::Push, .type = "FILE",
+       .fallback = "the system's CA certificates",
+       .help = "Check a https gateway's certificate against the CA certificates (PEM) in FILE",
+       .json = "push.ca_file",
+       .rule = Text(&RunSettings::push_ca_file, "a PEM file such as /etc/dialsoak/push-ca.pem")},
+      {.flag = "--push-auth-file", .key = "auth_file", .section = Section::Push, .type = "FILE",
+       .fallback = "$DIALSOAK_PUSH_USER and $DIALSOAK_PUSH_PASSWORD, if set",
+       .help = "Push with HTTP basic auth, the user and password read from FILE: one line "
+               "user:password (chmod 600 it); never give a password on the command line",
+       .json = "push.auth_file",
+       .rule = Text(&RunSettings::push_auth_file, "a file such as /etc/dialsoak/push-auth")},
       {.flag = "--push-job", .key = "job", .section = Section::Push, .type = "NAME",
        .fallback = "dialsoak", .help = "The job the pushes are grouped under",
        .json = "push.job", .rule = Text(&RunSettings::push_job, "a job name such as dialsoak")},

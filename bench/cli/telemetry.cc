@@ -6,6 +6,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "exit_codes.h"
 
@@ -43,10 +44,25 @@ tl::expected<Telemetry, TelemetryError> StartTelemetry(const RunSettings& s) {
   if (!s.push_url.empty()) {
     prometheus_export::MetricsPusher::Options options;
     options.interval = s.push_interval;
+    // ValidateSettings read the file already; it may have changed since.
+    auto credentials = prometheus_export::LoadPushCredentials(s.push_auth_file);
+    if (!credentials) {
+      return tl::unexpected(TelemetryError{kUsage, "--push-auth-file: " + credentials.error().message});
+    }
+    if (!credentials->warning.empty()) spdlog::warn("{}", credentials->warning);
+    options.security = {s.push_ca_file, credentials->user, credentials->password};
     auto started = prometheus_export::MetricsPusher::Start(PushTargetOf(s), t.registry, options);
     if (!started) return tl::unexpected(TelemetryError{kUsage, "--push: " + started.error().message});
     t.pusher = std::move(*started);
-    fmt::print(stderr, "dialsoak: pushing metrics to {}\n", t.pusher->url());
+    if (!credentials->user.empty() && s.push_url.starts_with("http://")) {
+      spdlog::warn("push: basic auth over plain http: the password crosses the network "
+                   "readable by anyone on the way; use https:// (and --push-ca-file)");
+    }
+    fmt::print(stderr, "dialsoak: pushing metrics to {}{}\n", t.pusher->url(),
+               credentials->user.empty()
+                   ? std::string()
+                   : fmt::format(" as user {} (basic auth from {})", credentials->user,
+                                 credentials->source));
   }
   return t;
 }

@@ -464,7 +464,8 @@ const BadCase kBadCases[] = {
     {"PushNotAMap", "push: http://127.0.0.1:9091\n", 1, "push",
      "expected a map such as '{url: http://127.0.0.1:9091}'"},
     {"PushTypo", "push:\n  url: http://h:1\n  intervall: 5s\n", 3, "push.intervall",
-     "(did you mean 'interval'?); allowed in push: url, job, interval, labels"},
+     "(did you mean 'interval'?); allowed in push: url, ca_file, auth_file, job, interval, "
+     "labels"},
     {"PushLabelsNotAMap", "push:\n  labels: [a, b]\n", 2, "push.labels",
      "expected a map of grouping labels"},
     {"ZeroPushInterval", "push:\n  interval: 0s\n", 2, "push.interval", "must be more than 0"},

@@ -60,8 +60,9 @@ TEST(SettingsRegistryTest, FlagsAndKeysAreFound) {
 // happens when the setting is not given) are listed here; line settings' defaults are the
 // serial line's (modems/serial), not RunSettings'.
 TEST(SettingsRegistryTest, DeclaredDefaultsAreTheSettingsDefaults) {
-  const std::set<std::string_view> prose = {"--ports", "--hold-dist", "--out", "--push-label",
-                                            "--load",  "--warmup",    "--plan-load"};
+  const std::set<std::string_view> prose = {"--ports",        "--hold-dist",    "--out",
+                                            "--push-label",   "--push-ca-file", "--push-auth-file",
+                                            "--load",         "--warmup",       "--plan-load"};
   int checked = 0;
   for (const Setting& s : AllSettings()) {
     if (s.fallback.empty() || s.section == Section::Line || s.section == Section::Entry) continue;
@@ -124,7 +125,8 @@ TEST(SettingsRegistryTest, TheReportsConfigKeepsItsShape) {
   s.line_overrides.push_back(entry);
   const nlohmann::json all = SettingsToJson(s);
   EXPECT_EQ(all["cycles"], "unlimited");
-  EXPECT_THAT(Keys(all["push"]), ElementsAreArray({"interval_seconds", "job", "labels", "url"}));
+  EXPECT_THAT(Keys(all["push"]), ElementsAreArray({"auth_file", "ca_file", "interval_seconds",
+                                                   "job", "labels", "url"}));
   EXPECT_THAT(Keys(all["open_loop"]), ElementsAreArray({"arrivals", "hold_dist", "rate", "stages"}));
   EXPECT_EQ(all["capacity"]["arrivals"], "poisson");
   EXPECT_EQ(all["capacity"]["target_blocking"], 0.01);

@@ -10,8 +10,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "dialsoak/io/unique_fd.h"
@@ -59,6 +65,141 @@ TEST(PushgatewayUrlTest, BadTargetsSayWhatIsWrong) {
   EXPECT_THAT(UrlOf({"http://h:1", "j", {{"__name", "v"}}}), HasSubstr("not a label name"));
   EXPECT_THAT(UrlOf({"http://h:1", "j", {{"job", "v"}}}), HasSubstr("set by the push job"));
   EXPECT_THAT(UrlOf({"http://h:1", "j", {{"a", "1"}, {"a", "2"}}}), HasSubstr("'a': given twice"));
+}
+
+TEST(PushgatewayUrlTest, CredentialsInTheUrlAreRefusedWithoutRepeatingThem) {
+  EXPECT_TRUE(UrlHasUserInfo("https://u:secret@h:1"));
+  EXPECT_TRUE(UrlHasUserInfo("http://u@h:1/p"));
+  EXPECT_FALSE(UrlHasUserInfo("http://h:1/a@b"));  // an @ in the path is not a user
+  EXPECT_FALSE(UrlHasUserInfo("h:1"));
+  const std::string message = UrlOf({"https://u:secret@h:1/p", "j", {}});
+  EXPECT_THAT(message, HasSubstr("'https://***@h:1/p': a user name or password in the URL"));
+  EXPECT_THAT(message, ::testing::Not(HasSubstr("secret")));
+}
+
+// A file of the test's own, with `content` and `mode`; removed at the end.
+class TempFile {
+ public:
+  TempFile(const std::string& content, mode_t mode) {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("pushgateway_test." + std::to_string(::getpid()) + "." + std::to_string(++count_)))
+                .string();
+    std::ofstream(path_) << content;
+    ::chmod(path_.c_str(), mode);
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int count_ = 0;
+  std::string path_;
+};
+
+// Sets or unsets an environment variable for the test's scope.
+class EnvVar {
+ public:
+  EnvVar(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value != nullptr) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+  }
+  ~EnvVar() {
+    if (old_) ::setenv(name_, old_->c_str(), 1);
+    else ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(LoadPushCredentialsTest, AFileHoldsOneLineUserColonPassword) {
+  EnvVar user(kPushUserEnv, "env-user"), password(kPushPasswordEnv, "env-pw");  // the file wins
+  TempFile file("pusher:pa:ss word\n", 0600);
+  auto c = LoadPushCredentials(file.path());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->user, "pusher");
+  EXPECT_EQ(c->password, "pa:ss word");  // split at the first ':'
+  EXPECT_EQ(c->source, "the file " + file.path());
+  EXPECT_EQ(c->warning, "");
+  TempFile crlf("u:p\r\n", 0400);
+  auto c2 = LoadPushCredentials(crlf.path());
+  ASSERT_TRUE(c2) << c2.error().message;
+  EXPECT_EQ(c2->password, "p");
+}
+
+TEST(LoadPushCredentialsTest, AFileOthersCanReadIsAWarning) {
+  TempFile group("u:p", 0640), all("u:p", 0644), other("u:p", 0604);
+  EXPECT_THAT(LoadPushCredentials(group.path())->warning,
+              HasSubstr("is open to its group (mode 0640) and holds a password: chmod 600"));
+  EXPECT_THAT(LoadPushCredentials(all.path())->warning, HasSubstr("group and others (mode 0644)"));
+  EXPECT_THAT(LoadPushCredentials(other.path())->warning, HasSubstr("open to others (mode 0604)"));
+}
+
+TEST(LoadPushCredentialsTest, ABadFileSaysWhyWithoutQuotingIt) {
+  const struct {
+    std::string content;
+    std::string want;
+  } cases[] = {{"nocolon-secret\n", "no ':' in its line"},
+               {"u:secret\nmore\n", "more than one line"},
+               {":secret\n", "the user name before ':' is empty"},
+               {"u:\n", "the password after ':' is empty"}};
+  for (const auto& c : cases) {
+    TempFile file(c.content, 0600);
+    auto loaded = LoadPushCredentials(file.path());
+    ASSERT_FALSE(loaded) << c.content;
+    EXPECT_THAT(loaded.error().message, HasSubstr(c.want));
+    EXPECT_THAT(loaded.error().message, HasSubstr(file.path()));
+    EXPECT_THAT(loaded.error().message, ::testing::Not(HasSubstr("secret")));
+  }
+  auto missing = LoadPushCredentials("/nonexistent/push-auth");
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message,
+              HasSubstr("push auth file /nonexistent/push-auth: cannot be read: No such file"));
+}
+
+TEST(LoadPushCredentialsTest, WithoutAFileTheEnvironmentBothOrNeither) {
+  {
+    EnvVar user(kPushUserEnv, nullptr), password(kPushPasswordEnv, nullptr);
+    auto none = LoadPushCredentials("");
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->user, "");
+  }
+  {
+    EnvVar user(kPushUserEnv, "u"), password(kPushPasswordEnv, "secret");
+    auto both = LoadPushCredentials("");
+    ASSERT_TRUE(both) << both.error().message;
+    EXPECT_EQ(both->user, "u");
+    EXPECT_EQ(both->password, "secret");
+    EXPECT_THAT(both->source, HasSubstr("the environment"));
+  }
+  {
+    EnvVar user(kPushUserEnv, "u"), password(kPushPasswordEnv, nullptr);
+    auto half = LoadPushCredentials("");
+    ASSERT_FALSE(half);
+    EXPECT_THAT(half.error().message,
+                HasSubstr("DIALSOAK_PUSH_USER is set but DIALSOAK_PUSH_PASSWORD is not"));
+  }
+  {
+    EnvVar user(kPushUserEnv, nullptr), password(kPushPasswordEnv, "secret");
+    auto half = LoadPushCredentials("");
+    ASSERT_FALSE(half);
+    EXPECT_THAT(half.error().message,
+                HasSubstr("DIALSOAK_PUSH_PASSWORD is set but DIALSOAK_PUSH_USER is not"));
+    EXPECT_THAT(half.error().message, ::testing::Not(HasSubstr("secret")));
+  }
+}
+
+TEST(CheckCaFileTest, ACaFileMustHoldAPemCertificate) {
+  TempFile pem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", 0644);
+  EXPECT_TRUE(CheckCaFile(pem.path()));
+  TempFile junk("not a certificate\n", 0644);
+  auto bad = CheckCaFile(junk.path());
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("holds no PEM certificate"));
+  auto missing = CheckCaFile("/nonexistent/ca.pem");
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message, HasSubstr("push CA file /nonexistent/ca.pem: cannot be read"));
 }
 
 // A loopback listener on a free port; Serve answers one request with `status`.
@@ -201,6 +342,23 @@ TEST(MetricsPusherTest, TheFinalPushIsRetriedAndFailureIsNotFatal) {
   EXPECT_TRUE(finished.get());
   EXPECT_EQ((*pusher)->pushes_failed(), 2);
   EXPECT_EQ((*pusher)->pushes_ok(), 1);
+}
+
+// Basic auth goes in the Authorization header (never in the URL); a 401 says the
+// credentials were refused, and the error does not hold the password.
+TEST(PushOnceTest, BasicAuthIsSentAndARefusalSaysSo) {
+  HttpPeer peer;
+  auto served = std::async(std::launch::async, [&] {
+    return peer.Serve("401 Unauthorized", "Unauthorized\n");
+  });
+  auto pushed = PushOnce(peer.base() + "/metrics/job/j", "x 1\n", 5s, {"", "pusher", "s3cret"});
+  const std::string request = served.get();
+  // base64("pusher:s3cret")
+  EXPECT_THAT(request, HasSubstr("Authorization: Basic cHVzaGVyOnMzY3JldA=="));
+  ASSERT_FALSE(pushed);
+  EXPECT_THAT(pushed.error().message,
+              HasSubstr("answered HTTP 401: Unauthorized (the user or password was refused)"));
+  EXPECT_THAT(pushed.error().message, ::testing::Not(HasSubstr("s3cret")));
 }
 
 TEST(MetricsPusherTest, ABadTargetIsRefusedAtStart) {
