@@ -22,11 +22,11 @@
 namespace dialsoak::serial {
 
 // DTR is held low at least this long before a silent modem is probed. A modem acts on a
-// DTR drop only once DTR has stayed low for its S25 time (hundredths of a second; 5, i.e.
-// 50 ms, on Hayes-compatible modems, and some ship 20: 200 ms), and a drop undone sooner
-// can go unseen (on a pty the simulator would read the restored speed). 300 ms covers
-// those with room to spare and still makes a silent modem's hang-up cost a fraction of the
-// 5 s command timeout it used to.
+// DTR drop only once DTR has stayed low for its S25 time (in hundredths of a second; 5,
+// i.e. 50 ms, by default on Hayes-compatible modems), and a drop undone sooner can go
+// unseen (on a pty the simulator would read the restored speed). 300 ms is six times that
+// default, leaves room for a modem set a little slower or a loaded machine, and still
+// makes a silent modem's hang-up cost a fraction of the 5 s command timeout it used to.
 inline constexpr std::chrono::milliseconds kDtrQuietWait{300};
 // While nothing answers, AT again this often: a modem still busy hanging up may drop the
 // first probe.
