@@ -143,6 +143,7 @@ nlohmann::json SimulatorToJson(const sim::BankStats& st) {
           {"hangups_ath", st.hangups_ath}, {"hangups_close", st.hangups_close},
           {"hangups_carrier", st.hangups_carrier}, {"hangups_vanish", st.hangups_vanish},
           {"leaked_descriptors", st.leaked_descriptors}, {"blocked", st.blocked},
+          {"blacklisted", st.blacklisted}, {"delayed", st.delayed},
           {"faults", faults}};
 }
 

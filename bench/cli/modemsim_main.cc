@@ -85,6 +85,9 @@ from the seed. Kinds and their knobs (defaults):
   ring_flood    count=10 RINGs interval=20ms apart, before the result
   reset         the modem reboots: no result, every byte ignored for time=2s, then the
                 power-up profile (echo on)
+  blacklist     TBR21 call-attempt restrictions (a rule: probability 1): after a failed
+                call to a number, DELAYED for delay=5s; after attempts=3 failed calls
+                within period=60s, BLACKLISTED until the period ends; CONNECT clears it
 E.g. --fault noise:0.1 --fault vanish:0.01@0/down=5s --fault carrier_loss:0.2/after=uniform:1s,3s.
 Each injected fault is logged with its call (faults=...) and counted at exit.
 
@@ -131,7 +134,8 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->type_name("EVERY[:KIND]");
   app.add_option("--fault", f.faults,
                  "Inject a fault: noise, truncate, silent, dribble, carrier_loss, vanish, "
-                 "ring_flood or reset, per dial with a probability, on some ports (repeatable; "
+                 "ring_flood, reset or blacklist, per dial with a probability, on some ports "
+                 "(repeatable; "
                  "see below)")
       ->type_name("KIND[:P][@PORT,...][/KNOB=V...]")
       ->allow_extra_args(false);
@@ -330,6 +334,10 @@ int main(int argc, char** argv) {
   bank->reset();
   spdlog::info("calls {}, connects {}, busy {}, no answer {}, no dialtone {}, no carrier {}",
                s.calls, s.connects, s.busy, s.no_answer, s.no_dialtone, s.no_carrier);
+  if (s.blacklisted + s.delayed > 0) {
+    spdlog::info("dials refused by the blacklist: blacklisted {}, delayed {}", s.blacklisted,
+                 s.delayed);
+  }
   if (config.leak.enabled()) spdlog::info("leaked descriptors {}", s.leaked_descriptors);
   if (config.faults.enabled()) {
     std::string counts;

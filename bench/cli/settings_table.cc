@@ -145,8 +145,8 @@ std::vector<Setting> MakeTable() {
        .rule = Texts(&RunSettings::pools, "a pool such as '5551234:40'", config::CheckPool)},
       {.flag = "--sim-fault", .key = "sim_faults", .type = "FAULT",
        .help = "Sim backend: a fault the simulator injects, KIND[:P][@PORT,...][/KNOB=V...]: "
-               "noise, truncate, silent, dribble, carrier_loss, vanish, ring_flood, reset "
-               "(repeatable)",
+               "noise, truncate, silent, dribble, carrier_loss, vanish, ring_flood, reset, "
+               "blacklist (repeatable)",
        .json = "sim_faults", .commands = kRun,
        .rule = Texts(&RunSettings::sim_faults, "a fault such as 'noise:0.1'", FaultProblem)},
 

@@ -11,7 +11,8 @@
 //     Answering, Hangup: on hook), dial numbers hold only dialable characters, data mode
 //     passes every byte to the far end and nothing else (after ATO, the rest of the
 //     write), a timer only online;
-//   - every result code the modem sends parses with the at library as a known code;
+//   - every result code the modem sends parses with the at library as a known code; a
+//     dial's result follows the ATX level (X0: codes 0-4 only, no rate; X1+: a rate);
 //   - after Closed() the modem is on hook with the factory profile.
 #include <chrono>
 #include <cstddef>
@@ -170,6 +171,31 @@ class Dte {
     FUZZ_CHECK(h_.modem.state() == want, "the state disagrees with the last request to the host");
   }
 
+  // The dial's result as the modem's ATX level allows it: at X0 only codes 0-4 (BUSY, NO
+  // ANSWER, NO DIALTONE as NO CARRIER; CONNECT without a rate), BUSY from X3, NO
+  // DIALTONE at X2 and X4; BLACKLISTED and DELAYED at every level.
+  void CheckResultSet(std::string_view to_dte, ResultCode code) {
+    const auto& m = h_.modem;
+    // Other S3/S4 than CR LF would frame the bytes differently ("1" S3='0' reads "10").
+    if (m.quiet() || m.Register(3) != '\r' || m.Register(4) != '\n') return;
+    dialsoak::at::LineFramer framer;
+    std::vector<dialsoak::at::Frame> frames;
+    framer.Feed(to_dte, frames);
+    const int x = m.result_set() > 4 ? 4 : m.result_set();
+    ResultCode want = code;
+    if ((code == ResultCode::Busy || code == ResultCode::NoAnswer) && x < 3) {
+      want = ResultCode::NoCarrier;
+    }
+    if (code == ResultCode::NoDialtone && x != 2 && x != 4) want = ResultCode::NoCarrier;
+    for (const dialsoak::at::Frame& f : frames) {
+      const auto r = dialsoak::at::ParseResult(f.text);
+      if (!r || r->code == ResultCode::Ring) continue;
+      FUZZ_CHECK(r->code == want, "X" + std::to_string(x) + " result '" + f.text + "'");
+      if (x == 0) FUZZ_CHECK(!r->rate && r->suffix.empty(), "a rate at X0: " + f.text);
+      if (x >= 1 && code == ResultCode::Connect) FUZZ_CHECK(r->rate, "no rate at X1+: " + f.text);
+    }
+  }
+
   // What the modem sent to the DTE: every result code in it is one the at library knows.
   void Answer(std::string_view to_dte) {
     frames_.clear();
@@ -192,11 +218,15 @@ class Dte {
         case 0:
         case 1:
           FUZZ_CHECK(m.Connected("33600/ARQ", h_.now, out), "Connected refused a call");
+          CheckResultSet(out.to_dte, ResultCode::Connect);
           break;
         case 2: {
-          constexpr ResultCode kFails[] = {ResultCode::Busy, ResultCode::NoAnswer,
-                                           ResultCode::NoCarrier, ResultCode::NoDialtone};
-          m.DialResult(kFails[choices_.Between(0, 3)], out);
+          constexpr ResultCode kFails[] = {ResultCode::Busy,       ResultCode::NoAnswer,
+                                           ResultCode::NoCarrier,  ResultCode::NoDialtone,
+                                           ResultCode::Blacklisted, ResultCode::Delayed};
+          const ResultCode code = kFails[choices_.Between(0, 5)];
+          m.DialResult(code, out);
+          CheckResultSet(out.to_dte, code);
           break;
         }
         default:

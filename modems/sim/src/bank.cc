@@ -267,6 +267,8 @@ BankStats BankImpl::stats() const {
   s.unanswered = get(c.unanswered);
   s.hangups_carrier = get(c.hangups_carrier);
   s.hangups_vanish = get(c.hangups_vanish);
+  s.blacklisted = get(c.blacklisted);
+  s.delayed = get(c.delayed);
   for (FaultKind k : kFaultKinds) s.faults[k] = get(c.faults[static_cast<std::size_t>(k)]);
   return s;
 }

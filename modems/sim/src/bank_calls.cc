@@ -70,6 +70,13 @@ void BankImpl::PlaceCall(Port& p, std::string number, TimePoint now) {
   // Faults draw from their own generator (bank_faults.cc). A RING flood holds the result
   // until its last RING, also a result that would have come at once.
   if (DrawDialFaults(p, now)) return;
+  // The modem's call-attempt restrictions refuse the dial before it places a call.
+  if (const Fault* rule = p.faults.call[FaultKind::kBlacklist]) {
+    if (const auto refusal = p.faults.restrictions.Check(*rule, c.number, now)) {
+      Injected(p, FaultKind::kBlacklist);
+      return Finish(p, *refusal, now);
+    }
+  }
   const auto flood = StartRingFlood(p, now);
   delay = std::max(delay, flood);
   auto finish = [&](ResultCode code) {
@@ -186,13 +193,20 @@ void BankImpl::Finish(Port& p, ResultCode code, TimePoint now) {
   Call& c = p.call;
   Cancel(p, kCallTimer);
   Release(p);
-  c.result = ResultText(code, {});
+  c.result = ResultText(p.modem.Reported(code), {});  // what the modem says at its ATX
   c.result_at = now;
-  auto& counter = code == ResultCode::Busy         ? counters_.busy
-                  : code == ResultCode::NoAnswer   ? counters_.no_answer
-                  : code == ResultCode::NoDialtone ? counters_.no_dialtone
-                                                   : counters_.no_carrier;
+  auto& counter = code == ResultCode::Busy          ? counters_.busy
+                  : code == ResultCode::NoAnswer    ? counters_.no_answer
+                  : code == ResultCode::NoDialtone  ? counters_.no_dialtone
+                  : code == ResultCode::Blacklisted ? counters_.blacklisted
+                  : code == ResultCode::Delayed     ? counters_.delayed
+                                                    : counters_.no_carrier;
   counter.fetch_add(1, std::memory_order_relaxed);
+  const bool failed = code == ResultCode::Busy || code == ResultCode::NoAnswer ||
+                      code == ResultCode::NoCarrier;
+  if (const Fault* rule = p.faults.call[FaultKind::kBlacklist]; rule != nullptr && failed) {
+    p.faults.restrictions.Failed(*rule, c.number, now);
+  }
   const std::size_t from = p.out.to_dte.size();
   p.modem.DialResult(code, p.out);
   ArmResult(p, from);
@@ -205,8 +219,10 @@ void BankImpl::ConnectCall(Port& p, TimePoint now) {
   Cancel(p, kCallTimer);
   c.phase = Call::Phase::Connected;
   c.connected = c.result_at = now;
-  c.result = ResultText(ResultCode::Connect, config_.call.connect_text);
+  c.result = ResultText(ResultCode::Connect,
+                        p.modem.ReportsRate() ? config_.call.connect_text : std::string());
   counters_.connects.fetch_add(1, std::memory_order_relaxed);
+  p.faults.restrictions.Connected(c.number);
   const std::size_t from = p.out.to_dte.size();
   p.modem.Connected(config_.call.connect_text, now, p.out);
   ArmResult(p, from);

@@ -97,7 +97,8 @@ class BankImpl final : public ModemBank {
   struct Counters {
     std::atomic<std::uint64_t> calls{0}, connects{0}, busy{0}, no_answer{0}, no_dialtone{0},
         no_carrier{0}, hangups_dtr{0}, hangups_ath{0}, hangups_close{0}, hangups_remote{0},
-        leaked_descriptors{0}, blocked{0}, unanswered{0}, hangups_carrier{0}, hangups_vanish{0};
+        leaked_descriptors{0}, blocked{0}, unanswered{0}, hangups_carrier{0}, hangups_vanish{0},
+        blacklisted{0}, delayed{0};
     std::array<std::atomic<std::uint64_t>, kFaultKindCount> faults{};
   };
 

@@ -14,14 +14,15 @@ using std::chrono::nanoseconds;
 
 constexpr std::string_view kForm = "KIND[:PROBABILITY][@PORT,...][/KNOB=VALUE...]";
 constexpr std::string_view kKinds =
-    "noise, truncate, silent, dribble, carrier_loss, vanish, ring_flood, reset";
+    "noise, truncate, silent, dribble, carrier_loss, vanish, ring_flood, reset, blacklist";
 constexpr int kMaxPort = 4095;
 constexpr nanoseconds kMaxGap = std::chrono::seconds(10);
 
 struct IntRange {
   int min, max;
 };
-constexpr IntRange kNoiseBytes{2, 1024}, kTruncateKeep{0, 256}, kRingCount{1, 1000};
+constexpr IntRange kNoiseBytes{2, 1024}, kTruncateKeep{0, 256}, kRingCount{1, 1000},
+    kBlacklistAttempts{1, 100};
 
 // What each kind takes, as the error messages say it.
 std::string_view KnobsOf(FaultKind kind) {
@@ -43,6 +44,10 @@ std::string_view KnobsOf(FaultKind kind) {
       return "count=N (1..1000, default 10), interval=DUR (at most 10s, default 20ms)";
     case FaultKind::kReset:
       return "time=DUR (how long commands are ignored, above 0, default 2s)";
+    case FaultKind::kBlacklist:
+      return "attempts=N (failed calls to a number before BLACKLISTED, 1..100, default 3), "
+             "period=DUR (above 0, default 60s), delay=DUR (DELAYED after a failed call, "
+             "default 5s)";
   }
   return "no knobs";
 }
@@ -110,6 +115,12 @@ bool SetKnob(Fault& f, std::string_view name, std::string_view value) {
       return name == "interval" && duration(f.ring_interval, true) && f.ring_interval <= kMaxGap;
     case FaultKind::kReset:
       return name == "time" && duration(f.reset_time, false);
+    case FaultKind::kBlacklist:
+      if (name == "attempts")
+        return ParseInt(value, f.blacklist_attempts) &&
+               InRange(f.blacklist_attempts, kBlacklistAttempts);
+      if (name == "period") return duration(f.blacklist_period, false);
+      return name == "delay" && duration(f.blacklist_delay, true);
   }
   return false;
 }
@@ -134,6 +145,10 @@ std::string KnobText(const Fault& f) {
              "/interval=" + FormatDuration(f.ring_interval);
     case FaultKind::kReset:
       return "/time=" + FormatDuration(f.reset_time);
+    case FaultKind::kBlacklist:
+      return "/attempts=" + std::to_string(f.blacklist_attempts) +
+             "/period=" + FormatDuration(f.blacklist_period) +
+             "/delay=" + FormatDuration(f.blacklist_delay);
   }
   return "";
 }
@@ -158,6 +173,8 @@ auto& Field(Counts& c, FaultKind kind) {
       return c.ring_flood;
     case FaultKind::kReset:
       return c.reset;
+    case FaultKind::kBlacklist:
+      return c.blacklist;
   }
   return c.noise;
 }
@@ -182,6 +199,8 @@ std::string_view ToString(FaultKind kind) {
       return "ring_flood";
     case FaultKind::kReset:
       return "reset";
+    case FaultKind::kBlacklist:
+      return "blacklist";
   }
   return "noise";
 }
@@ -304,8 +323,14 @@ std::optional<std::string> CheckFaultConfig(const FaultConfig& config, int ports
         f.dribble_gap > nanoseconds::zero() && f.dribble_gap <= kMaxGap &&
         f.vanish_down > nanoseconds::zero() && InRange(f.ring_count, kRingCount) &&
         f.ring_interval >= nanoseconds::zero() && f.ring_interval <= kMaxGap &&
-        f.reset_time > nanoseconds::zero();
+        f.reset_time > nanoseconds::zero() &&
+        InRange(f.blacklist_attempts, kBlacklistAttempts) &&
+        f.blacklist_period > nanoseconds::zero() && f.blacklist_delay >= nanoseconds::zero();
     if (!knobs_ok) return name + "a knob is out of range: " + std::string(KnobsOf(f.kind));
+    if (f.kind == FaultKind::kBlacklist && f.probability != 1) {
+      return name + "the blacklist is a rule, not a draw: its probability must be 1 (got " +
+             FormatNumber(f.probability) + ")";
+    }
     if (f.kind == FaultKind::kVanish && !has_link_dir) {
       return name +
              "needs link_dir: a dialer reopens a vanished port at its link (DIR/modemN), "

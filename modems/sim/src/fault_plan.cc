@@ -1,6 +1,8 @@
 // Which faults fire at a dial, and the byte edits of noise and truncate.
 #include "fault_plan.h"
 
+#include <iterator>
+
 namespace dialsoak::sim {
 
 std::mt19937_64 FaultRng(std::uint64_t port_seed) {
@@ -56,6 +58,35 @@ void TruncateResult(std::string& result, std::size_t keep, char s3, char s4) {
   std::size_t end = result.size();
   while (end > lead && line_end(result[end - 1])) --end;
   result.resize(lead + std::min(keep, end - lead));
+}
+
+std::optional<at::ResultCode> CallRestrictions::Check(const Fault& rule,
+                                                      const std::string& number,
+                                                      TimePoint now) {
+  const auto it = numbers_.find(number);
+  if (it == numbers_.end()) return std::nullopt;
+  const Record& r = it->second;
+  if (now >= r.period_end) {  // the period is over: a clean slate
+    numbers_.erase(it);
+    return std::nullopt;
+  }
+  if (r.failures >= rule.blacklist_attempts) return at::ResultCode::Blacklisted;
+  if (now < r.retry_at) return at::ResultCode::Delayed;
+  return std::nullopt;
+}
+
+void CallRestrictions::Failed(const Fault& rule, const std::string& number, TimePoint now) {
+  if (numbers_.size() >= kSweepAbove) {
+    for (auto it = numbers_.begin(); it != numbers_.end();) {
+      it = now >= it->second.period_end ? numbers_.erase(it) : std::next(it);
+    }
+  }
+  Record& r = numbers_[number];
+  if (r.failures == 0 || now >= r.period_end) {
+    r = Record{now + rule.blacklist_period, 0, now};
+  }
+  ++r.failures;
+  r.retry_at = now + rule.blacklist_delay;
 }
 
 }  // namespace dialsoak::sim

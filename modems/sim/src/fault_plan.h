@@ -5,11 +5,15 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 
+#include "dialsoak/at/result_code.h"
 #include "dialsoak/sim/fault.h"
 
 namespace dialsoak::sim {
@@ -47,5 +51,33 @@ void InsertNoise(std::string& result, std::string_view noise, NoisePlace place,
 // Cuts `result` after its leading line-end bytes (s3, s4) and `keep` bytes of its text,
 // and always before its final line end: "\r\nCONNECT 33600\r\n", keep 4 -> "\r\nCONN".
 void TruncateResult(std::string& result, std::size_t keep, char s3, char s4);
+
+// The TBR21-style call-attempt restrictions of one dialing modem (the blacklist fault):
+// per number, the failed calls of the current period and the retry delay after the last.
+// Deterministic: it follows the calls' outcomes and the times passed in, nothing else.
+class CallRestrictions {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  static constexpr std::size_t kSweepAbove = 1024;  // numbers kept before old ones are swept
+
+  // The refusal a dial to `number` gets now, if any: BLACKLISTED once rule.attempts failed
+  // calls fell within the period (to its end), else DELAYED while the retry delay after
+  // the last failed call runs.
+  std::optional<at::ResultCode> Check(const Fault& rule, const std::string& number,
+                                      TimePoint now);
+  // A call to `number` failed (BUSY, NO ANSWER, NO CARRIER) at `now`.
+  void Failed(const Fault& rule, const std::string& number, TimePoint now);
+  // A call to `number` connected: its record is cleared.
+  void Connected(const std::string& number) { numbers_.erase(number); }
+  std::size_t size() const { return numbers_.size(); }
+
+ private:
+  struct Record {
+    TimePoint period_end;
+    int failures = 0;
+    TimePoint retry_at;
+  };
+  std::map<std::string, Record> numbers_;
+};
 
 }  // namespace dialsoak::sim

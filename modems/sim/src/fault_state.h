@@ -56,6 +56,8 @@ struct PortFaults {
 
   TimePoint reset_until = kNever;  // reset: bytes are ignored until its timer ends it
 
+  CallRestrictions restrictions;  // blacklist: the modem's record of failed calls
+
   bool resetting() const { return reset_until != kNever; }
   TimePoint next() const {
     return std::min({slow_next, ring_next, carrier_at, vanish_at, replug_at, reset_until});

@@ -255,9 +255,23 @@ void Modem::EndCall() {
   escape_at_.reset();
 }
 
+ResultCode Modem::Reported(ResultCode code) const {
+  const int x = settings_.x;
+  switch (code) {
+    case ResultCode::NoDialtone:
+      return x == 2 || x >= 4 ? code : ResultCode::NoCarrier;
+    case ResultCode::Busy:
+    case ResultCode::NoAnswer:
+      return x >= 3 ? code : ResultCode::NoCarrier;
+    default:
+      return code;
+  }
+}
+
 void Modem::Result(ResultCode code, ModemOutput& out, std::string_view connect_text) {
   if (settings_.quiet) return;
-  out.to_dte += at::FormatResult(code, settings_.verbose, connect_text, S3(), S4());
+  if (!ReportsRate()) connect_text = {};
+  out.to_dte += at::FormatResult(Reported(code), settings_.verbose, connect_text, S3(), S4());
 }
 
 // V.250 5.7.1: information text is framed by S3 S4 before and after in verbose form, and

@@ -10,6 +10,12 @@
 // enters online command mode. DTR drop hangs up with &D2/&D3 (default &D2), is ignored with
 // &D0. Closed() is "every opener closed the tty": hang up and reset to the profile.
 //
+// ATX0-X4 choose the result codes, as the Hayes manuals and V.250's informative annex
+// describe: X0 reports only 0-4 (CONNECT without a rate; BUSY, NO DIALTONE and NO ANSWER
+// as NO CARRIER), X1 adds the rate (numeric: the Rockwell/Conexant speed code), X2 adds
+// NO DIALTONE, X3 adds BUSY and NO ANSWER (not NO DIALTONE), X4 (the default) all.
+// BLACKLISTED and DELAYED (a TBR21 refusal, see the bank's blacklist) come at every level.
+//
 // Not thread-safe: one thread drives a modem. Nothing here fails: bad commands answer ERROR.
 #pragma once
 
@@ -125,6 +131,12 @@ class Modem {
   int dtr_mode() const { return settings_.dtr; }
   int dcd_mode() const { return settings_.dcd; }  // &C: 1 = DCD follows the carrier
   int Register(int n) const { return settings_.s[static_cast<std::size_t>(n)]; }
+  int result_set() const { return settings_.x; }  // ATX: 0..7 (5-7 as 4)
+  // The code the modem reports for `code` at its ATX level (see Result): BUSY at X0 is
+  // NO CARRIER, for instance. Lets the bank record what the dialer was told.
+  at::ResultCode Reported(at::ResultCode code) const;
+  // Whether CONNECT carries its rate at the ATX level (X1 and up).
+  bool ReportsRate() const { return settings_.x >= 1; }
   // S7: how long the dialing side waits for carrier.
   std::chrono::seconds CarrierWait() const { return std::chrono::seconds(Register(7)); }
 
@@ -133,6 +145,7 @@ class Modem {
     Settings();
     bool echo = true, verbose = true, quiet = false;
     int dcd = 1, dtr = 2;  // &C, &D
+    int x = 4;             // ATX: result code set, all of them after power-up
     std::array<std::uint8_t, kRegisterCount> s{};
   };
   enum class Scan { Idle, GotA, Body };

@@ -12,7 +12,7 @@ namespace {
 using at::ResultCode;
 
 // Commands a data-only modem takes and the emulation has no use for: each answers OK
-// when its parameter is within range (L speaker volume, M speaker, X result set, W and B
+// when its parameter is within range (L speaker volume, M speaker, W and B
 // protocol reports, N auto-mode, &K flow control, &S DSR, &W store, &Y profile, \N
 // error control).
 struct Accepted {
@@ -20,7 +20,7 @@ struct Accepted {
   long max;
 };
 constexpr Accepted kAccepted[] = {
-    {"L", 3},  {"M", 3},  {"X", 7},  {"W", 2},  {"B", 16},  {"N", 1},
+    {"L", 3},  {"M", 3},  {"W", 2},  {"B", 16},  {"N", 1},
     {"P", 0},  {"T", 0},  {"&K", 6}, {"&S", 1}, {"&W", 1},  {"&Y", 1},
     {"\\N", 7},
 };
@@ -110,6 +110,11 @@ Modem::Step Modem::Basic(const Command& c, ModemOutput& out) {
   if (n == "V") return flag(settings_.verbose);
   if (n == "Q") return flag(settings_.quiet);
   if (n == "I") return Identify(v, out);
+  if (n == "X") {  // result code set; X5-X7 (USRobotics) report as much as X4
+    if (v > 7) return Step::Error;
+    settings_.x = static_cast<int>(v);
+    return Step::Next;
+  }
   if (n == "&F") {
     if (v > 0) return Step::Error;
     settings_ = Settings();

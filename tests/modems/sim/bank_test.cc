@@ -81,7 +81,7 @@ TEST(SimBankTest, ClosingTheTtyHangsUpAndReopenFindsCommandMode) {
   tty.Write("ATE0V0\r");
   ASSERT_TRUE(tty.WaitFor("0\r"));
   tty.Write("ATDT5551234\r");
-  ASSERT_TRUE(tty.WaitFor("1\r"));
+  ASSERT_TRUE(tty.WaitFor("84\r"));  // CONNECT 33600 as its speed code (ATX4)
   tty.Close();
   auto records = calls.WaitFor(1);
   ASSERT_EQ(records.size(), 1u);

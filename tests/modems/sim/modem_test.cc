@@ -27,7 +27,8 @@ TEST(SimModemTest, EveryResultCodeVerboseAndNumeric) {
     const char* numeric;
   } cases[] = {
       {ResultCode::Ok, "\r\nOK\r\n", "0\r"},
-      {ResultCode::Connect, "\r\nCONNECT 33600\r\n", "1\r"},
+      // Numeric CONNECT at the default X4: the Rockwell/Conexant speed code of its rate.
+      {ResultCode::Connect, "\r\nCONNECT 33600\r\n", "84\r"},
       {ResultCode::Ring, "\r\nRING\r\n", "2\r"},
       {ResultCode::NoCarrier, "\r\nNO CARRIER\r\n", "3\r"},
       {ResultCode::Error, "\r\nERROR\r\n", "4\r"},

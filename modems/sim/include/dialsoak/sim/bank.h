@@ -119,13 +119,14 @@ struct CallRecord {
 // reset fault, or a vanish before the result); hangups_*: connected calls, by cause
 // (carrier and vanish: by a fault); leaked_descriptors: descriptors the leak injection
 // holds open (BankConfig::leak); blocked: the BUSYs (counted in busy too) of a full pool,
-// all its C ports in use; faults: faults injected, per kind. A truncated result counts as
+// all its C ports in use; blacklisted, delayed: dials the blacklist fault refused (no
+// call placed; faults.blacklist is their sum); faults: faults injected, per kind. A truncated result counts as
 // the result it was (connects, ...), since the bank's side of the call went on.
 struct BankStats {
   std::uint64_t calls = 0, connects = 0, busy = 0, no_answer = 0, no_dialtone = 0,
                 no_carrier = 0, hangups_dtr = 0, hangups_ath = 0, hangups_close = 0,
                 hangups_remote = 0, leaked_descriptors = 0, blocked = 0, unanswered = 0,
-                hangups_carrier = 0, hangups_vanish = 0;
+                hangups_carrier = 0, hangups_vanish = 0, blacklisted = 0, delayed = 0;
   FaultCounts faults;
 };
 

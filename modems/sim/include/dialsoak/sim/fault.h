@@ -23,7 +23,13 @@
 //   ring_flood   COUNT unsolicited RINGs, INTERVAL apart, from the dial on; the dial's
 //                result waits for the last of them;
 //   reset        the modem reboots at the dial: no result, every byte ignored for TIME,
-//                then the power-up profile (echo on) answers commands again.
+//                then the power-up profile (echo on) answers commands again;
+//   blacklist    the TBR21 call-attempt restrictions of European modems, a rule rather
+//                than a draw (PROBABILITY must be 1): after a failed call (BUSY, NO ANSWER,
+//                NO CARRIER) to a number, a dial to it within DELAY answers DELAYED; after
+//                ATTEMPTS failed calls within PERIOD (from the first of them), every dial
+//                to it answers BLACKLISTED until that PERIOD ends. A CONNECT to the number
+//                clears its record. A refused dial places no call. Counted per refusal.
 // silent, reset and a vanish at the dial swallow it: no call is placed, no result sent,
 // and the call's other faults do not apply. Only the dial's result is edited (noise,
 // truncate, dribble); the other responses (OK, NO CARRIER at a hang-up) are left alone.
@@ -55,14 +61,17 @@ enum class FaultKind {
   kCarrierLoss,
   kVanish,
   kRingFlood,
-  kReset
+  kReset,
+  kBlacklist
 };
-inline constexpr std::size_t kFaultKindCount = 8;
+inline constexpr std::size_t kFaultKindCount = 9;
 inline constexpr std::array<FaultKind, kFaultKindCount> kFaultKinds = {
     FaultKind::kNoise,       FaultKind::kTruncate, FaultKind::kSilent,    FaultKind::kDribble,
-    FaultKind::kCarrierLoss, FaultKind::kVanish,   FaultKind::kRingFlood, FaultKind::kReset};
+    FaultKind::kCarrierLoss, FaultKind::kVanish,   FaultKind::kRingFlood, FaultKind::kReset,
+    FaultKind::kBlacklist};
 
-// "noise", "truncate", "silent", "dribble", "carrier_loss", "vanish", "ring_flood", "reset".
+// "noise", "truncate", "silent", "dribble", "carrier_loss", "vanish", "ring_flood", "reset",
+// "blacklist".
 std::string_view ToString(FaultKind kind);
 std::optional<FaultKind> ParseFaultKind(std::string_view text);
 
@@ -84,6 +93,9 @@ struct Fault {
   int ring_count = 10;                                             // ring_flood: count=N, 1..1000
   std::chrono::nanoseconds ring_interval = std::chrono::milliseconds(20);  // interval=DUR
   std::chrono::nanoseconds reset_time = std::chrono::seconds(2);           // reset: time=DUR
+  int blacklist_attempts = 3;  // blacklist: attempts=N failed calls, 1..100
+  std::chrono::nanoseconds blacklist_period = std::chrono::seconds(60);  // period=DUR (> 0)
+  std::chrono::nanoseconds blacklist_delay = std::chrono::seconds(5);    // delay=DUR (>= 0)
 
   bool Targets(int port) const;
   // The canonical text, with every knob of the kind: "dribble:1/gap=50ms".
@@ -102,7 +114,7 @@ struct FaultConfig {
 // "truncate:0.1", "vanish@0,2/down=5s", "carrier_loss:0.5/after=uniform:1s,3s".
 // Knobs (defaults): noise bytes=8, at=before|inside; truncate keep=4; dribble gap=50ms;
 // carrier_loss after=1s; vanish after=0, down=2s; ring_flood count=10, interval=20ms;
-// reset time=2s; silent none. DUR is a duration (250ms, 2s), DIST a distribution (see
+// reset time=2s; blacklist attempts=3, period=60s, delay=5s; silent none. DUR is a duration (250ms, 2s), DIST a distribution (see
 // distribution.h). The error names the text, the part that is wrong and what is allowed.
 tl::expected<Fault, std::string> ParseFault(std::string_view text);
 
@@ -119,7 +131,7 @@ std::optional<std::string> CheckFaultConfig(const FaultConfig& config, int ports
 // when the port goes).
 struct FaultCounts {
   std::uint64_t noise = 0, truncate = 0, silent = 0, dribble = 0, carrier_loss = 0, vanish = 0,
-                ring_flood = 0, reset = 0;
+                ring_flood = 0, reset = 0, blacklist = 0;
 
   std::uint64_t& operator[](FaultKind kind);
   std::uint64_t operator[](FaultKind kind) const;
