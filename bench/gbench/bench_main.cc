@@ -1,6 +1,7 @@
 // dialsoak_bench: every Google Benchmark suite of dialsoak in one program. Takes the usual
 // --benchmark_* flags (--benchmark_filter=BM_AtParse, --benchmark_min_time=0.01, ...), and
 // --prometheus-push URL [--prometheus-push-job NAME] [--prometheus-push-timeout SECONDS]
+// [--prometheus-push-ca-file FILE] [--prometheus-push-auth-file FILE]
 // to push the results to a Pushgateway after the run (see bench/README.md).
 // Exit codes: 0 after the run (a benchmark that failed says "ERROR OCCURRED" in its row),
 // 1 for an unrecognized or bad flag (nothing runs), 3 when the push failed (the results
@@ -30,7 +31,8 @@ void PrintHelp() {
 
 // Runs the registered benchmarks with the push reporter in front of the display reporter,
 // then pushes; returns the exit code.
-int RunAndPush(const dialsoak::gbench::PushOptions& options) {
+int RunAndPush(const dialsoak::gbench::PushOptions& options,
+               const dialsoak::prometheus_export::PushSecurity& security) {
   using dialsoak::gbench::PushResult;
   dialsoak::gbench::PushgatewayReporter reporter(*benchmark::CreateDefaultDisplayReporter());
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -40,7 +42,7 @@ int RunAndPush(const dialsoak::gbench::PushOptions& options) {
     return 0;
   }
   const PushResult result = dialsoak::gbench::PushSamples(
-      options, reporter.samples(), dialsoak::prometheus_export::HostName());
+      options, reporter.samples(), dialsoak::prometheus_export::HostName(), security);
   for (const std::string& note : result.notes) std::cerr << "dialsoak_bench: " << note << "\n";
   switch (result.status) {
     case PushResult::Status::kPushed:
@@ -64,6 +66,29 @@ int main(int argc, char** argv) {
     std::cerr << "dialsoak_bench: " << push.error() << "\n";
     return 1;
   }
+  // A protected gateway's CA file and credentials, read before anything runs: a file that
+  // cannot be read is a bad flag (exit 1). No message holds the password.
+  dialsoak::prometheus_export::PushSecurity security;
+  if (*push) {
+    const auto& options = **push;
+    if (!options.ca_file.empty()) {
+      if (auto ok = dialsoak::prometheus_export::CheckCaFile(options.ca_file); !ok) {
+        std::cerr << "dialsoak_bench: --prometheus-push-ca-file: " << ok.error().message << "\n";
+        return 1;
+      }
+    }
+    auto credentials = dialsoak::prometheus_export::LoadPushCredentials(options.auth_file);
+    if (!credentials) {
+      std::cerr << "dialsoak_bench: "
+                << (options.auth_file.empty() ? "push basic auth" : "--prometheus-push-auth-file")
+                << ": " << credentials.error().message << "\n";
+      return 1;
+    }
+    if (!credentials->warning.empty()) {
+      std::cerr << "dialsoak_bench: warning: " << credentials->warning << "\n";
+    }
+    security = {options.ca_file, credentials->user, credentials->password};
+  }
   benchmark::Initialize(&argc, argv, PrintHelp);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
@@ -77,7 +102,7 @@ int main(int argc, char** argv) {
 
   int code = 0;
   if (*push) {
-    code = RunAndPush(**push);
+    code = RunAndPush(**push, security);
   } else {
     benchmark::RunSpecifiedBenchmarks();
   }

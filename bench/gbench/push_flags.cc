@@ -14,6 +14,8 @@ namespace {
 constexpr std::string_view kPushFlag = "--prometheus-push";
 constexpr std::string_view kJobFlag = "--prometheus-push-job";
 constexpr std::string_view kTimeoutFlag = "--prometheus-push-timeout";
+constexpr std::string_view kCaFileFlag = "--prometheus-push-ca-file";
+constexpr std::string_view kAuthFileFlag = "--prometheus-push-auth-file";
 // A push that takes longer than an hour is not a push.
 constexpr double kMaxTimeoutSeconds = 3600;
 
@@ -128,6 +130,14 @@ tl::expected<PushEndpoint, std::string> ParsePushUrl(std::string_view url) {
   }
   std::string_view authority = url.substr(sep + 3);
   const auto path_at = authority.find_first_of("/?#");
+  // Before any message that quotes the URL: it would quote the password.
+  if (authority.substr(0, path_at).find('@') != std::string_view::npos) {
+    return tl::unexpected(std::string(
+        "a user name or password in the push URL is refused (every user of the machine can "
+        "read a command line): give them in --prometheus-push-auth-file FILE (one line "
+        "user:password) or the environment variables DIALSOAK_PUSH_USER and "
+        "DIALSOAK_PUSH_PASSWORD"));
+  }
   if (path_at != std::string_view::npos) {
     if (authority.substr(path_at) != "/") {
       return tl::unexpected("'" + std::string(url) + "' has a path, query or fragment ('" +
@@ -136,9 +146,6 @@ tl::expected<PushEndpoint, std::string> ParsePushUrl(std::string_view url) {
                             "--prometheus-push-job");
     }
     authority = authority.substr(0, path_at);
-  }
-  if (authority.find('@') != std::string_view::npos) {
-    return tl::unexpected("'" + std::string(url) + "' holds a user name: not supported");
   }
   return ParseAuthority(scheme, authority, url);
 }
@@ -151,8 +158,9 @@ bool IsValidJobName(std::string_view job) {
 }
 
 tl::expected<std::optional<PushOptions>, std::string> TakePushFlags(int& argc, char** argv) {
-  std::array<std::optional<std::string>, 3> given;  // push, job, timeout
-  const std::array<std::string_view, 3> flags = {kPushFlag, kJobFlag, kTimeoutFlag};
+  std::array<std::optional<std::string>, 5> given;  // push, job, timeout, CA file, auth file
+  const std::array<std::string_view, 5> flags = {kPushFlag, kJobFlag, kTimeoutFlag, kCaFileFlag,
+                                                 kAuthFileFlag};
   std::vector<char*> kept;
   for (int i = 0; i < argc; ++i) {
     bool taken = false;
@@ -172,9 +180,11 @@ tl::expected<std::optional<PushOptions>, std::string> TakePushFlags(int& argc, c
   argv[argc] = nullptr;  // as main's argv ends; the array had room, kept.size() <= argc
 
   if (!given[0]) {
-    if (given[1] || given[2]) {
-      return tl::unexpected(std::string(given[1] ? kJobFlag : kTimeoutFlag) + " needs " +
-                            std::string(kPushFlag) + " URL");
+    for (std::size_t f = 1; f < flags.size(); ++f) {
+      if (given[f]) {
+        return tl::unexpected(std::string(flags[f]) + " needs " + std::string(kPushFlag) +
+                              " URL");
+      }
     }
     return std::nullopt;
   }
@@ -195,6 +205,18 @@ tl::expected<std::optional<PushOptions>, std::string> TakePushFlags(int& argc, c
     if (!timeout) return tl::unexpected(timeout.error());
     options.timeout = *timeout;
   }
+  if (given[3]) {
+    if (given[3]->empty()) return tl::unexpected(std::string(kCaFileFlag) + " needs a file name");
+    if (!options.endpoint.host.starts_with("https://")) {
+      return tl::unexpected(std::string(kCaFileFlag) + ": the push URL " + options.url +
+                            " is not https://, so there is no certificate to check");
+    }
+    options.ca_file = *given[3];
+  }
+  if (given[4]) {
+    if (given[4]->empty()) return tl::unexpected(std::string(kAuthFileFlag) + " needs a file name");
+    options.auth_file = *given[4];
+  }
   return options;
 }
 
@@ -206,6 +228,12 @@ dialsoak_bench also pushes the results to a Prometheus Pushgateway when asked:
   [--prometheus-push-job=<name>]           the job label (default dialsoak_bench); the
                                            instance label is this host's name
   [--prometheus-push-timeout=<seconds>]    how long the push may take (default 10)
+  [--prometheus-push-ca-file=<file>]       check a https gateway's certificate against
+                                           the CA certificates (PEM) in the file
+  [--prometheus-push-auth-file=<file>]     basic auth: one line user:password (chmod 600);
+                                           without it DIALSOAK_PUSH_USER and
+                                           DIALSOAK_PUSH_PASSWORD, if set. Never a password
+                                           in the URL: argv is readable by every user
 Exit codes: 0 done (and pushed), 1 a bad flag, 3 the push failed (results printed).
 )";
 }

@@ -28,7 +28,8 @@ struct PushEndpoint {
 };
 
 // Parses "http://HOST[:PORT][/]" (or https). HOST is a name, an IPv4 address or a
-// bracketed IPv6 address; PORT defaults to 9091. No user, path, query or fragment.
+// bracketed IPv6 address; PORT defaults to 9091. No user, path, query or fragment; a URL
+// with a user or password is refused with a message that does not repeat them.
 tl::expected<PushEndpoint, std::string> ParsePushUrl(std::string_view url);
 
 // True for a job name that can stand in the push URL's path unescaped: [A-Za-z0-9_.:-]+.
@@ -39,10 +40,14 @@ struct PushOptions {
   PushEndpoint endpoint;
   std::string job{kDefaultPushJob};
   std::chrono::milliseconds timeout{kDefaultPushTimeout};
+  std::string ca_file;    // --prometheus-push-ca-file: PEM CAs for https; empty: the system's
+  std::string auth_file;  // --prometheus-push-auth-file: one line user:password; empty: the
+                          // environment's DIALSOAK_PUSH_USER/_PASSWORD, if set
 };
 
-// Takes --prometheus-push URL, --prometheus-push-job NAME and --prometheus-push-timeout
-// SECONDS (each also as --flag=VALUE) out of argv, shifting the rest down and updating
+// Takes --prometheus-push URL, --prometheus-push-job NAME, --prometheus-push-timeout
+// SECONDS, --prometheus-push-ca-file FILE and --prometheus-push-auth-file FILE (each also
+// as --flag=VALUE; the files are named here, read by the caller) out of argv, shifting the rest down and updating
 // argc; argv[argc] must exist and is set to nullptr, as in main's argv. Returns nullopt when --prometheus-push is not given (and neither is another).
 tl::expected<std::optional<PushOptions>, std::string> TakePushFlags(int& argc, char** argv);
 

@@ -24,7 +24,8 @@ void PushgatewayReporter::ReportRuns(const std::vector<Run>& reports) {
 void PushgatewayReporter::Finalize() { display_.Finalize(); }
 
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
-                       const std::string& instance) {
+                       const std::string& instance,
+                       const prometheus_export::PushSecurity& security) {
   PushResult result;
   std::shared_ptr<prometheus::Registry> registry =
       BuildRegistry(samples, DIALSOAK_VERSION, result.notes);
@@ -40,7 +41,8 @@ PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample
     return result;
   }
   auto pushed =
-      prometheus_export::PushOnce(*url, prometheus_export::Exposition(*registry), options.timeout);
+      prometheus_export::PushOnce(*url, prometheus_export::Exposition(*registry), options.timeout,
+                                  security);
   if (pushed) {
     result.status = PushResult::Status::kPushed;
   } else {

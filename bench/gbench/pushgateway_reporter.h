@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bench_metrics.h"
+#include "dialsoak/prometheus/pushgateway.h"
 #include "push_flags.h"
 
 namespace dialsoak::gbench {
@@ -44,8 +45,10 @@ struct PushResult {
 // Pushes SAMPLES, and dialsoak_build_info with this build's version, to the Pushgateway
 // of OPTIONS in one request (HTTP PUT, so the group job=OPTIONS.job, instance=INSTANCE
 // then holds exactly this run's metrics; an empty INSTANCE leaves the instance label
-// out). Waits at most OPTIONS.timeout (kTimedOut).
+// out). Waits at most OPTIONS.timeout (kTimedOut). SECURITY: the CA file and basic auth
+// of a protected gateway (the caller read the credentials).
 PushResult PushSamples(const PushOptions& options, const std::vector<BenchSample>& samples,
-                       const std::string& instance);
+                       const std::string& instance,
+                       const prometheus_export::PushSecurity& security = {});
 
 }  // namespace dialsoak::gbench

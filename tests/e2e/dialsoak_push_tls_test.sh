@@ -14,13 +14,18 @@
 #   5. no CA file: the certificate cannot be verified, said with the hint, exit 0;
 #   6. refused at start with exit 2, before anything runs: a password in the URL (not
 #      repeated in the message), an auth file that cannot be read, a CA file with an
-#      http:// URL, DIALSOAK_PUSH_USER without DIALSOAK_PUSH_PASSWORD.
-# Usage: dialsoak_push_tls_test.sh <path to dialsoak>
+#      http:// URL, DIALSOAK_PUSH_USER without DIALSOAK_PUSH_PASSWORD;
+#   7. dialsoak_bench --prometheus-push https://... with --prometheus-push-ca-file and
+#      --prometheus-push-auth-file: its results in the gateway; a wrong password: exit 3,
+#      the 401 said; a password in the URL: exit 1, not repeated.
+# Usage: dialsoak_push_tls_test.sh <path to dialsoak> <path to dialsoak_bench>
 # shellcheck source=dialsoak_lib.sh
 source "$(dirname "$0")/dialsoak_lib.sh"
 # shellcheck source=prometheus_lib.sh
 source "$(dirname "$0")/prometheus_lib.sh"
 require_cmd openssl prometheus-pushgateway python3
+BENCH=${2:?usage: $0 <dialsoak> <dialsoak_bench>}
+[ -x "$BENCH" ] || fail "$BENCH is not an executable"
 
 R=$E2E_TMP
 PUSH_USER=pusher
@@ -168,4 +173,32 @@ DIALSOAK_PUSH_USER=$PUSH_USER dialsoak_run halfenv 10 run --push "$GW_URL" \
 assert_exit halfenv 2 "a user without a password"
 assert_grep "halfenv: no reason" "$R/halfenv.err" \
   "DIALSOAK_PUSH_USER is set but DIALSOAK_PUSH_PASSWORD is not"
+
+# 7. dialsoak_bench, with its own flags for the same files.
+bench() {
+  local name=$1
+  shift
+  spawn "$name" /dev/null "$R/$name.out" "$R/$name.err" "$BENCH" \
+    --benchmark_filter='^BM_AtParse/chunk:64$' --benchmark_min_time=0.01 "$@"
+  wait_exit "$SPAWNED_PID" 30
+  e2e_log "$name exited with $EXIT_STATUS"
+}
+bench tls_bench --prometheus-push "$GW_URL" --prometheus-push-ca-file "$R/ca.pem" \
+  --prometheus-push-auth-file "$R/push-auth" --prometheus-push-job tls_bench
+((EXIT_STATUS == 0)) || fail "tls_bench: dialsoak_bench exited with $EXIT_STATUS, expected 0"
+assert_grep "tls_bench: no report of the push" "$R/tls_bench.err" \
+  "pushed 1 results to $GW_URL \(job tls_bench\)"
+bench_error=$(gw_curl -f "$GW_URL/metrics" |
+  awk 'index($0, "dialsoak_bench_error{") == 1 && /job="tls_bench"/ && /benchmark="BM_AtParse\/chunk:64"/ { print $NF }')
+[ "$bench_error" = 0 ] || fail "the gateway has no dialsoak_bench_error 0 of job tls_bench ('$bench_error')"
+bench wrong_bench --prometheus-push "$GW_URL" --prometheus-push-ca-file "$R/ca.pem" \
+  --prometheus-push-auth-file "$R/wrong-auth" --prometheus-push-job wrong_bench
+((EXIT_STATUS == 3)) || fail "wrong_bench: dialsoak_bench exited with $EXIT_STATUS, expected 3"
+assert_grep "wrong_bench: the 401 is not said" "$R/wrong_bench.err" \
+  "warning: pushing to the Pushgateway at $GW_URL failed: .*HTTP 401.*the user or password was refused"
+bench inurl_bench --prometheus-push "https://$PUSH_USER:$PUSH_PASSWORD@127.0.0.1:$port"
+((EXIT_STATUS == 1)) || fail "inurl_bench: dialsoak_bench exited with $EXIT_STATUS, expected 1"
+assert_grep "inurl_bench: no reason" "$R/inurl_bench.err" \
+  "user name or password in the push URL is refused.*--prometheus-push-auth-file"
+assert_no_secret "dialsoak_bench" "$R"/tls_bench.* "$R"/wrong_bench.* "$R"/inurl_bench.*
 e2e_log "pushed $cycles cycles over https with basic auth; wrong password, no CA and bad set-ups refused"

@@ -47,7 +47,8 @@ TEST(ParsePushUrlTest, RejectsWhatGatewayCannotTakeWithAMessageNamingIt) {
       {"http://h:", "port ''"},
       {"http://h/metrics", "path, query or fragment ('/metrics')"},
       {"http://h:9091?x=1", "path, query or fragment ('?x=1')"},
-      {"http://user:pw@h:9091", "user name"},
+      {"http://user:pw@h:9091", "user name or password in the push URL is refused"},
+      {"https://user:pw@h:9091/path", "--prometheus-push-auth-file"},
       {"http://[::1:9091", "does not close it"},
       {"http://[zz]:9091", "not an IPv6 address"},
       {"http://a b:9091", "host 'a b'"},
@@ -57,6 +58,9 @@ TEST(ParsePushUrlTest, RejectsWhatGatewayCannotTakeWithAMessageNamingIt) {
     auto e = ParsePushUrl(url);
     ASSERT_FALSE(e) << url;
     EXPECT_NE(e.error().find(why), std::string::npos) << url << ": " << e.error();
+    if (url.find('@') != std::string::npos) {
+      EXPECT_EQ(e.error().find("pw"), std::string::npos) << "the password repeated: " << e.error();
+    }
   }
 }
 
@@ -121,6 +125,17 @@ TEST(TakePushFlagsTest, NoPushFlagLeavesArgvAlone) {
                                                 "--prometheus-pushy"}));
 }
 
+TEST(TakePushFlagsTest, TakesTheCaAndAuthFiles) {
+  Argv a({"bench", "--prometheus-push", "https://gw:9091", "--prometheus-push-ca-file",
+          "/etc/ca.pem", "--prometheus-push-auth-file=/etc/push-auth"});
+  auto o = TakePushFlags(a.argc, a.ptrs.data());
+  ASSERT_TRUE(o) << o.error();
+  ASSERT_TRUE(*o);
+  EXPECT_EQ((*o)->ca_file, "/etc/ca.pem");
+  EXPECT_EQ((*o)->auth_file, "/etc/push-auth");
+  EXPECT_EQ(a.argc, 1);
+}
+
 TEST(TakePushFlagsTest, ErrorsNameTheFlag) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
       {{"b", "--prometheus-push"}, "--prometheus-push needs a value"},
@@ -132,6 +147,10 @@ TEST(TakePushFlagsTest, ErrorsNameTheFlag) {
       {{"b", "--prometheus-push=http://h", "--prometheus-push-timeout=0"}, "'0' is not"},
       {{"b", "--prometheus-push=http://h", "--prometheus-push-timeout=5s"}, "'5s' is not"},
       {{"b", "--prometheus-push=http://h", "--prometheus-push-timeout=nan"}, "'nan' is not"},
+      {{"b", "--prometheus-push-auth-file=f"}, "--prometheus-push-auth-file needs --prometheus-push"},
+      {{"b", "--prometheus-push-ca-file=f"}, "--prometheus-push-ca-file needs --prometheus-push"},
+      {{"b", "--prometheus-push=http://h", "--prometheus-push-ca-file=f"}, "is not https://"},
+      {{"b", "--prometheus-push=https://h", "--prometheus-push-auth-file="}, "needs a file name"},
   };
   for (const auto& [args, why] : bad) {
     Argv a(args);
