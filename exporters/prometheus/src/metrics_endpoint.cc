@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <charconv>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include <prometheus/exposer.h>
 
@@ -35,6 +37,36 @@ io::Result<ListenAddress> Parse(const std::string& text) {
   return a;
 }
 
+// civetweb's options (docs/fleet.md#the-endpoint-under-load says why these values).
+// civetweb serves each connection on a worker thread of its own from the moment it is
+// accepted until it closes, including the wait for the request's headers: a connection that
+// sends half a request holds a worker until request_timeout_ms. So:
+//  - kWorkers threads, started once with the endpoint (a constant pool: dialsoak's own
+//    thread count does not grow with the clients), enough for 256 idle or half-sent
+//    connections at once and still 32 free for Prometheus and curl;
+//  - request_timeout_ms: a client gets 3 s to send its request (Prometheus sends it in one
+//    packet) and each write of the answer 3 s; a connection holding a worker without doing
+//    so is closed, so beyond kWorkers idle connections a scrape waits at most that long;
+//  - no keep-alive: a connection serves one request and closes (Prometheus then connects
+//    once per scrape), so an idle kept-alive connection holds no worker;
+//  - civetweb cannot refuse a connection beyond a cap: once all workers are busy the master
+//    thread queues accepted connections (connection_queue), then stops accepting, the kernel
+//    keeps up to listen_backlog of them waiting, and beyond that Linux drops the SYNs (the
+//    client retries its connect). Small values keep that waiting short and bounded.
+constexpr int kWorkers = 288;
+constexpr int kRequestTimeoutMs = 3000;
+
+std::vector<std::string> ServerOptions(const std::string& bind) {
+  return {"listening_ports",    bind,
+          "num_threads",        std::to_string(kWorkers),
+          "request_timeout_ms", std::to_string(kRequestTimeoutMs),
+          "enable_keep_alive",  "no",
+          "connection_queue",   "32",
+          "listen_backlog",     "128",
+          // A scrape's request is well under 1 KiB; each worker holds a buffer this size.
+          "max_request_size",   "8192"};
+}
+
 }  // namespace
 
 io::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
@@ -47,7 +79,7 @@ io::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   const std::string bind = (address->v6 ? "[" + address->host + "]" : address->host) + ":" +
                            std::to_string(address->port);
   try {
-    e->exposer_ = std::make_unique<prometheus::Exposer>(bind, 2);
+    e->exposer_ = std::make_unique<prometheus::Exposer>(ServerOptions(bind));
   } catch (const std::exception& ex) {
     return io::Fail(io::Error{EADDRINUSE, "--listen " + bind + ": " + ex.what()});
   }
