@@ -1,15 +1,21 @@
 // ValidateSettings: the checks of RunSettings once the flags were applied over the file.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
+#include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "config_file.h"
 #include "config_values.h"
@@ -367,21 +373,53 @@ tl::expected<void, ConfigError> ValidateLines(const RunSettings& s) {
 }
 
 // What is wrong with the device at path, or nothing when it is a character device.
+// Whether a character device is a tty, without opening it: opening a port raises DTR and
+// closing drops it, and the last close of a pty slave is a hang-up its master's program
+// sees (socat's wait-slave, a modem simulator). The kernel lists each tty driver's major
+// and minor range in /proc/tty/drivers ("pty_slave /dev/pts 136 0-1048575 pty:slave");
+// nullopt when that list cannot be read.
+std::optional<bool> IsTtyDevice(dev_t device) {
+  std::ifstream drivers("/proc/tty/drivers");
+  if (!drivers) return std::nullopt;
+  const unsigned long want_major = major(device);
+  const unsigned long want_minor = minor(device);
+  auto number = [](std::string_view text, unsigned long& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  bool read_any = false;
+  std::string line;
+  while (std::getline(drivers, line)) {
+    // The name and the path come first; the major, the minor range and the type last.
+    std::istringstream in(line);
+    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+    if (words.size() < 4) continue;
+    const std::string& range = words[words.size() - 2];
+    const auto dash = range.find('-');
+    unsigned long drv_major = 0, low = 0, high = 0;
+    if (!number(words[words.size() - 3], drv_major) ||
+        !number(std::string_view(range).substr(0, dash), low)) {
+      continue;
+    }
+    high = low;
+    if (dash != std::string::npos && !number(std::string_view(range).substr(dash + 1), high)) {
+      continue;
+    }
+    read_any = true;
+    if (drv_major == want_major && low <= want_minor && want_minor <= high) return true;
+  }
+  if (!read_any) return std::nullopt;
+  return false;
+}
+
 std::optional<std::string> DeviceProblem(const std::string& path) {
   constexpr std::string_view kWant =
       "expected a serial port (/dev/ttyS*, /dev/ttyUSB*, /dev/ttyACM*) or a pty";
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISCHR(st.st_mode)) {
-      // /dev/null is a character device too, and would swallow every command unanswered:
-      // a modem's device must be a tty. Opened without waiting for carrier, without
-      // becoming our controlling tty, and closed at once; one that cannot be opened now
-      // (busy, permissions) is left to the line's own open, whose error says why.
-      const int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-      if (fd < 0) return std::nullopt;
-      const bool tty = ::isatty(fd) == 1;
-      ::close(fd);
-      if (tty) return std::nullopt;
+      // /dev/null is a character device too, and would swallow every command unanswered.
+      if (IsTtyDevice(st.st_rdev).value_or(true)) return std::nullopt;
       return fmt::format("device '{}' is a character device but not a tty: {}", path, kWant);
     }
     const char* kind = S_ISDIR(st.st_mode)   ? "a directory"

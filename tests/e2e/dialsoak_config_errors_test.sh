@@ -7,6 +7,7 @@
 #     bad nested value (defaults.hangup), missing file, a modems entry's missing device;
 #   flags: --lines 0, --cycles abc, --hold xyz, --answer-delay bogus, --backend serial
 #     without --device, --device /dev/does-not-exist, --device of a regular file,
+#     --device /dev/null (a character device, not a tty) with the serial and exec backends,
 #     --sim-busy 0.7 --sim-no-answer 0.7 (over 1 together), an unknown flag;
 #   set-up: --backend serial --device of a pty that nobody answers (socat reads what is
 #     sent and never replies): exit 3 after the init command's 1 s timeout, the message
@@ -76,6 +77,9 @@ expect_usage serial_no_device '--device' --backend serial
 expect_usage serial_missing_device '/dev/does-not-exist' \
   --backend serial --device /dev/does-not-exist
 expect_usage serial_not_a_tty 'typo\.yaml' --backend serial --device "$E2E_TMP/typo.yaml"
+not_a_tty="--device /dev/null: device '/dev/null' is a character device but not a tty"
+expect_usage serial_dev_null "$not_a_tty" --backend serial --device /dev/null
+expect_usage exec_dev_null "$not_a_tty" --backend exec --device /dev/null --dial-cmd true
 # The sum of the failure probabilities must not exceed 1: the message names both.
 expect_usage sim_over_1 'busy' --sim-busy 0.7 --sim-no-answer 0.7
 assert_grep "sim_over_1: the message does not name the no-answer probability" sim_over_1.err \
@@ -83,12 +87,15 @@ assert_grep "sim_over_1: the message does not name the no-answer probability" si
 expect_usage unknown_flag '--bogus-flag' --bogus-flag
 
 # --- where a setting applies ---
-# /dev/null is a character device: the serial backend's device check passes, so what is
-# refused is the setting that does not apply.
+# The device is a pty that passes the device check (which does not open it), so what is
+# refused is the setting that does not apply; socat waits for an opener that never comes.
+spawn socat_idle /dev/null socat_idle.out socat_idle.err \
+  socat -u "PTY,link=$E2E_TMP/idle,raw,echo=0,wait-slave" "CREATE:$E2E_TMP/idle_heard.txt"
+wait_for "socat to create the pty $E2E_TMP/idle" 10 test -c "$E2E_TMP/idle"
 expect_usage lines_on_serial '--lines: for the sim and exec backends only, not --backend serial' \
-  --backend serial --device /dev/null --lines 4
+  --backend serial --device "$E2E_TMP/idle" --lines 4
 expect_usage delay_on_serial '--answer-delay: for the sim backend only, not --backend serial' \
-  --backend serial --device /dev/null --answer-delay exp:1s
+  --backend serial --device "$E2E_TMP/idle" --answer-delay exp:1s
 printf 'lines: 2\nmodems:\n  - device: /dev/ttyS0\n' >sim_device.yaml
 expect_usage device_on_sim "sim_device\.yaml:3: key 'modems\[0\]\.device': for the serial and exec backends only" \
   --config sim_device.yaml
