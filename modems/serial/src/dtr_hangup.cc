@@ -1,11 +1,10 @@
 #include "dialsoak/serial/dtr_hangup.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 
 #include <optional>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "dialsoak/at/command.h"
 #include "dialsoak/at/response.h"
@@ -88,7 +87,9 @@ DtrHangup HangupByDtr(int fd, const TtyOptions& options, const std::string& devi
   };
   NonBlocking non_blocking(fd);
   Replies replies(fd, device);
-  if (auto down = SetDtr(fd, false, options, device); !down) return end(false, down.error().message);
+  if (auto down = SetDtr(fd, false, options, device); !down) {
+    return end(false, down.error().message);
+  }
   const Deadline confirm = deadline.Within(confirm_within);
   std::string other;  // a final result that confirms nothing ("ERROR"), for the failure
 
@@ -116,7 +117,9 @@ DtrHangup HangupByDtr(int fd, const TtyOptions& options, const std::string& devi
   const std::string at = at::FormatCommand("");
   int probes = 0;
   while (!confirm.Expired()) {
-    if (auto w = io::WriteAll(fd, at, confirm, device); !w) return end(false, w.error().message, true);
+    if (auto w = io::WriteAll(fd, at, confirm, device); !w) {
+      return end(false, w.error().message, true);
+    }
     ++probes;
     const Deadline answer = confirm.Within(kDtrProbeRetry);
     for (;;) {
@@ -129,7 +132,8 @@ DtrHangup HangupByDtr(int fd, const TtyOptions& options, const std::string& devi
       }
       const auto elapsed = Clock::now() - start;
       const bool ok_to_at = (*said)->code == at::ResultCode::Ok;
-      std::string detail = ok_to_at ? "DTR drop, AT OK" : "DTR drop, " + (*said)->text + " after AT";
+      std::string detail =
+          ok_to_at ? "DTR drop, AT OK" : "DTR drop, " + (*said)->text + " after AT";
       if (probes > 1) detail += fmt::format(" (AT sent {} times)", probes);
       // Answers may still be on their way: the probe's OK, or those to earlier probes.
       if (!ok_to_at || probes > 1) replies.Drain(deadline.Within(kDtrProbeRetry));

@@ -19,7 +19,9 @@ using testutil::Expect;
 using testutil::ExpectDtrDrop;
 using testutil::Send;
 
-double Ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 std::unique_ptr<ExecLine> Connected(const testutil::PtyPair& pty,
                                     std::chrono::nanoseconds confirm_within) {

@@ -47,7 +47,9 @@ std::unique_ptr<SerialLine> Connected(const testutil::PtyPair& pty,
   return std::move(*line);
 }
 
-double Ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 TEST(SerialDtrHangupTest, NoCarrierAtTheDropIsConfirmedAtOnce) {
   testutil::PtyPair pty(true);
@@ -66,8 +68,7 @@ TEST(SerialDtrHangupTest, NoCarrierAtTheDropIsConfirmedAtOnce) {
 // (5 s) before the AT that confirmed it, and that was reported as the hang-up latency.
 TEST(SerialDtrHangupTest, ASilentModemIsProbedWithAtAfterAShortWait) {
   testutil::PtyPair pty(true);
-  testutil::ScriptedModem modem(
-      pty, Script(ExpectDtrDrop(), Expect("AT\r"), Send("\r\nOK\r\n")));
+  testutil::ScriptedModem modem(pty, Script(ExpectDtrDrop(), Expect("AT\r"), Send("\r\nOK\r\n")));
   auto line = Connected(pty, 5s);
   ASSERT_TRUE(line);
   const auto start = Clock::now();
@@ -104,8 +105,8 @@ TEST(SerialDtrHangupTest, AModemSilentToTheDropAndToAtIsAFailedHangup) {
 
 TEST(SerialDtrHangupTest, AnErrorToAtIsNotAConfirmationAndIsNamed) {
   testutil::PtyPair pty(true);
-  testutil::ScriptedModem modem(
-      pty, Script(ExpectDtrDrop(), Expect("AT\r"), Send("\r\nERROR\r\n")));
+  testutil::ScriptedModem modem(pty,
+                                Script(ExpectDtrDrop(), Expect("AT\r"), Send("\r\nERROR\r\n")));
   auto line = Connected(pty, 1s);
   ASSERT_TRUE(line);
   HangupOutcome h = line->hangup(Deadline::After(10s));
@@ -118,9 +119,9 @@ TEST(SerialDtrHangupTest, AnErrorToAtIsNotAConfirmationAndIsNamed) {
 TEST(SerialDtrHangupTest, ALateNoCarrierConfirmsAndTheProbesOkIsNotLeftForTheNextDial) {
   testutil::PtyPair pty(true);
   testutil::ScriptedModem modem(
-      pty, Script(ExpectDtrDrop(), Expect("AT\r"), Send("\r\nNO CARRIER\r\n"),
-                  testutil::Sleep(50ms), Send("\r\nOK\r\n"), Expect("ATDT1\r"),
-                  Send("\r\nCONNECT 33600\r\n")));
+      pty,
+      Script(ExpectDtrDrop(), Expect("AT\r"), Send("\r\nNO CARRIER\r\n"), testutil::Sleep(50ms),
+             Send("\r\nOK\r\n"), Expect("ATDT1\r"), Send("\r\nCONNECT 33600\r\n")));
   auto line = Connected(pty, 5s);
   ASSERT_TRUE(line);
   HangupOutcome h = line->hangup(Deadline::After(10s));
