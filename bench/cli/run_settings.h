@@ -113,6 +113,7 @@ struct RunSettings {
   std::string journal = "ticks";
   std::int64_t journal_cycles_limit_mib = 1024;
   std::string listen;                        // --listen ADDR:PORT: serve /metrics; empty: off
+  std::string web_config;                    // --web-config FILE: TLS and basic auth on /metrics
   nanoseconds linger{0};                     // keep /metrics up this long after the run
   bool per_line_metrics = false;             // also dialsoak_line_dial_attempts_total{line}
   std::string push_url;                      // --push URL: a Pushgateway; empty: off

@@ -254,6 +254,13 @@ std::vector<Setting> MakeTable() {
                "printed on stderr",
        .json = "listen", .implicit = "127.0.0.1:9779",
        .rule = Text(&RunSettings::listen, "an address such as 127.0.0.1:9779")},
+      {.flag = "--web-config", .key = "web_config", .type = "FILE",
+       .help = "Serve /metrics over https and/or with basic auth, as the web configuration "
+               "FILE of Prometheus' exporters says (tls_server_config: cert_file, key_file, "
+               "client_ca_file, client_auth_type, min_version; basic_auth_users: user: bcrypt "
+               "hash); needs --listen",
+       .json = "web_config",
+       .rule = Text(&RunSettings::web_config, "a web configuration file such as /etc/dialsoak/web.yml")},
       {.flag = "--linger", .key = "linger", .type = "DURATION", .fallback = "0",
        .help = "Keep /metrics up this long after the run ends, so that the last scrape sees "
                "the final values (a signal ends it)",

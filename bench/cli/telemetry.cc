@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <random>
 
 #include <fmt/chrono.h>
@@ -30,13 +31,24 @@ prometheus_export::PushTarget PushTargetOf(const RunSettings& s) {
 
 tl::expected<Telemetry, TelemetryError> StartTelemetry(const RunSettings& s) {
   Telemetry t;
+  if (!s.web_config.empty() && s.listen.empty()) {
+    return tl::unexpected(TelemetryError{kUsage, "--web-config " + s.web_config + " needs --listen"});
+  }
   if (s.listen.empty() && s.push_url.empty()) return t;
   t.registry = std::make_shared<prometheus::Registry>();
   t.metrics = std::make_unique<prometheus_export::MetricsSink>(
       t.registry, DIALSOAK_VERSION,
       prometheus_export::MetricsSink::Options{.per_line = s.per_line_metrics});
   if (!s.listen.empty()) {
-    auto started = prometheus_export::MetricsEndpoint::Start(s.listen, t.registry);
+    // TLS and basic auth: a file, certificate or key that cannot be read stops the run here.
+    std::optional<prometheus_export::WebConfig> web;
+    if (!s.web_config.empty()) {
+      auto loaded = prometheus_export::WebConfig::Load(s.web_config);
+      if (!loaded) return tl::unexpected(TelemetryError{kUsage, loaded.error().message});
+      web = std::move(*loaded);
+    }
+    auto started = prometheus_export::MetricsEndpoint::Start(s.listen, t.registry,
+                                                             web ? &*web : nullptr);
     if (!started) return tl::unexpected(TelemetryError{kSetupFailed, started.error().message});
     t.endpoint = std::move(*started);
     fmt::print(stderr, "dialsoak: metrics on {}\n", t.endpoint->url());

@@ -3,12 +3,18 @@
 #include <cerrno>
 #include <charconv>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <prometheus/exposer.h>
 
 #include "bind_check.h"
+#if defined(DIALSOAK_WEB_CONFIG)
+#include <CivetServer.h>
+
+#include "endpoint_guard.h"
+#endif
 
 namespace dialsoak::prometheus_export {
 namespace {
@@ -70,7 +76,8 @@ std::vector<std::string> ServerOptions(const std::string& bind) {
 }  // namespace
 
 io::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    const std::string& listen, std::shared_ptr<prometheus::Registry> registry) {
+    const std::string& listen, std::shared_ptr<prometheus::Registry> registry,
+    const WebConfig* web) {
   auto address = Parse(listen);
   if (!address) return io::Fail(address.error());
   if (auto ok = CheckBindable(*address); !ok) return io::Fail(ok.error());
@@ -78,10 +85,32 @@ io::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   std::unique_ptr<MetricsEndpoint> e(new MetricsEndpoint());
   const std::string bind = (address->v6 ? "[" + address->host + "]" : address->host) + ":" +
                            std::to_string(address->port);
+  const CivetCallbacks* callbacks = nullptr;
+#if defined(DIALSOAK_WEB_CONFIG)
+  if (web != nullptr) {
+    e->guard_ = std::make_unique<EndpointGuard>(*web, *registry);
+    callbacks = e->guard_->callbacks();
+    e->tls_ = web->tls();
+  }
+#else
+  if (web != nullptr) {
+    return io::Fail(io::Error{ENOTSUP, "--web-config: not supported on this platform"});
+  }
+#endif
+  // civetweb serves TLS on a port whose number ends in 's'.
+  auto options = ServerOptions(e->tls_ ? bind + "s" : bind);
   try {
-    e->exposer_ = std::make_unique<prometheus::Exposer>(ServerOptions(bind));
+#if defined(DIALSOAK_WEB_CONFIG)
+    std::optional<EndpointGuard::Binding> binding;
+    if (e->guard_) binding.emplace(*e->guard_);
+#endif
+    e->exposer_ = std::make_unique<prometheus::Exposer>(options, callbacks);
   } catch (const std::exception& ex) {
-    return io::Fail(io::Error{EADDRINUSE, "--listen " + bind + ": " + ex.what()});
+    std::string why = ex.what();
+#if defined(DIALSOAK_WEB_CONFIG)
+    if (e->guard_ && !e->guard_->last_error().empty()) why = e->guard_->last_error();
+#endif
+    return io::Fail(io::Error{EADDRINUSE, "--listen " + bind + ": " + why});
   }
   e->registry_ = std::move(registry);
   e->exposer_->RegisterCollectable(e->registry_);
@@ -95,7 +124,7 @@ MetricsEndpoint::~MetricsEndpoint() = default;
 
 std::string MetricsEndpoint::url() const {
   const bool v6 = address_.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + address_ + "]" : address_) + ":" + std::to_string(port_) +
+  return (tls_ ? "https://" : "http://") + (v6 ? "[" + address_ + "]" : address_) + ":" + std::to_string(port_) +
          "/metrics";
 }
 

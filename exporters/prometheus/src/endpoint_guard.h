@@ -1,0 +1,65 @@
+// EndpointGuard: serves a WebConfig through civetweb's callbacks. civetweb builds the TLS
+// context and hands it to init_ssl, where the guard loads the certificate and key (which
+// exporter-toolkit keeps in two files, where civetweb's ssl_certificate wants one), the
+// client CA and the TLS versions; begin_request refuses, with 401 and a Basic challenge, any
+// request without a user and password that the config's bcrypt hashes accept; and civetweb's
+// error log tells of the TLS handshakes that failed. Both refusals are counted in
+// dialsoak_endpoint_refused_total{reason="auth"|"tls"}.
+//
+// civetweb's callbacks get no pointer of ours (prometheus-cpp's Exposer owns the server and
+// its user data), so the guard finds itself by civetweb's context: Bind() around the
+// Exposer's construction makes it the guard of the context civetweb creates on this thread
+// (init_ssl and init_context run inside mg_start). The guard must outlive the Exposer.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "dialsoak/prometheus/web_config.h"
+
+struct CivetCallbacks;
+struct mg_connection;
+struct mg_context;
+
+namespace dialsoak::prometheus_export {
+
+class EndpointGuard {
+ public:
+  EndpointGuard(WebConfig config, prometheus::Registry& registry);
+  ~EndpointGuard();
+  EndpointGuard(const EndpointGuard&) = delete;
+  EndpointGuard& operator=(const EndpointGuard&) = delete;
+
+  const WebConfig& config() const { return config_; }
+  const CivetCallbacks* callbacks() const { return callbacks_.get(); }
+
+  // While a Binding lives, the civetweb context started on this thread is this guard's.
+  class Binding {
+   public:
+    explicit Binding(EndpointGuard& guard);
+    ~Binding();
+  };
+
+  // civetweb's last error message (why the server did not start, when it did not).
+  std::string last_error() const;
+
+  // The callbacks' work (public for the C callbacks in the .cc file).
+  int InitTls(void* ssl_ctx);
+  int BeginRequest(::mg_connection* conn);
+  void Log(const char* message);
+  void Attach(const ::mg_context* ctx);
+
+ private:
+  WebConfig config_;
+  std::unique_ptr<CivetCallbacks> callbacks_;
+  prometheus::Counter* refused_auth_;
+  prometheus::Counter* refused_tls_;
+    mutable std::mutex mutex_;
+  std::string last_error_;
+};
+
+}  // namespace dialsoak::prometheus_export
