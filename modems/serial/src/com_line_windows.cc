@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "call_result.h"
@@ -175,20 +176,43 @@ HangupOutcome ComLine::hangup(Deadline deadline) {
     return HangupOutcome{false, Clock::now() - start, std::move(why), HangupMethod::Dtr};
   };
   if (!port_->SetDtr(false)) return fail(WinError("drop DTR on " + config_.port).message);
-  // Hold DTR low until the modem says it hung up: a drop undone too soon may go unseen.
+  // As serial::HangupByDtr on Linux (dtr_hangup.h): DTR low until NO CARRIER or 300 ms of
+  // silence (six times a Hayes modem's S25 default), then AT every second while nothing
+  // answers, up to the command timeout; OK or a late NO CARRIER confirms, measured to it.
+  constexpr std::chrono::milliseconds kQuietWait{300};
+  constexpr std::chrono::milliseconds kProbeRetry{1000};
+  const Deadline confirm_by = deadline.Within(config_.command_timeout);
   at::ResponseReader reader;
-  Exchange ex = port_->Await(reader, deadline.Within(config_.command_timeout));
+  Exchange ex = port_->Await(reader, confirm_by.Within(kQuietWait));
   const bool up = port_->SetDtr(true);
   if (!ex.error.empty()) return fail(ex.error);
   if (!up) return fail(WinError("raise DTR on " + config_.port).message);
   std::string detail = "DTR drop, ";
   if (ex.timed_out) {
-    Exchange confirm = port_->Send(at::FormatCommand(""), deadline);
-    if (!confirm.error.empty()) return fail(confirm.error);
-    if (confirm.timed_out || confirm.response.final->code != at::ResultCode::Ok) {
-      return fail("no NO CARRIER after DTR drop and no OK to AT");
+    std::string last = "no answer";
+    int probes = 0;
+    for (;;) {
+      ++probes;
+      Exchange confirm = port_->Send(at::FormatCommand(""), confirm_by.Within(kProbeRetry));
+      if (!confirm.error.empty()) return fail(confirm.error);
+      if (!confirm.timed_out) {
+        const at::ResultCode code = confirm.response.final->code;
+        if (code == at::ResultCode::Ok || code == at::ResultCode::NoCarrier) {
+          detail += fmt::format("no reply in {:.1f}s, AT {}",
+                                std::chrono::duration<double>(kQuietWait).count(),
+                                confirm.response.final->text);
+          break;
+        }
+        last = "AT answered " + confirm.response.final->text;
+        std::this_thread::sleep_for(std::min<Clock::duration>(kProbeRetry, confirm_by.Remaining()));
+      }
+      if (confirm_by.Remaining() <= std::chrono::nanoseconds::zero()) {
+        return fail(fmt::format(
+            "DTR drop not confirmed: no NO CARRIER, and no OK to AT (sent {} times) "
+            "within {:.1f}s; {}",
+            probes, std::chrono::duration<double>(config_.command_timeout).count(), last));
+      }
     }
-    detail += "AT OK";
   } else {
     detail += ex.response.final->text;
   }
