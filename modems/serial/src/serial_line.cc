@@ -136,7 +136,7 @@ DialOutcome SerialLine::dial(std::string_view number, Deadline deadline) {
                          ready.error().message};
     }
     recovered = reopening ? fmt::format("; reopened {} (lost: {})", config_.device, lost_why_)
-                          : "; re-initialised after a dial with no result";
+                          : "; re-initialised after a dial with no known result";
     if (reopening) lost_why_.clear();
   }
 
