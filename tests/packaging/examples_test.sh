@@ -19,6 +19,10 @@
 #      stopped by SIGTERM: 143), and the report is written to the state directory. The
 #      unit's SuccessExitStatus counts no verdict's code (1 to 8) as success, so stopping
 #      a failing soak shows a failed unit.
+#   4. web.yml and prometheus-fleet-tls.yml as written: an agent with web.yml (its hash
+#      unchanged; the certificate and key beside it made here by openssl) is scraped by
+#      Prometheus running prometheus-fleet-tls.yml (targets, CA file and password file
+#      replaced) over https with basic auth (up == 1); curl without a password gets 401.
 # Usage: examples_test.sh SOURCE_DIR DIALSOAK
 # shellcheck source=packaging_lib.sh
 source "$(dirname "$0")/packaging_lib.sh"
@@ -160,3 +164,56 @@ jq -e --argjson rc "$rc" '.cycles > 0 and .exit_code == $rc and .stop.reason == 
   fail "no report of the stopped run in the state directory (/var/lib/dialsoak/bank1.json):" \
     "$(jq -c '{cycles, exit_code, stop}' "$PKG_TMP/state/bank1.json" 2>&1)"
 pass "$signal stopped the unit's dialsoak with exit $rc; report in the state directory"
+
+# 4. web.yml and prometheus-fleet-tls.yml as written: an agent with the example web.yml
+# (beside it, as in the unit's credentials directory: a certificate and key made here by
+# openssl, signed by a CA of the test's own), scraped by Prometheus running the TLS
+# example (targets, CA and password file replaced) over https with basic auth. The
+# example's hash is of the password its comment names.
+need_cmd openssl openssl
+grep -q "the hash of 'change-me'" "$ex/web.yml" ||
+  fail "web.yml's comment no longer names the password of its hash, which this test uses"
+cred=$PKG_TMP/credentials
+mkdir -p "$cred"
+cp "$ex/web.yml" "$cred/web.yml"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=fleet test CA" \
+  -keyout "$PKG_TMP/ca.key" -out "$PKG_TMP/ca.crt" 2>"$PKG_TMP/openssl.log" || fail "openssl: no CA"
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$cred/agent.key" \
+  -out "$PKG_TMP/agent.csr" 2>>"$PKG_TMP/openssl.log" || fail "openssl: no CSR"
+printf 'subjectAltName=IP:127.0.0.1\n' >"$PKG_TMP/san.ext"
+openssl x509 -req -in "$PKG_TMP/agent.csr" -CA "$PKG_TMP/ca.crt" -CAkey "$PKG_TMP/ca.key" \
+  -CAcreateserial -days 2 -extfile "$PKG_TMP/san.ext" -out "$cred/agent.crt" \
+  2>>"$PKG_TMP/openssl.log" || fail "openssl: no agent certificate"
+chmod 600 "$cred/agent.key"
+start_bg tls_agent "$dialsoak" run --backend sim --listen 127.0.0.1:0 \
+  --web-config "$cred/web.yml" --cycles unlimited --duration 60s --think 20ms --quiet
+tls_agent=$BG_PID
+tls_addr=$(wait_log tls_agent 'metrics on https://127\.0\.0\.1:[0-9]+' 10)
+tls_port=${tls_addr##*:}
+printf 'change-me' >"$PKG_TMP/dialsoak-password"
+promtool check config "$ex/prometheus-fleet-tls.yml" >"$PKG_TMP/promtool-tls.log" 2>&1 ||
+  { cat "$PKG_TMP/promtool-tls.log" >&2; fail "promtool check config prometheus-fleet-tls.yml"; }
+sed -e "s/scrape_interval: 15s/scrape_interval: 1s/; s/scrape_timeout: 10s/scrape_timeout: 1s/" \
+  -e "s/- bank1\.example:9779/- 127.0.0.1:$tls_port/" -e "/- bank[2-9]\.example:9779/d" \
+  -e "s|ca_file: /etc/prometheus/dialsoak-ca.crt|ca_file: $PKG_TMP/ca.crt|" \
+  -e "s|password_file: /etc/prometheus/dialsoak-password|password_file: $PKG_TMP/dialsoak-password|" \
+  "$ex/prometheus-fleet-tls.yml" >"$PKG_TMP/prom-tls.yml"
+grep -q "ca_file: $PKG_TMP/ca.crt" "$PKG_TMP/prom-tls.yml" && grep -q "password_file: $PKG_TMP/" "$PKG_TMP/prom-tls.yml" ||
+  fail "prometheus-fleet-tls.yml no longer has the ca_file and password_file this test replaces"
+start_bg prometheus_tls prometheus --config.file="$PKG_TMP/prom-tls.yml" \
+  --storage.tsdb.path="$PKG_TMP/tsdb-tls" --web.listen-address=127.0.0.1:0
+prom_addr=$(wait_log prometheus_tls 'msg="Listening on" address=127\.0\.0\.1:[0-9]+' 15)
+prom=http://${prom_addr##*address=}
+result=
+for ((i = 0; i < 200; i++)); do
+  result=$(curl -fsS --max-time 2 "$prom/api/v1/query" --data-urlencode 'query=up{job="dialsoak"} == 1' |
+    jq -c '.data.result[].metric' 2>/dev/null || true)
+  [ -n "$result" ] && break
+  sleep 0.1
+done
+[ -n "$result" ] || fail "Prometheus with prometheus-fleet-tls.yml never scraped the agent with web.yml (up == 1)"
+code=$(curl -sS --max-time 5 --cacert "$PKG_TMP/ca.crt" -o /dev/null -w '%{http_code}' \
+  "https://127.0.0.1:$tls_port/metrics") || fail "curl to the TLS agent got no answer"
+[ "$code" = 401 ] || fail "the agent with web.yml answered HTTP $code without a password, expected 401"
+kill "$tls_agent"
+pass "Prometheus with prometheus-fleet-tls.yml scraped an agent with web.yml over https with basic auth; 401 without"

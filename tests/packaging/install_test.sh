@@ -40,7 +40,7 @@ else
   echo "note: $src/grafana does not exist yet; nothing to compare" >&2
 fi
 
-examples=(bank.yaml prometheus-fleet.yml 'dialsoak@.service')
+examples=(bank.yaml prometheus-fleet.yml prometheus-fleet-tls.yml web.yml 'dialsoak@.service')
 for f in "${examples[@]}"; do
   cmp "$src/examples/$f" "$prefix/share/doc/dialsoak/examples/$f" ||
     fail "share/doc/dialsoak/examples/$f missing or not the source's examples/$f"
