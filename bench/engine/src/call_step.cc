@@ -38,6 +38,10 @@ CycleRecord PlaceCall(Line& line, const LinePlan& plan, EngineClock& clock,
 
   r.reopened = d.reopened;
   r.noise_bytes = d.noise_bytes;
+  r.connect_rate = d.connect_rate;
+  r.modulation = std::move(d.modulation);
+  r.error_control = std::move(d.error_control);
+  r.compression = std::move(d.compression);
   if (d.result == CallResult::Connect) {
     Set(state, LineState::Connected);
     const auto hold_end = std::min(dialed + timing.hold, timing.hold_cap);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "child_process.h"
+#include "dialsoak/at/connect_info.h"
 #include "dialsoak/serial/dtr_hangup.h"
 
 namespace dialsoak::exec {
@@ -75,6 +76,25 @@ std::optional<std::string> CheckConfig(const ExecLineConfig& c) {
   return std::nullopt;
 }
 
+namespace {
+
+// A connected call's detail (the line that matched, the dialer's last line), when it holds
+// the modem's CONNECT (chat -v, wvdial, a dialer echoing the modem:
+// "CONNECT 33600/ARQ/V34/LAPM/V42BIS"): its rate and protocol.
+void SetConnectInfo(DialOutcome& out) {
+  const std::size_t at = out.detail.find("CONNECT");
+  if (at == std::string::npos) return;
+  const auto result = at::ParseResult(std::string_view(out.detail).substr(at));
+  if (!result || result->code != at::ResultCode::Connect) return;
+  at::ConnectInfo c = at::ParseConnectInfo(*result);
+  out.connect_rate = c.rate;
+  out.modulation = std::move(c.modulation);
+  out.error_control = std::move(c.error_control);
+  out.compression = std::move(c.compression);
+}
+
+}  // namespace
+
 class ExecLine::Impl {
  public:
   Impl(ExecLineConfig config, io::UniqueFd tty)
@@ -87,8 +107,12 @@ class ExecLine::Impl {
   DialOutcome Dial(std::string_view number, Deadline deadline) {
     const auto start = Clock::now();
     auto done = [&](CallResult r, std::string detail) {
-      if (r == CallResult::Connect) connected_ = true;
-      return DialOutcome{r, Clock::now() - start, std::move(detail)};
+      DialOutcome out{r, Clock::now() - start, std::move(detail)};
+      if (r == CallResult::Connect) {
+        connected_ = true;
+        SetConnectInfo(out);
+      }
+      return out;
     };
     number_ = std::string(number);
     call_.reset();

@@ -166,7 +166,9 @@ DialOutcome ComLine::dial(std::string_view number, Deadline deadline) {
   }
   const CallResult result = ToCallResult(ex.response.final->code);
   if (result != CallResult::Connect) off_hook_ = false;
-  return DialOutcome{result, elapsed(), at::Describe(*ex.response.final)};
+  DialOutcome out{result, elapsed(), at::Describe(*ex.response.final)};
+  SetConnectInfo(out, ex.response);
+  return out;
 }
 
 HangupOutcome ComLine::hangup(Deadline deadline) {

@@ -166,8 +166,10 @@ DialOutcome SerialLine::dial(std::string_view number, Deadline deadline) {
   if (result != CallResult::Connect) off_hook_ = false;  // the modem is back on hook
   std::string detail = at::Describe(*ex.response.final);
   AppendNoise(detail, ex.response);
-  return DialOutcome{result, elapsed(), detail + recovered, reopening,
-                     static_cast<std::int64_t>(ex.response.noise_bytes)};
+  DialOutcome out{result, elapsed(), detail + recovered, reopening,
+                  static_cast<std::int64_t>(ex.response.noise_bytes)};
+  SetConnectInfo(out, ex.response);
+  return out;
 }
 
 std::optional<std::string> SerialLine::watch(Deadline deadline) {

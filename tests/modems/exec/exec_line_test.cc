@@ -75,6 +75,7 @@ TEST_F(ExecLineTest, ExitZeroIsConnectAndOtherCodesMapToResults) {
   DialOutcome d = ok->dial("5551234", Deadline::After(5s));
   EXPECT_EQ(d.result, CallResult::Connect);
   EXPECT_EQ(d.detail, "exit 0: CONNECT 33600");
+  EXPECT_EQ(d.connect_rate, 33600u);  // the dialer's last line is the modem's CONNECT
   EXPECT_FALSE(ok->watchable());  // nothing holds the call: the engine waits the hold itself
   HangupOutcome h = ok->hangup(Deadline::After(5s));
   EXPECT_TRUE(h.ok);
@@ -144,6 +145,7 @@ TEST_F(ExecLineTest, OutputModeConnectsOnAMatchingLineAndTheDialerHoldsTheCall) 
   DialOutcome d = line->dial("1", Deadline::After(5s));
   ASSERT_EQ(d.result, CallResult::Connect) << d.detail;
   EXPECT_EQ(d.detail, "local  IP address 10.0.0.2");
+  EXPECT_FALSE(d.connect_rate.has_value());  // no CONNECT said
   ASSERT_TRUE(line->watchable());
   EXPECT_EQ(line->watch(Deadline::After(200ms)), std::nullopt);  // still up
   const pid_t pid = ReadPid(File("pid"));

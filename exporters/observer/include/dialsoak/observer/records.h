@@ -50,6 +50,11 @@ struct CycleRecord {
   std::string drop_detail;
   bool reopened = false;  // the line's device had been lost and was opened again to dial
   std::int64_t noise_bytes = 0;  // line noise heard around the dial's result
+  // Connected: the rate (bit/s) and protocol the modem said (DialOutcome's).
+  std::optional<std::uint32_t> connect_rate;
+  std::string modulation;
+  std::string error_control;
+  std::string compression;
   std::string detail;                         // the modem's text, or the error
   bool hung_up = false;                       // a hang-up was needed (the call was up)
   bool hangup_ok = true;

@@ -33,6 +33,13 @@ struct DialOutcome {
   std::string detail;  // what the modem said ("CONNECT 33600/ARQ"), or the error text
   bool reopened = false;  // the device had been lost and was opened again for this dial
   std::int64_t noise_bytes = 0;  // line noise among the modem's answer (then in detail too)
+  // A CONNECT's rate (bit/s) and protocol as the modem said them (at/connect_info.h):
+  // modulation "V34", error control "LAPM", compression "V42BIS"; unset or empty when it
+  // did not say (a RAS line, a bare CONNECT, a dial that did not connect).
+  std::optional<std::uint32_t> connect_rate = std::nullopt;
+  std::string modulation = {};
+  std::string error_control = {};
+  std::string compression = {};
 };
 
 // How a line was hung up, reported so a test knows which path it measured.
