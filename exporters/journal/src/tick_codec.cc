@@ -1,5 +1,6 @@
 #include "dialsoak/journal/tick_codec.h"
 
+#include <charconv>
 #include <string>
 
 #include "dialsoak/journal/journal_codec.h"
@@ -61,6 +62,44 @@ bool GetNamedCounts(const json& j, const char* key, std::array<std::int64_t, N>&
   return true;
 }
 
+// {"33600": n, ...}: connect rates (decimal, 1..2^32-1) and their calls.
+bool GetRates(const json& j, CycleTally& t) {
+  auto it = j.find("rates");
+  if (it == j.end()) return true;
+  if (!it->is_object()) return false;
+  for (const auto& [key, value] : it->items()) {
+    std::uint32_t rate = 0;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), rate);
+    if (ec != std::errc() || end != key.data() + key.size() || rate == 0 ||
+        !value.is_number_integer() || value.get<std::int64_t>() < 0) {
+      return false;
+    }
+    if (t.connect_rates.size() < kMaxConnectRates) {
+      t.connect_rates[rate] += value.get<std::int64_t>();
+    } else {
+      t.connect_rate_other += value.get<std::int64_t>();
+    }
+  }
+  return true;
+}
+
+// {"v34": n, ...} by kModulationLabels.
+bool GetModulations(const json& j, CycleTally& t) {
+  auto it = j.find("modulations");
+  if (it == j.end()) return true;
+  if (!it->is_object()) return false;
+  for (const auto& [name, value] : it->items()) {
+    std::size_t i = 0;
+    while (i < kModulationLabelCount && kModulationLabels[i] != name) ++i;
+    if (i == kModulationLabelCount || !value.is_number_integer() ||
+        value.get<std::int64_t>() < 0) {
+      return false;
+    }
+    t.modulations[i] = value.get<std::int64_t>();
+  }
+  return true;
+}
+
 }  // namespace
 
 ordered_json EncodeTick(const CycleTally& t, Clock::time_point at, std::int64_t cycles_done,
@@ -98,6 +137,18 @@ ordered_json EncodeTick(const CycleTally& t, Clock::time_point at, std::int64_t 
     j["failures"] = list;
   }
   PutCount(j, "other_failures", t.other_failures);
+  if (!t.connect_rates.empty()) {
+    ordered_json rates = ordered_json::object();
+    for (const auto& [rate, n] : t.connect_rates) rates[std::to_string(rate)] = n;
+    j["rates"] = rates;
+  }
+  PutCount(j, "rate_other", t.connect_rate_other);
+  PutCount(j, "rate_unknown", t.connect_rate_unknown);
+  ordered_json modulations = ordered_json::object();
+  for (std::size_t i = 0; i < kModulationLabelCount; ++i) {
+    if (t.modulations[i] != 0) modulations[std::string(kModulationLabels[i])] = t.modulations[i];
+  }
+  if (!modulations.empty()) j["modulations"] = modulations;
   if (with_histograms) {
     ordered_json hist = ordered_json::object();
     ForEachHistogram(t, [&](const std::string& key, const LatencyHistogram& h) {
@@ -122,7 +173,11 @@ std::optional<CycleTally> DecodeTick(const json& j, Clock::time_point start) {
                          GetCount(j, "other_failures", t.other_failures) &&
                          GetNamedCounts<CallResult>(j, "outcomes", t.outcomes) &&
                          GetNamedCounts<HangupMethod>(j, "methods", t.hangup_methods);
-  if (!counts_ok) return std::nullopt;
+  if (!counts_ok || !GetCount(j, "rate_other", t.connect_rate_other) ||
+      !GetCount(j, "rate_unknown", t.connect_rate_unknown) || !GetRates(j, t) ||
+      !GetModulations(j, t)) {
+    return std::nullopt;
+  }
   if (j.contains("first")) {
     if (!j["first"].is_number_integer() || !j.contains("last") || !j["last"].is_number_integer()) {
       return std::nullopt;

@@ -1,6 +1,7 @@
 #include "dialsoak/observer/cycle_tally.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace dialsoak {
 namespace {
@@ -10,7 +11,46 @@ void Widen(CycleTally& t, Clock::time_point from, Clock::time_point to) {
   if (!t.last_seen || to > *t.last_seen) t.last_seen = to;
 }
 
+void AddRate(CycleTally& t, std::uint32_t rate, std::int64_t n) {
+  auto it = t.connect_rates.find(rate);
+  if (it != t.connect_rates.end()) {
+    it->second += n;
+  } else if (t.connect_rates.size() < kMaxConnectRates) {
+    t.connect_rates.emplace(rate, n);
+  } else {
+    t.connect_rate_other += n;
+  }
+}
+
 }  // namespace
+
+std::size_t ModulationIndex(std::string_view modulation) {
+  if (modulation.empty()) return kModulationLabelCount - 1;  // unknown
+  std::string lower(modulation);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (std::size_t i = 0; i + 2 < kModulationLabelCount; ++i) {
+    if (kModulationLabels[i] == lower) return i;
+  }
+  return kModulationLabelCount - 2;  // other
+}
+
+std::optional<std::uint32_t> RatePercentile(const std::map<std::uint32_t, std::int64_t>& counts,
+                                            double q) {
+  std::int64_t total = 0;
+  for (const auto& [rate, n] : counts) total += n;
+  if (total == 0) return std::nullopt;
+  // Nearest rank: the smallest value with at least ceil(q * total) calls at or below it.
+  auto rank = static_cast<std::int64_t>(std::ceil(q * static_cast<double>(total)));
+  rank = std::clamp<std::int64_t>(rank, 1, total);
+  std::int64_t seen = 0;
+  for (const auto& [rate, n] : counts) {
+    seen += n;
+    if (seen >= rank) return rate;
+  }
+  return counts.rbegin()->first;
+}
 
 std::string TruncateUtf8(std::string_view s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
@@ -53,6 +93,14 @@ void AddCycle(CycleTally& t, const CycleRecord& c) {
   t.start_lag.Record(c.start_lag.count());
   if (c.result != CallResult::Connect)
     NoteFailure(t, ToString(c.result), c.detail, c.line, c.cycle);
+  if (c.result == CallResult::Connect) {
+    if (c.connect_rate) {
+      AddRate(t, *c.connect_rate, 1);
+    } else {
+      ++t.connect_rate_unknown;
+    }
+    ++t.modulations[ModulationIndex(c.modulation)];
+  }
   if (c.reopened) ++t.reopens;
   if (c.noise_bytes > 0) {
     ++t.noisy_dials;
@@ -97,6 +145,12 @@ void Merge(CycleTally& into, const CycleTally& from) {
   into.noisy_dials += from.noisy_dials;
   into.noise_bytes += from.noise_bytes;
   into.dropped_at_origin += from.dropped_at_origin;
+  for (const auto& [rate, n] : from.connect_rates) AddRate(into, rate, n);
+  into.connect_rate_other += from.connect_rate_other;
+  into.connect_rate_unknown += from.connect_rate_unknown;
+  for (std::size_t i = 0; i < into.modulations.size(); ++i) {
+    into.modulations[i] += from.modulations[i];
+  }
   into.hangup_ok.Add(from.hangup_ok);
   into.hangup_failed.Add(from.hangup_failed);
   into.hangup_after_failed_dial.Add(from.hangup_after_failed_dial);

@@ -121,6 +121,32 @@ json RestartsToJson(const Summary& s) {
   return list;
 }
 
+json ConnectRateToJson(const Summary& s) {
+  std::int64_t connected = s.connect_rate_other + s.connect_rate_unknown;
+  for (const auto& [rate, n] : s.connect_rates) connected += n;
+  json rates = json::array();
+  for (auto it = s.connect_rates.rbegin(); it != s.connect_rates.rend(); ++it) {
+    rates.push_back(json{{"rate", it->first},
+                         {"calls", it->second},
+                         {"share", static_cast<double>(it->second) / static_cast<double>(connected)}});
+  }
+  auto rate = [&s](double q) {
+    const auto r = s.ConnectRate(q);
+    return r ? json(*r) : json(nullptr);
+  };
+  json modulations = json::object();
+  for (std::size_t i = 0; i < kModulationLabelCount; ++i) {
+    modulations[std::string(kModulationLabels[i])] = s.modulations[i];
+  }
+  return json{{"rates", rates},
+              {"other", s.connect_rate_other},
+              {"unknown", s.connect_rate_unknown},
+              {"median", rate(0.5)},
+              {"p10", rate(0.1)},
+              {"min", s.connect_rates.empty() ? json(nullptr) : json(s.connect_rates.begin()->first)},
+              {"modulations", modulations}};
+}
+
 }  // namespace
 
 json SummaryToJson(const Summary& s, const json& config, int exit_code) {
@@ -159,6 +185,7 @@ json SummaryToJson(const Summary& s, const json& config, int exit_code) {
       {"dropped_during_hold", s.dropped_during_hold},
       {"reopens", s.reopens},
       {"line_noise", {{"dials", s.noisy_dials}, {"bytes", s.noise_bytes}}},
+      {"connect_rate", ConnectRateToJson(s)},
       {"latency_seconds", LatencyToJson(s)},
       {"processes", processes},
       {"restarts", RestartsToJson(s)},

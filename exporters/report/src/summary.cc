@@ -127,6 +127,10 @@ Summary RunSummary::summary() const {
   out.reopens = t.reopens;
   out.noisy_dials = t.noisy_dials;
   out.noise_bytes = t.noise_bytes;
+  out.connect_rates = t.connect_rates;
+  out.connect_rate_other = t.connect_rate_other;
+  out.connect_rate_unknown = t.connect_rate_unknown;
+  out.modulations = t.modulations;
   out.dropped_at_origin = t.dropped_at_origin;
   out.failures = t.failures;
   out.other_failures = t.other_failures;

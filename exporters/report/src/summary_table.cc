@@ -91,6 +91,42 @@ std::string DroppedOrReopened(const Summary& s) {
   return out;
 }
 
+// Connected calls by connect rate (share of the connected calls at each), the median and
+// p10, and the modulations; empty when no connected call said a rate or a modulation.
+std::string ConnectRates(const Summary& s) {
+  std::int64_t connected = s.connect_rate_other + s.connect_rate_unknown;
+  for (const auto& [rate, n] : s.connect_rates) connected += n;
+  const std::int64_t unknown_modulation = s.modulations[kModulationLabelCount - 1];
+  if (connected == 0 || (s.connect_rates.empty() && unknown_modulation == connected)) return {};
+  auto share = [connected](std::int64_t n) {
+    return fmt::format("{:.2f}%", 100.0 * static_cast<double>(n) / static_cast<double>(connected));
+  };
+  Rows rows{{"connect rate (bit/s)", "calls", "share"}};
+  for (auto it = s.connect_rates.rbegin(); it != s.connect_rates.rend(); ++it) {
+    rows.push_back({std::to_string(it->first), std::to_string(it->second), share(it->second)});
+  }
+  if (s.connect_rate_other > 0) {
+    rows.push_back({"other rates", std::to_string(s.connect_rate_other), share(s.connect_rate_other)});
+  }
+  if (s.connect_rate_unknown > 0) {
+    rows.push_back({"no rate said", std::to_string(s.connect_rate_unknown),
+                    share(s.connect_rate_unknown)});
+  }
+  std::string out = AlignRows(rows, "lrr");
+  if (auto median = s.ConnectRate(0.5)) {
+    out += fmt::format("connect rate: median {} bit/s, p10 {} bit/s, min {} bit/s\n", *median,
+                       *s.ConnectRate(0.1), s.connect_rates.begin()->first);
+  }
+  std::string modulations;
+  for (std::size_t i = 0; i < kModulationLabelCount; ++i) {
+    if (s.modulations[i] == 0) continue;
+    modulations += fmt::format("{}{} {}", modulations.empty() ? "" : ", ", kModulationLabels[i],
+                               s.modulations[i]);
+  }
+  if (!modulations.empty()) out += "modulation: " + modulations + "\n";
+  return out;
+}
+
 std::vector<std::string> LatencyRow(std::string name, const LatencyStats& l) {
   if (l.count == 0) {
     return {std::move(name), "0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
@@ -206,6 +242,7 @@ std::string RenderSummary(const Summary& s, int exit_code, std::string_view exit
   out += Hangups(s);
   out += DroppedAtOrigin(s);
   out += DroppedOrReopened(s);
+  if (std::string rates = ConnectRates(s); !rates.empty()) out += '\n' + rates;
   out += '\n';
   out += Latencies(s);
   out += '\n';

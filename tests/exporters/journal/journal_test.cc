@@ -18,6 +18,7 @@
 #include "dialsoak/journal/journal_codec.h"
 #include "dialsoak/journal/journal_reader.h"
 #include "dialsoak/journal/journal_writer.h"
+#include "dialsoak/journal/tick_codec.h"
 #include "dialsoak/report/percentiles.h"
 
 namespace dialsoak::journal {
@@ -460,6 +461,41 @@ TEST(JournalTest, APidChangingWithEveryCallStaysWithinItsBudget) {
   Recorder rec;
   ASSERT_TRUE(Replay(path, {&rec}));
   EXPECT_LT(rec.probes.size(), static_cast<std::size_t>(3 * kProbeBurst));
+}
+
+}  // namespace
+}  // namespace dialsoak::journal
+
+namespace dialsoak::journal {
+namespace {
+
+TEST(JournalTickTest, ConnectRatesAndModulationsComeBackAsTheyWentIn) {
+  CycleTally t;
+  for (std::uint32_t rate : {33600u, 33600u, 2400u}) {
+    CycleRecord c;
+    c.result = CallResult::Connect;
+    c.connect_rate = rate;
+    c.modulation = rate == 2400u ? "V22BIS" : "V34";
+    AddCycle(t, c);
+  }
+  CycleRecord bare;
+  bare.result = CallResult::Connect;  // CONNECT without a rate or protocol
+  AddCycle(t, bare);
+  const auto j = EncodeTick(t, kStart + 1s, 4, kStart, false);
+  EXPECT_EQ(j["rates"].dump(), R"({"2400":1,"33600":2})");
+  EXPECT_EQ(j["modulations"].dump(), R"({"v22bis":1,"v34":2,"unknown":1})");
+  const auto back = DecodeTick(nlohmann::json::parse(j.dump()), kStart);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->connect_rates, t.connect_rates);
+  EXPECT_EQ(back->connect_rate_unknown, 1);
+  EXPECT_EQ(back->modulations, t.modulations);
+  // A malformed rate is a malformed tick.
+  auto bad = nlohmann::json::parse(j.dump());
+  bad["rates"]["fast"] = 1;
+  EXPECT_FALSE(DecodeTick(bad, kStart).has_value());
+  auto bad_label = nlohmann::json::parse(j.dump());
+  bad_label["modulations"]["v99"] = 1;
+  EXPECT_FALSE(DecodeTick(bad_label, kStart).has_value());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 //    "hangups":n,"hangup_failures":n,"methods":{"dtr":n},"dropped_hold":n,"reopens":n,
 //    "noisy":n,"noise":n,"dropped":n,"first":ns,"last":ns,
 //    "failures":[["busy","BUSY",n,line,cycle],...],"other_failures":n,
+//    "rates":{"33600":n},"rate_other":n,"rate_unknown":n,"modulations":{"v34":n},
 //    "hist":{"dial.connect":"<compact>","hangup_ok":"<compact>","lag":"<compact>",...}}
 //
 // Counts that are zero are left out. "at" is when the tick was written, "first"/"last" the

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,23 @@ struct FailureDetail {
 
 inline constexpr std::size_t kMaxDetailLength = 160;
 
+// Connected calls by modulation, in a small fixed set (a metric's label values): the
+// modulation the modem named (DialOutcome::modulation) lower-cased, "other" for one not in
+// the set (V23, K56FLEX, X2, Bell...), "unknown" when it named none.
+inline constexpr std::array<std::string_view, 10> kModulationLabels{
+    "v21", "v22", "v22bis", "v32", "v32bis", "v34", "v90", "v92", "other", "unknown"};
+inline constexpr std::size_t kModulationLabelCount = kModulationLabels.size();
+// The index in kModulationLabels of a canonical modulation ("V34" -> v34; "" -> unknown).
+std::size_t ModulationIndex(std::string_view modulation);
+
+// At most this many distinct connect rates are told apart; calls at rates beyond them are
+// counted together (a constant-size tally, whatever a broken modem reports).
+inline constexpr std::size_t kMaxConnectRates = 64;
+
+// Nearest-rank percentile (q in [0, 1]) of counts per value, ascending; nullopt when empty.
+std::optional<std::uint32_t> RatePercentile(const std::map<std::uint32_t, std::int64_t>& counts,
+                                            double q);
+
 struct CycleTally {
   std::int64_t cycles = 0;
   std::array<std::int64_t, kCallResultCount> outcomes{};  // indexed by CallResult
@@ -53,6 +71,13 @@ struct CycleTally {
   std::int64_t noisy_dials = 0;
   std::int64_t noise_bytes = 0;
   std::int64_t dropped_at_origin = 0;  // open loop: arrivals never dialed
+  // Connected calls by the rate their modem said (bit/s), at most kMaxConnectRates
+  // distinct; calls at rates past those in connect_rate_other, calls with no rate said in
+  // connect_rate_unknown. And connected calls by modulation (kModulationLabels).
+  std::map<std::uint32_t, std::int64_t> connect_rates;
+  std::int64_t connect_rate_other = 0;
+  std::int64_t connect_rate_unknown = 0;
+  std::array<std::int64_t, kModulationLabelCount> modulations{};
 
   // Dial latency (due -> result) by the dial's result; hang-up latency of confirmed
   // hang-ups of connected calls, of unconfirmed ones, and of hang-ups after a dial that did

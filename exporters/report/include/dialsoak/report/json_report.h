@@ -13,6 +13,12 @@
 //     "dropped_during_hold": 0, // connected calls that ended by themselves (NO CARRIER)
 //     "reopens": 0,             // dials for which a lost device was opened again
 //     "line_noise": { "dials": 0, "bytes": 0 },  // dials that heard bytes that were no response
+//     "connect_rate": {         // connected calls by the rate (bit/s) their modem said
+//        "rates": [ { "rate": 33600, "calls": 900, "share": 0.9 }, ... ],  // highest first
+//        "other": 0,             // at rates past the kMaxConnectRates told apart
+//        "unknown": 0,           // CONNECT without a rate
+//        "median": 33600 | null, "p10": 2400 | null, "min": 2400 | null,  // nearest rank
+//        "modulations": { "v21": 0, ..., "v34": 900, "other": 0, "unknown": 100 } },
 //     "latency_seconds": {        // from histograms: percentiles within 0.1 %
 //        "dial": { "count": 1000, "min": ..., "p50": ..., "p90": ..., "p99": ...,
 //                  "p99_9": ..., "p99_99": ..., "max": ..., "mean": ... },  // CONNECTed

@@ -17,6 +17,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "dialsoak/line/line.h"
+#include "dialsoak/observer/cycle_tally.h"
 #include "dialsoak/observer/incarnations.h"
 #include "dialsoak/observer/records.h"
 #include "dialsoak/observer/run_observer.h"
@@ -108,6 +110,13 @@ struct Summary {
   // Dials that heard line noise (bytes that were no response), and how many bytes.
   std::int64_t noisy_dials = 0;
   std::int64_t noise_bytes = 0;
+  // Connected calls by the connect rate their modem said (bit/s, ascending; at most
+  // kMaxConnectRates distinct, the rest in connect_rate_other), those whose modem said no
+  // rate, and connected calls by modulation (indexed as kModulationLabels).
+  std::map<std::uint32_t, std::int64_t> connect_rates;
+  std::int64_t connect_rate_other = 0;
+  std::int64_t connect_rate_unknown = 0;
+  std::array<std::int64_t, kModulationLabelCount> modulations{};
   std::vector<ProcessSummary> processes;  // in order of first sample (each life apart)
   // Watched processes back under a new pid: the first kMaxRestartsListed, in order, and
   // how many there were in all.
@@ -135,6 +144,9 @@ struct Summary {
     const std::int64_t calls = Calls();
     return calls ? 100.0 * static_cast<double>(FailedCalls()) / static_cast<double>(calls) : 0;
   }
+  // Nearest-rank percentile of the connect rates told apart (q in [0, 1]: 0.5 is the
+  // median); nullopt when no connected call said a rate.
+  std::optional<std::uint32_t> ConnectRate(double q) const { return RatePercentile(connect_rates, q); }
   std::int64_t Count(HangupMethod m) const { return hangup_methods[static_cast<std::size_t>(m)]; }
   // The process of that name (its first life, if it restarted), or nullptr.
   const ProcessSummary* FindProcess(std::string_view name) const;
