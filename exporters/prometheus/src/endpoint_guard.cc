@@ -3,9 +3,14 @@
 #include "civetweb_tls_repair.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <string_view>
 #include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <CivetServer.h>
 #include <civetweb.h>
@@ -58,6 +63,10 @@ extern "C" int OnBeginRequest(mg_connection* conn) {
   return g ? g->BeginRequest(conn) : 0;
 }
 
+extern "C" void OnConnectionClose(const mg_connection* conn) {
+  if (EndpointGuard* g = GuardOf(mg_get_context(conn))) g->Closed();
+}
+
 extern "C" int OnLogMessage(const mg_connection* conn, const char* message) {
   EndpointGuard* g = GuardOf(conn ? mg_get_context(conn) : nullptr);
   if (g) g->Log(message);
@@ -104,7 +113,19 @@ EndpointGuard::EndpointGuard(WebConfig config, prometheus::Registry& registry)
                      .Register(registry);
   refused_auth_ = &family.Add({{"reason", "auth"}});
   refused_tls_ = &family.Add({{"reason", "tls"}});
-  if (config_.tls()) callbacks_->init_ssl = &OnInitSsl;
+  if (config_.tls()) {
+    callbacks_->init_ssl = &OnInitSsl;
+    callbacks_->connection_close = &OnConnectionClose;
+#if defined(__GLIBC__)
+    trimmer_ = std::jthread([this](std::stop_token stop) {
+      std::unique_lock lock(trim_mutex_);
+      while (!stop.stop_requested()) {
+        trim_wake_.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+        if (closed_.exchange(false, std::memory_order_relaxed)) ::malloc_trim(0);
+      }
+    });
+#endif
+  }
   callbacks_->init_context = &OnInitContext;
   callbacks_->begin_request = &OnBeginRequest;
   callbacks_->log_message = &OnLogMessage;
