@@ -13,14 +13,14 @@ namespace dialsoak::analysis {
 namespace {
 
 // What a metric measures, which decides its units and how its values are shown.
-enum class Kind { Ratio, Duration, Rate, Count, PerThousand, Memory };
+enum class Kind { Ratio, Duration, Rate, Count, PerThousand, Memory, BitRate };
 
 struct MetricDef {
   std::string_view name;
   Kind kind;
 };
 
-constexpr std::array<MetricDef, 31> kMetrics = {{
+constexpr std::array<MetricDef, 34> kMetrics = {{
     {"success_ratio", Kind::Ratio},       {"failure_ratio", Kind::Ratio},
     {"dial_p50", Kind::Duration},         {"dial_p90", Kind::Duration},
     {"dial_p99", Kind::Duration},         {"dial_p99_9", Kind::Duration},
@@ -37,6 +37,8 @@ constexpr std::array<MetricDef, 31> kMetrics = {{
     {"cycles_per_second", Kind::Rate},    {"cycles", Kind::Count},
     {"leak_per_1000", Kind::PerThousand}, {"threads_per_1000", Kind::PerThousand},
     {"memory_per_1000", Kind::Memory},
+    {"connect_rate_p10", Kind::BitRate},  {"connect_rate_p50", Kind::BitRate},
+    {"connect_rate_min", Kind::BitRate},
 }};
 
 constexpr std::array<std::string_view, kMetrics.size()> kMetricNames = [] {
@@ -73,6 +75,7 @@ std::span<const Unit> UnitsOf(Kind kind) {
     case Kind::Rate:
     case Kind::Count:
     case Kind::PerThousand:
+    case Kind::BitRate:
       return kBare;
   }
   return kBare;
@@ -91,6 +94,8 @@ std::string_view UnitsAllowed(Kind kind) {
     case Kind::Count:
     case Kind::PerThousand:
       return "it takes a bare number, no unit";
+    case Kind::BitRate:
+      return "it takes a bare number of bit/s, no unit";
   }
   return "";
 }
@@ -156,6 +161,8 @@ std::string FormatIn(double v, Kind kind, std::string_view unit) {
       return FormatNumber(v) + " s";
     case Kind::Memory:
       return FormatNumber(v) + " B";
+    case Kind::BitRate:
+      return FormatNumber(v) + " bit/s";
     default:
       return FormatNumber(v);
   }
@@ -242,6 +249,13 @@ Observed Measure(std::string_view metric, const report::Summary& s,
       return {std::nullopt, "the run's elapsed time is zero"};
     }
     return {s.cycles_per_second, ""};  // cycles / elapsed, as the report shows it
+  }
+  if (metric.starts_with("connect_rate_")) {
+    const auto rate = s.ConnectRate(metric == "connect_rate_p10"   ? 0.1
+                                    : metric == "connect_rate_p50" ? 0.5
+                                                                   : 0.0);  // min
+    if (!rate) return {std::nullopt, "no connected call's modem said its rate"};
+    return {static_cast<double>(*rate), ""};
   }
   if (metric == "cycles") return {cycles, ""};
   if (metric == "leak_per_1000") return LargestSlope(leaks, "handles");

@@ -24,6 +24,13 @@ const std::vector<double>& HangupBuckets() {
   return kBuckets;
 }
 
+const std::vector<double>& ConnectRateBuckets() {
+  static const std::vector<double> kBuckets = {300,   1200,  2400,  4800,  7200,  9600,
+                                               12000, 14400, 16800, 19200, 21600, 24000,
+                                               26400, 28800, 31200, 33600, 48000, 56000};
+  return kBuckets;
+}
+
 MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const std::string& version,
                          Options options)
     : registry_(std::move(registry)),
@@ -66,6 +73,12 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
                          "opened again")
                    .Register(*registry_)
                    .Add({})),
+      connect_rate_(prometheus::BuildHistogram()
+                        .Name("dialsoak_connect_rate_bits_per_second")
+                        .Help("The rate a connected call's modem said (CONNECT 33600, +MRR, "
+                              "CARRIER), in bit/s; calls whose modem said none are not observed")
+                        .Register(*registry_)
+                        .Add({}, ConnectRateBuckets())),
       handles_(
           prometheus::BuildGauge()
               .Name("dialsoak_process_open_handles")
@@ -149,6 +162,14 @@ MetricsSink::MetricsSink(std::shared_ptr<prometheus::Registry> registry, const s
     lines_[static_cast<size_t>(st)] =
         &lines.Add({{"state", std::string(ToString(static_cast<LineState>(st)))}});
   }
+  auto& modulations = prometheus::BuildCounter()
+                           .Name("dialsoak_calls_by_modulation_total")
+                           .Help("Connected calls by the modulation their modem said (v21 ... "
+                                 "v92; other; unknown when it said none)")
+                           .Register(*registry_);
+  for (std::size_t i = 0; i < kModulationLabelCount; ++i) {
+    modulations_[i] = &modulations.Add({{"modulation", std::string(kModulationLabels[i])}});
+  }
   for (int r = 0; r < kCallResultCount; ++r) {
     const std::string label(ToString(static_cast<CallResult>(r)));
     attempts_[static_cast<size_t>(r)] = &attempts.Add({{"result", label}});
@@ -187,6 +208,10 @@ void MetricsSink::OnCycle(const CycleRecord& c) {
       hangup_duration_.Observe(Seconds(c.hangup_latency));
     }
     if (!c.hangup_ok) hangup_failures_.Increment();
+  }
+  if (c.result == CallResult::Connect) {
+    if (c.connect_rate) connect_rate_.Observe(static_cast<double>(*c.connect_rate));
+    modulations_[ModulationIndex(c.modulation)]->Increment();
   }
   if (c.dropped) dropped_during_hold_.Increment();
   if (c.reopened) reopens_.Increment();

@@ -91,7 +91,7 @@ TEST(ThresholdParseTest, KnowsEveryDocumentedMetric) {
       "hangup_p99_99", "dial_all_p50",  "dial_all_p90",     "dial_all_p99",   "dial_all_p99_9",
       "dial_all_p99_99", "dial_all_max", "dial_all_mean",   "hangup_all_p99", "hangup_all_max",
       "hangup_all_mean", "cycles_per_second", "cycles",     "leak_per_1000",  "threads_per_1000",
-      "memory_per_1000"};
+      "memory_per_1000", "connect_rate_p10", "connect_rate_p50", "connect_rate_min"};
   const auto names = ThresholdMetricNames();
   EXPECT_EQ(std::vector<std::string_view>(names.begin(), names.end()), documented);
   for (std::string_view m : documented) {
@@ -202,6 +202,8 @@ TEST(ThresholdParseTest, BadExpressionsSayWhatIsWrongAndWhatIsAllowed) {
       {"cycles>=1000s", {"unknown unit \"s\" for cycles", "bare number, no unit"}},
       {"memory_per_1000<64KB", {"unknown unit \"KB\" for memory_per_1000", "B, KiB or MiB"}},
       {"leak_per_1000<1%", {"unknown unit \"%\" for leak_per_1000"}},
+      {"connect_rate_p10>=28.8kbps",
+       {"unknown unit \"kbps\" for connect_rate_p10", "bare number of bit/s"}},
       {"cycles>=1" + std::string(400, '0'), {"is out of range"}},
   };
   for (const BadCase& c : cases) {
@@ -410,6 +412,62 @@ TEST(ThresholdCheckTest, OneCheckPerThresholdInOrder) {
   EXPECT_FALSE(c[1].passed);
   EXPECT_EQ(c[2].metric, "success_ratio");
   EXPECT_TRUE(c[2].passed);
+}
+
+}  // namespace
+}  // namespace dialsoak::analysis
+
+namespace dialsoak::analysis {
+namespace {
+
+// 8 calls at 33600, 1 at 28800, 1 at 2400 (a fallback), and one CONNECT without a rate.
+report::Summary FallbackRun() {
+  report::RunSummary rs;
+  rs.OnRunStart(report::fixtures::Info());
+  auto connected = [&rs](std::optional<std::uint32_t> rate) {
+    CycleRecord c = report::fixtures::Connected(std::chrono::milliseconds(5),
+                                                std::chrono::milliseconds(1));
+    c.connect_rate = rate;
+    rs.OnCycle(c);
+  };
+  for (int i = 0; i < 8; ++i) connected(33600);
+  connected(28800);
+  connected(2400);
+  connected(std::nullopt);
+  return rs.summary();
+}
+
+ThresholdCheck CheckRate(std::string_view expression, const report::Summary& s) {
+  auto t = ParseThreshold(expression);
+  EXPECT_TRUE(t.has_value()) << expression;
+  if (!t) return {};
+  return CheckThresholds(std::vector<Threshold>{*t}, s, {}).front();
+}
+
+TEST(ThresholdCheckTest, ConnectRatePercentilesAreNearestRankOverTheCallsThatSaidOne) {
+  const report::Summary s = FallbackRun();
+  ThresholdCheck c = CheckRate("connect_rate_p10>=28800", s);
+  EXPECT_TRUE(c.has_value);
+  EXPECT_DOUBLE_EQ(c.observed, 2400);  // rank 1 of 10
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.message, "connect_rate_p10 = 2400 bit/s, limit >= 28800 bit/s: breached");
+  EXPECT_TRUE(CheckRate("connect_rate_p10>=2400", s).passed);
+  EXPECT_DOUBLE_EQ(CheckRate("connect_rate_p50>=28800", s).observed, 33600);
+  EXPECT_TRUE(CheckRate("connect_rate_p50>=28800", s).passed);
+  EXPECT_DOUBLE_EQ(CheckRate("connect_rate_min>1200", s).observed, 2400);
+}
+
+TEST(ThresholdCheckTest, ConnectRateHasNoValueWhenNoModemSaidARate) {
+  report::RunSummary rs;
+  rs.OnRunStart(report::fixtures::Info());
+  rs.OnCycle(report::fixtures::Connected(std::chrono::milliseconds(5),
+                                         std::chrono::milliseconds(1)));
+  const ThresholdCheck c = CheckRate("connect_rate_p10>=28800", rs.summary());
+  EXPECT_FALSE(c.has_value);
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.message,
+            "connect_rate_p10 has no value (no connected call's modem said its rate), "
+            "limit >= 28800 bit/s: failed");
 }
 
 }  // namespace

@@ -367,3 +367,59 @@ TEST(PrometheusMetricsTest, ARestartIsCountedAndRebasesTheBaseline) {
 
 }  // namespace
 }  // namespace dialsoak::prometheus_export
+
+namespace dialsoak::prometheus_export {
+namespace {
+
+TEST(PrometheusMetricsTest, ConnectRateHistogramAndCallsByModulation) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  MetricsSink sink(registry, "1");
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  const std::string before = Scrape((*endpoint)->port());
+  // Every modulation label from the start, at zero; the histogram empty.
+  for (std::string_view label : kModulationLabels) {
+    EXPECT_THAT(before, HasSubstr("dialsoak_calls_by_modulation_total{modulation=\"" +
+                                  std::string(label) + "\"} 0\n"));
+  }
+  EXPECT_THAT(before, HasSubstr("dialsoak_connect_rate_bits_per_second_count 0\n"));
+
+  auto connected = [](std::optional<std::uint32_t> rate, std::string modulation) {
+    CycleRecord c = Cycle(CallResult::Connect, 30ms, true);
+    c.connect_rate = rate;
+    c.modulation = std::move(modulation);
+    return c;
+  };
+  sink.OnCycle(connected(33600, "V34"));
+  sink.OnCycle(connected(33600, "V34"));
+  sink.OnCycle(connected(26400, "V34"));
+  sink.OnCycle(connected(2400, "V22BIS"));
+  sink.OnCycle(connected(50666, "V90"));
+  sink.OnCycle(connected(std::nullopt, ""));     // said no rate: not observed
+  sink.OnCycle(connected(1200, "BELL212"));      // a modulation outside the set
+  CycleRecord busy = Cycle(CallResult::Busy, 5ms, false);
+  busy.modulation = "V34";  // not connected: not counted
+  sink.OnCycle(busy);
+
+  const std::string text = Scrape((*endpoint)->port());
+  EXPECT_THAT(text, HasSubstr("# TYPE dialsoak_connect_rate_bits_per_second histogram"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_count 6\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_sum 147866\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"300\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"1200\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"2400\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"26400\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"31200\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"33600\"} 5\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"56000\"} 6\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_connect_rate_bits_per_second_bucket{le=\"+Inf\"} 6\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_calls_by_modulation_total{modulation=\"v34\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_calls_by_modulation_total{modulation=\"v22bis\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_calls_by_modulation_total{modulation=\"v90\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_calls_by_modulation_total{modulation=\"other\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("dialsoak_calls_by_modulation_total{modulation=\"unknown\"} 1\n"));
+  EXPECT_EQ(ConnectRateBuckets().size(), 18u);
+}
+
+}  // namespace
+}  // namespace dialsoak::prometheus_export

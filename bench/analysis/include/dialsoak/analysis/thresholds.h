@@ -29,6 +29,10 @@
 //                      slope stays negative).                      handles per 1000 cycles
 //   threads_per_1000   the same over resource "threads".           threads per 1000 cycles
 //   memory_per_1000    the same over resource "resident_memory".   bytes per 1000 cycles
+//   connect_rate_p10 connect_rate_p50 connect_rate_min
+//                      the rate connected calls' modems said (CONNECT 33600, +MRR),
+//                      nearest rank over the calls that said one: p10 >= 28800 fails
+//                      a run where more than a tenth fell back below 28800.   bit/s
 //
 // Units: durations take us, ms, s, m or h (a bare number is seconds); ratios a bare number in
 // [0, 1] or a percent in [0%, 100%] ("99%" is 0.99); memory_per_1000 takes B, KiB or MiB
@@ -38,7 +42,8 @@
 //
 // Checking: a metric with nothing to measure (no connected dial for dial_*, no dial
 // for dial_all_*, no confirmed hang-up for hangup_*, no hang-up for hangup_all_*, no call for the ratios, zero elapsed time for cycles_per_second, no such
-// LeakCheck with data for the *_per_1000 metrics) has no value, and a check without a
+// LeakCheck with data for the *_per_1000 metrics, no connected call that said its rate
+// for connect_rate_*) has no value, and a check without a
 // value fails. `cycles` always has a value. Values that agree to 12 significant digits
 // count as equal, so "100ms" and "0.1s" compare alike.
 //

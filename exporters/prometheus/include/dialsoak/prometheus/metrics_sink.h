@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "dialsoak/observer/cycle_tally.h"
 #include "dialsoak/observer/incarnations.h"
 #include "dialsoak/observer/run_observer.h"
 
@@ -32,6 +33,9 @@ const std::vector<double>& DialBuckets();
 // Bucket edges of dialsoak_hangup_duration_seconds: from 0.5 ms (a pty) to 30 s (an
 // escape sequence with long guard times, or a hang-up timeout).
 const std::vector<double>& HangupBuckets();
+// Bucket edges of dialsoak_connect_rate_bits_per_second: the standard modem rates, from
+// 300 (V.21) through 33600 (V.34) to 48000 (V.92 upstream) and 56000 (V.90/V.92 down).
+const std::vector<double>& ConnectRateBuckets();
 
 class MetricsSink final : public RunObserver {
  public:
@@ -81,6 +85,10 @@ class MetricsSink final : public RunObserver {
   prometheus::Counter& dropped_;
   prometheus::Counter& dropped_during_hold_;
   prometheus::Counter& reopens_;
+  // Connected calls: the rate their modem said (those that said one), and by modulation
+  // (kModulationLabels, every label created at construction).
+  prometheus::Histogram& connect_rate_;
+  std::array<prometheus::Counter*, kModulationLabelCount> modulations_{};
   prometheus::Family<prometheus::Gauge>& handles_;
   prometheus::Family<prometheus::Gauge>& threads_;
   prometheus::Family<prometheus::Gauge>& resident_;
