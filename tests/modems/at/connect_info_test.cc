@@ -119,8 +119,9 @@ TEST(AtConnectInfoTest, OtherResultsCarryNothing) {
 
 TEST(AtConnectInfoTest, ReadsWhatAResponseReaderKept) {
   ResponseReader reader("ATDT5551234");
-  reader.Feed("ATDT5551234\r\r\n+MCR: V90\r\n+MRR: 50666\r\n+ER: LAPM\r\n+DR: V44\r\n"
-              "\r\nCONNECT 115200\r\n");
+  reader.Feed(
+      "ATDT5551234\r\r\n+MCR: V90\r\n+MRR: 50666\r\n+ER: LAPM\r\n+DR: V44\r\n"
+      "\r\nCONNECT 115200\r\n");
   ASSERT_TRUE(reader.done());
   const ConnectInfo c = ParseConnectInfo(*reader.response().final, reader.response().info);
   EXPECT_EQ(c.rate, 50666u);

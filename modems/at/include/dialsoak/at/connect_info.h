@@ -22,7 +22,7 @@ struct ConnectInfo {
   // to report its DTE rate says CONNECT 115200 whatever the line does), else CONNECT's.
   std::optional<std::uint32_t> rate;
   // Canonical, upper case; empty when the modem did not say.
-  std::string modulation;     // V21 V22 V22BIS V23 V32 V32BIS V34 V90 V92 K56FLEX X2 BELL103 BELL212
+  std::string modulation;  // V21 V22 V22BIS V23 V32 V32BIS V34 V90 V92 K56FLEX X2 BELL103 BELL212
   std::string error_control;  // LAPM MNP REL ARQ NONE (ARQ, REL: reliable, kind not named)
   std::string compression;    // V42BIS MNP5 V44 NONE
 };
