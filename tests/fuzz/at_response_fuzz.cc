@@ -9,6 +9,8 @@
 //     its final code is a known, final ResultCode that ParseResult gives again; no
 //     information line is a result code; an unrecognised line is neither a result code
 //     nor an intermediate report (+MCR:, CARRIER...) and is among the information lines;
+//   - ParseConnectInfo of the final code: nothing but on CONNECT, no zero rate, canonical
+//     protocol words, CONNECT's rate when no report came before it;
 //   - ParseResult on the whole input: a known code, the line kept as given, a rate only
 //     on CONNECT, the same code in upper case; FormatResult of each code parses back.
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dialsoak/at/connect_info.h"
 #include "dialsoak/at/framer.h"
 #include "dialsoak/at/response.h"
 #include "dialsoak/at/result_code.h"
@@ -27,12 +30,15 @@
 
 namespace {
 
+using dialsoak::at::ConnectInfo;
 using dialsoak::at::FormatResult;
 using dialsoak::at::Frame;
 using dialsoak::at::IsFinal;
 using dialsoak::at::IsIntermediate;
 using dialsoak::at::LineFramer;
+using dialsoak::at::ParseConnectInfo;
 using dialsoak::at::ParseResult;
+using dialsoak::at::ProtocolText;
 using dialsoak::at::Response;
 using dialsoak::at::ResponseReader;
 using dialsoak::at::Result;
@@ -198,6 +204,21 @@ void CheckResponse(std::string_view command, std::size_t max_line, std::string_v
   FUZZ_CHECK(IsFinal(b.final->code), "RING ended the response");
   const std::optional<Result> again = ParseResult(b.final->text);
   FUZZ_CHECK(again && again->code == b.final->code, "final code does not parse again");
+  // What a CONNECT said about the call: only on CONNECT, never a zero rate, only the
+  // canonical words, and the CONNECT's own rate unless a carrier report gave one.
+  const ConnectInfo c = ParseConnectInfo(*b.final, b.info);
+  if (b.final->code != ResultCode::Connect) {
+    FUZZ_CHECK(!c.rate && ProtocolText(c).empty(), "connect info on a result that is no CONNECT");
+    return;
+  }
+  FUZZ_CHECK(!c.rate || *c.rate > 0, "a zero connect rate");
+  for (const std::string* word : {&c.modulation, &c.error_control, &c.compression}) {
+    FUZZ_CHECK(word->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos,
+               "a protocol word that is not canonical: '" + *word + "'");
+  }
+  if (b.info.empty() && b.final->rate && *b.final->rate > 0) {
+    FUZZ_CHECK(c.rate == b.final->rate, "the connect rate is not CONNECT's");
+  }
 }
 
 // The bytes the emulated modem sends for a result parse back as that result.

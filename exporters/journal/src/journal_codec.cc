@@ -66,7 +66,7 @@ ordered_json Encode(const RunInfo& r) {
 }
 
 ordered_json Encode(const CycleRecord& c, Clock::time_point start) {
-  return ordered_json{{"t", "cycle"},
+  ordered_json j{{"t", "cycle"},
               {"at", Since(c.due, start)},
               {"line", c.line},
               {"cycle", c.cycle},
@@ -84,6 +84,11 @@ ordered_json Encode(const CycleRecord& c, Clock::time_point start) {
               {"drop_detail", c.drop_detail},
               {"reopened", c.reopened},
               {"noise", c.noise_bytes}};
+  if (c.connect_rate) j["rate"] = *c.connect_rate;
+  if (!c.modulation.empty()) j["modulation"] = c.modulation;
+  if (!c.error_control.empty()) j["error_control"] = c.error_control;
+  if (!c.compression.empty()) j["compression"] = c.compression;
+  return j;
 }
 
 ordered_json Encode(const DroppedCall& d, Clock::time_point start) {
@@ -170,6 +175,10 @@ std::optional<CycleRecord> DecodeCycle(const json& j, Clock::time_point start) {
   Get(j, "drop_detail", c.drop_detail);
   Get(j, "reopened", c.reopened);
   Get(j, "noise", c.noise_bytes);
+  if (std::uint32_t rate = 0; Get(j, "rate", rate) && rate > 0) c.connect_rate = rate;
+  Get(j, "modulation", c.modulation);
+  Get(j, "error_control", c.error_control);
+  Get(j, "compression", c.compression);
   return c;
 }
 

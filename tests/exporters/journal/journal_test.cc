@@ -498,5 +498,28 @@ TEST(JournalTickTest, ConnectRatesAndModulationsComeBackAsTheyWentIn) {
   EXPECT_FALSE(DecodeTick(bad_label, kStart).has_value());
 }
 
+TEST(JournalTickTest, APerCycleRecordKeepsTheRateAndProtocol) {
+  CycleRecord c;
+  c.due = kStart + 1s;
+  c.result = CallResult::Connect;
+  c.connect_rate = 31200;
+  c.modulation = "V34";
+  c.error_control = "LAPM";
+  c.compression = "V44";
+  const auto back = DecodeCycle(nlohmann::json::parse(Encode(c, kStart).dump()), kStart);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->connect_rate, 31200u);
+  EXPECT_EQ(back->modulation, "V34");
+  EXPECT_EQ(back->error_control, "LAPM");
+  EXPECT_EQ(back->compression, "V44");
+  CycleRecord busy;
+  busy.due = kStart;
+  busy.result = CallResult::Busy;
+  const auto j = Encode(busy, kStart);
+  EXPECT_FALSE(j.contains("rate"));  // nothing said, nothing written
+  EXPECT_FALSE(j.contains("modulation"));
+  EXPECT_FALSE(DecodeCycle(nlohmann::json::parse(j.dump()), kStart)->connect_rate.has_value());
+}
+
 }  // namespace
 }  // namespace dialsoak::journal

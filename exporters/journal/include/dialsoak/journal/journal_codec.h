@@ -10,7 +10,8 @@
 //   {"t":"cycle","at":ns,"line":0,"cycle":12,"result":"connect","dial":ns,"lag":ns,
 //    "held":ns,"detail":"CONNECT 33600","hung_up":true,"hangup_ok":true,"hangup":ns,
 //    "method":"dtr","hangup_detail":"NO CARRIER","dropped":false,"drop_detail":"",
-//    "reopened":false,"noise":0}
+//    "reopened":false,"noise":0,"rate":33600,"modulation":"V34","error_control":"LAPM",
+//    "compression":"V42BIS"}   (the last four only when the modem said them)
 //   {"t":"drop","at":ns,"arrival":7}
 //   (cycle and drop records: format 1, or format 2 with --journal cycles, as detail)
 //   {"t":"probe","at":ns,"process":"self","pid":42,"kind":"periodic","cycles":100,
