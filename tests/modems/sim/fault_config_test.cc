@@ -189,7 +189,8 @@ TEST(FaultConfigTest, CountsIndexByKindAndAddUp) {
   EXPECT_EQ(counts.noise, 1u);
   EXPECT_EQ(counts.carrier_loss, 5u);
   EXPECT_EQ(counts.reset, 8u);
-  EXPECT_EQ(counts.total(), 36u);
+  EXPECT_EQ(counts.blacklist, 9u);
+  EXPECT_EQ(counts.total(), kFaultKindCount * (kFaultKindCount + 1) / 2);  // 1 + 2 + ... + n
   const FaultCounts& same = counts;
   EXPECT_EQ(same[FaultKind::kRingFlood], 7u);
   for (FaultKind k : kFaultKinds) EXPECT_EQ(ParseFaultKind(ToString(k)), k);
