@@ -447,6 +447,12 @@ check_compare_offsets() {
   e2e_log "$name: all $checked offset \$compare queries equal their unoffset queries $E2E_DASH_COMPARE earlier"
 }
 
+# The lint finding dialsoak's exposition has on purpose: the connect rate is in bit/s, the
+# unit modem rates are stated in (V.34's 33600, the standard bucket edges), and issue 19
+# fixed the name dialsoak_connect_rate_bits_per_second; promtool's base unit is bytes.
+# shellcheck disable=SC2034  # for the tests that source this file
+PROMTOOL_KNOWN_BITS='dialsoak_connect_rate_bits_per_second use base unit "bytes" instead of "bits"'
+
 promtool_check_metrics() {
   local url=$1 status=0 known said=0
   shift
