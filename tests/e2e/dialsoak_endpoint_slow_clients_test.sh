@@ -9,8 +9,9 @@
 #      of all 256 established meanwhile (so the scrapes did run beside them);
 #   3. the endpoint closes a half-sent request after its request timeout (3 s), not 30 s;
 #   4. Prometheus scraped the target successfully throughout (min_over_time(up) = 1);
-#   5. the run ends with exit 0 and its report's self thread count did not move (the
-#      endpoint's worker pool is started once: the slow clients make no threads).
+#   5. the run ends with exit 0, its report's self thread count did not move (the
+#      endpoint's worker pool is started once: the slow clients make no threads) and its
+#      resident memory ends within 4 MB of its baseline (the workers are warmed up at start).
 # Usage: dialsoak_endpoint_slow_clients_test.sh <path to dialsoak>
 # shellcheck source=dialsoak_lib.sh
 source "$(dirname "$0")/dialsoak_lib.sh"
@@ -102,4 +103,8 @@ wait_exit "$agent" 40
 assert_exit agent 0 "a clean run; the slow clients must not look like a leak"
 assert_jq "the self thread count moved" "$R/run.json" \
   '.processes.self.threads.baseline == .processes.self.threads.end and .processes.self.threads.max == .processes.self.threads.end'
+# The workers were warmed up before the baseline: the slow clients (and the scrapes, each
+# on whichever worker is free) leave the resident memory where it was.
+assert_jq "the slow clients left self's resident memory 4 MB or more above its baseline" "$R/run.json" \
+  '.processes.self.resident_bytes.end - .processes.self.resident_bytes.baseline < 4e6'
 e2e_log "self threads: $(jq -c '.processes.self.threads' "$R/run.json"); Prometheus scraped $scrapes times in ${slow_secs}s, all up"

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstring>
 #include <string_view>
+
+#include <fmt/format.h>
 #include <vector>
 
 #if defined(__GLIBC__)
@@ -17,6 +19,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 namespace dialsoak::prometheus_export {
@@ -113,6 +116,9 @@ EndpointGuard::EndpointGuard(WebConfig config, prometheus::Registry& registry)
                      .Register(registry);
   refused_auth_ = &family.Add({{"reason", "auth"}});
   refused_tls_ = &family.Add({{"reason", "tls"}});
+  unsigned char token[16] = {};
+  RAND_bytes(token, sizeof token);
+  for (unsigned char b : token) warm_up_token_ += fmt::format("{:02x}", b);
   if (config_.tls()) {
     callbacks_->init_ssl = &OnInitSsl;
     callbacks_->connection_close = &OnConnectionClose;
@@ -185,6 +191,13 @@ int EndpointGuard::InitTls(void* ssl_ctx) {
 
 int EndpointGuard::BeginRequest(mg_connection* conn) {
   if (!config_.basic_auth()) return 0;
+  if (warming_up_.load()) {
+    const char* w = mg_get_header(conn, "X-Dialsoak-Warm-Up");
+    if (w != nullptr && std::strlen(w) == warm_up_token_.size() &&
+        CRYPTO_memcmp(w, warm_up_token_.data(), warm_up_token_.size()) == 0) {
+      return 0;
+    }
+  }
   std::string user, password;
   const bool ok = BasicCredentials(mg_get_header(conn, "Authorization"), user, password) &&
                   config_.CheckPassword(user, password);

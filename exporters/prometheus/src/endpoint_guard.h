@@ -57,6 +57,11 @@ class EndpointGuard {
   void Attach(const ::mg_context* ctx);
   void Closed() { closed_.store(true, std::memory_order_relaxed); }
 
+  // The header (ending "\r\n") that lets the endpoint's own warm-up requests past basic
+  // auth until EndWarmUp() (see endpoint_warmup.h): a random token of this process's.
+  std::string warm_up_header() const { return "X-Dialsoak-Warm-Up: " + warm_up_token_ + "\r\n"; }
+  void EndWarmUp() { warming_up_.store(false); }
+
  private:
   WebConfig config_;
   std::unique_ptr<CivetCallbacks> callbacks_;
@@ -64,6 +69,8 @@ class EndpointGuard {
   prometheus::Counter* refused_tls_;
     mutable std::mutex mutex_;
   std::string last_error_;
+  std::string warm_up_token_;
+  std::atomic<bool> warming_up_{true};
   // With TLS: each connection's handshake allocates OpenSSL buffers on its worker, and
   // glibc keeps the freed memory; after a burst of connections (hundreds of slow TLS
   // clients) dialsoak's resident memory would stay up, and the `self` memory check could

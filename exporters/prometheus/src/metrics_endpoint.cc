@@ -13,7 +13,10 @@
 #if defined(DIALSOAK_WEB_CONFIG)
 #include <CivetServer.h>
 
+#include <spdlog/spdlog.h>
+
 #include "endpoint_guard.h"
+#include "endpoint_warmup.h"
 #endif
 
 namespace dialsoak::prometheus_export {
@@ -117,6 +120,18 @@ io::Result<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   auto ports = e->exposer_->GetListeningPorts();
   e->address_ = address->host;
   e->port_ = ports.empty() ? address->port : ports.front();
+#if defined(DIALSOAK_WEB_CONFIG)
+  // Every worker serves one request now, before the run's baseline sample (see
+  // endpoint_warmup.h). Not with client certificates required: the warm-up has none.
+  const bool mutual_tls = web != nullptr && web->tls() &&
+                          web->tls_config().client_auth == ClientAuth::kRequireAndVerify;
+  if (!mutual_tls) {
+    const std::string why = WarmUpWorkers(address->host, e->port_, kWorkers, e->tls_,
+                                          e->guard_ ? e->guard_->warm_up_header() : "");
+    if (!why.empty()) spdlog::warn("--listen {}: {}", bind, why);
+  }
+  if (e->guard_) e->guard_->EndWarmUp();
+#endif
   return e;
 }
 
