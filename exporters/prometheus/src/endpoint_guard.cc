@@ -117,8 +117,11 @@ EndpointGuard::EndpointGuard(WebConfig config, prometheus::Registry& registry)
   refused_auth_ = &family.Add({{"reason", "auth"}});
   refused_tls_ = &family.Add({{"reason", "tls"}});
   unsigned char token[16] = {};
-  RAND_bytes(token, sizeof token);
-  for (unsigned char b : token) warm_up_token_ += fmt::format("{:02x}", b);
+  if (RAND_bytes(token, sizeof token) == 1) {
+    for (unsigned char b : token) warm_up_token_ += fmt::format("{:02x}", b);
+  } else {
+    warming_up_ = false;  // no token to be had: the warm-up meets basic auth like anyone
+  }
   if (config_.tls()) {
     callbacks_->init_ssl = &OnInitSsl;
     callbacks_->connection_close = &OnConnectionClose;
