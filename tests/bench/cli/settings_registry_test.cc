@@ -105,7 +105,7 @@ TEST(SettingsRegistryTest, TheReportsConfigKeepsItsShape) {
                                 "per_line_metrics", "pools", "ports", "report",
                                 "sample_interval_seconds", "scenario", "seed", "sim_failures",
                                 "sim_faults", "think_seconds", "thresholds", "watch_names",
-                                "watch_pids"}));
+                                "watch_pids", "web_config"}));
   EXPECT_THAT(Keys(run["leak"]), ElementsAreArray({"allow_leaks", "allow_restarts", "confidence",
                                                    "settle_seconds", "window_seconds"}));
   EXPECT_THAT(Keys(run["sim_failures"]),
