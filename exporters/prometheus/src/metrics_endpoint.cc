@@ -20,6 +20,11 @@
 #endif
 
 namespace dialsoak::prometheus_export {
+
+#if !defined(DIALSOAK_WEB_CONFIG)
+// No web config here (Windows): the guard is never made, but ~MetricsEndpoint needs its type.
+class EndpointGuard {};
+#endif
 namespace {
 
 io::Result<ListenAddress> Parse(const std::string& text) {
