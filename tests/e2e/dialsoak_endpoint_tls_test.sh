@@ -128,10 +128,14 @@ wait_exit "$agent" 40
 # Exit 0: no leak verdict. The workers were warmed up before the baseline (each served
 # one request over TLS) and the burst's memory was given back (malloc_trim).
 assert_exit agent 0 "the slow TLS clients' memory must not look like a leak"
-assert_jq "a self verdict other than ok" "$R/run.json" \
-  '[.leaks[] | select(.process == "self") | .verdict] == ["ok", "ok", "ok"]'
-assert_jq "the TLS handshakes' memory was not given back" "$R/run.json" \
-  '.processes.self.resident_bytes.end - .processes.self.resident_bytes.baseline < 4e6'
+if [ -n "${DIALSOAK_E2E_SANITIZED:-}" ]; then
+  e2e_log "self verdicts and resident memory not checked: an ASan build keeps freed memory in its quarantine"
+else
+  assert_jq "a self verdict other than ok" "$R/run.json" \
+    '[.leaks[] | select(.process == "self") | .verdict] == ["ok", "ok", "ok"]'
+  assert_jq "the TLS handshakes' memory was not given back" "$R/run.json" \
+    '.processes.self.resident_bytes.end - .processes.self.resident_bytes.baseline < 4e6'
+fi
 e2e_log "self at the end: $(jq -c '.processes.self | {threads, resident_bytes}' "$R/run.json")"
 # 4. No secret anywhere; the config names the file.
 [ "$(jq_get "$R/run.json" .config.web_config)" = "$R/web.yml" ] ||
