@@ -26,6 +26,8 @@
 source "$(dirname "$0")/dialsoak_lib.sh"
 # shellcheck source=prometheus_lib.sh
 source "$(dirname "$0")/prometheus_lib.sh"
+# shellcheck source=tls_lib.sh
+source "$(dirname "$0")/tls_lib.sh"
 require_cmd openssl python3
 
 R=$E2E_TMP
@@ -34,22 +36,12 @@ PASSWORD='c0rrect-h0rse-Battery'
 WRONG='n0t-the-Passw0rd'
 
 # --- Certificates: a CA, and the agent's certificate signed by it. ---
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dialsoak test CA" \
-  -keyout "$R/ca.key" -out "$R/ca.pem" 2>"$R/openssl.err" || fail "openssl: no CA"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
-  -keyout "$R/agent.key" -out "$R/agent.csr" 2>>"$R/openssl.err" || fail "openssl: no CSR"
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$R/san.ext"
-openssl x509 -req -in "$R/agent.csr" -CA "$R/ca.pem" -CAkey "$R/ca.key" -CAcreateserial \
-  -days 2 -extfile "$R/san.ext" -out "$R/agent.pem" 2>>"$R/openssl.err" ||
-  fail "openssl: the agent's certificate was not signed"
+make_signed_cert "$R" agent
 openssl req -newkey rsa:2048 -nodes -subj "/CN=other" -keyout "$R/other.key" \
   -out /dev/null 2>>"$R/openssl.err" || fail "openssl: no second key"
 
 # --- The bcrypt hash, by the system's crypt (libxcrypt) through Python. ---
-hash=$(python3 -W ignore -c 'import crypt, sys
-print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 6)))' \
-  "$PASSWORD") || fail "python3 crypt could not make a bcrypt hash"
-[[ $hash == '$2'* ]] || fail "not a bcrypt hash: $hash"
+hash=$(bcrypt_hash "$PASSWORD" 6) || fail "no bcrypt hash"
 # web_config FILE KEY_FILE [EXTRA LINE]: a web config with the agent's certificate.
 web_config() {
   cat >"$1" <<EOF

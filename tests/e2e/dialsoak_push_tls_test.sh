@@ -23,6 +23,8 @@
 source "$(dirname "$0")/dialsoak_lib.sh"
 # shellcheck source=prometheus_lib.sh
 source "$(dirname "$0")/prometheus_lib.sh"
+# shellcheck source=tls_lib.sh
+source "$(dirname "$0")/tls_lib.sh"
 require_cmd openssl prometheus-pushgateway python3
 BENCH=${2:?usage: $0 <dialsoak> <dialsoak_bench>}
 [ -x "$BENCH" ] || fail "$BENCH is not an executable"
@@ -33,20 +35,10 @@ PUSH_PASSWORD='Tr0ub4dor&3-push'
 WRONG_PASSWORD='n0t-the-Passw0rd'
 
 # --- Certificates: a CA, and the gateway's certificate signed by it. ---
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dialsoak test CA" \
-  -keyout "$R/ca.key" -out "$R/ca.pem" 2>"$R/openssl.err" || fail "openssl: no CA"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
-  -keyout "$R/gw.key" -out "$R/gw.csr" 2>>"$R/openssl.err" || fail "openssl: no CSR"
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$R/san.ext"
-openssl x509 -req -in "$R/gw.csr" -CA "$R/ca.pem" -CAkey "$R/ca.key" -CAcreateserial \
-  -days 2 -extfile "$R/san.ext" -out "$R/gw.pem" 2>>"$R/openssl.err" ||
-  fail "openssl: the gateway's certificate was not signed"
+make_signed_cert "$R" gw
 
 # --- The bcrypt hash, by the system's crypt (libxcrypt) through Python. ---
-hash=$(python3 -W ignore -c 'import crypt, sys
-print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 10)))' \
-  "$PUSH_PASSWORD") || fail "python3 crypt could not make a bcrypt hash"
-[[ $hash == '$2'* ]] || fail "not a bcrypt hash: $hash"
+hash=$(bcrypt_hash "$PUSH_PASSWORD" 10) || fail "no bcrypt hash"
 cat >"$R/web.yml" <<EOF
 tls_server_config:
   cert_file: $R/gw.pem
